@@ -1,0 +1,94 @@
+import type { Article, IntentDefinition, IntentId, Lang, SearchHit } from '../knowledge/index.js';
+import type { Say } from './messages.js';
+import { type ArticleReply, type Choice, choices, type Reply, text } from './replies.js';
+
+export interface ArticleSource {
+  article(id: string, lang: Lang): Article | undefined;
+}
+
+export interface AnswerDeps {
+  articles: ArticleSource;
+  intents: ReadonlyMap<IntentId, IntentDefinition>;
+  say: Say;
+  articleUrl: (id: string, lang: Lang) => string;
+}
+
+const MAIN_TOPICS: IntentId[] = [
+  'refund_not_received',
+  'refund_failed',
+  'how_to_refund',
+  'refund_wrong_amount',
+];
+
+function plainSnippet(markdownInline: string, max = 120): string {
+  const plain = markdownInline.replace(/\*\*/g, '');
+  return plain.length > max ? `${plain.slice(0, max - 1)}…` : plain;
+}
+
+/** Builds replies from content: never a fact of its own. */
+export class Answers {
+  constructor(private readonly deps: AnswerDeps) {}
+
+  articleCard(article: Article, snippet?: string): ArticleReply {
+    return {
+      type: 'article',
+      id: article.id,
+      title: article.title,
+      snippet: snippet ?? plainSnippet(article.summary),
+      url: this.deps.articleUrl(article.id, article.lang),
+    };
+  }
+
+  /** Short answer first, then the steps, then the link; related topics as buttons. */
+  article(id: string, lang: Lang): Reply[] | undefined {
+    const article = this.deps.articles.article(id, lang);
+    if (!article) return undefined;
+    const steps = article.steps.map((s, i) => `${i + 1}. ${s}`).join('\n');
+    const related: Choice[] = article.related.slice(0, 3).flatMap((rid) => {
+      const r = this.deps.articles.article(rid, lang);
+      return r ? [{ label: r.title, action: `article:${r.id}` }] : [];
+    });
+    return [
+      text(`${article.summary}\n\n${steps}`),
+      this.articleCard(article),
+      choices([...related, this.talkToPerson(lang)]),
+    ];
+  }
+
+  intentArticleId(intent: IntentId): string | undefined {
+    return this.deps.intents.get(intent)?.article;
+  }
+
+  intentLabel(intent: IntentId, lang: Lang): string {
+    return this.deps.intents.get(intent)?.label[lang] ?? intent;
+  }
+
+  talkToPerson(lang: Lang): Choice {
+    return { label: this.deps.say('talk_to_person', lang), action: 'human' };
+  }
+
+  mainTopics(lang: Lang): Choice[] {
+    return MAIN_TOPICS.map((i) => ({ label: this.intentLabel(i, lang), action: `intent:${i}` }));
+  }
+
+  clarify(candidates: IntentId[], lang: Lang): Reply[] {
+    return [
+      text(this.deps.say('clarify', lang)),
+      choices([
+        ...candidates.map((i) => ({ label: this.intentLabel(i, lang), action: `intent:${i}` })),
+        { label: this.intentLabel('out_of_scope', lang), action: 'intent:out_of_scope' },
+      ]),
+    ];
+  }
+
+  /** Honest "I did not understand", with the closest articles and a person on offer. */
+  noMatch(hits: SearchHit[], lang: Lang): Reply[] {
+    const cards = hits.flatMap((h) => {
+      const a = this.deps.articles.article(h.id, h.lang);
+      return a ? [this.articleCard(a, h.snippet)] : [];
+    });
+    const buttons =
+      cards.length > 0 ? [this.talkToPerson(lang)] : [...this.mainTopics(lang), this.talkToPerson(lang)];
+    return [text(this.deps.say('no_match', lang)), ...cards, choices(buttons)];
+  }
+}

@@ -1,0 +1,60 @@
+import {
+  type Content,
+  type Lang,
+  loadContent,
+  type SegmenterKind,
+  Understander,
+} from '../knowledge/index.js';
+import { Assistant } from './assistant.js';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import { ConversationStore } from './state/conversations.js';
+import { createKeyv } from './state/keyv.js';
+
+export interface App {
+  config: Config;
+  content: Content;
+  understander: Understander;
+  assistant: Assistant;
+  store: ConversationStore;
+  articleUrl: (id: string, lang: Lang) => string;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  segmenter?: SegmenterKind;
+  clock?: () => Date;
+}
+
+/** The composition root: content → understanding → state → assistant. Channels are added on top. */
+export async function createApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
+  const content = loadContent({ refundWindowDays: config.REFUND_WINDOW_DAYS });
+  const understander = await Understander.create(content, { segmenter: options.segmenter ?? 'icu' });
+  const keyv = createKeyv<unknown>({
+    dataDir: config.dataDir,
+    redisUrl: config.REDIS_URL,
+    namespace: 'conversation',
+    logger,
+  });
+  const store = new ConversationStore({ keyv, ttlMs: config.CONVERSATION_TTL_HOURS * 3_600_000, logger });
+  const base = config.PUBLIC_BASE_URL?.replace(/\/+$/, '') ?? '';
+  const articleUrl = (id: string, lang: Lang) => `${base}/kb/${lang}/${encodeURIComponent(id)}`;
+  const assistant = new Assistant({
+    content,
+    understander,
+    store,
+    logger,
+    maxMessageChars: config.MAX_MESSAGE_CHARS,
+    articleUrl,
+    ...(options.clock && { clock: options.clock }),
+  });
+  return {
+    config,
+    content,
+    understander,
+    assistant,
+    store,
+    articleUrl,
+    close: () => store.close(),
+  };
+}

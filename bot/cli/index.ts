@@ -1,0 +1,131 @@
+import { parseArgs } from 'node:util';
+import { ContentProblems, loadContent } from '../../knowledge/index.js';
+import { type App, createApp } from '../app.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { createLogger } from '../logger.js';
+import { runEval } from './eval.js';
+import { renderReplies } from './render.js';
+
+const USAGE = `Usage: npm run --silent cli -- <command> [options]
+
+Commands:
+  ask "TEXT" [--json] [--locale zh|en] [--conversation ID] [--action ACTION]
+                      Ask the assistant; prints the reply (or the structured result with --json)
+  eval FILE.jsonl     Understand each line's "text"; writes one JSON line per input line
+  check               Validate all content (articles, intents, messages, policy)
+`;
+
+async function withApp<T>(fn: (app: App) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  // stdout belongs to the command's output; logs go to stderr, and only warnings.
+  const logger = createLogger(process.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn', undefined, 2);
+  const app = await createApp(config, logger);
+  try {
+    return await fn(app);
+  } finally {
+    await app.close();
+  }
+}
+
+async function ask(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      locale: { type: 'string' },
+      conversation: { type: 'string' },
+      action: { type: 'string' },
+    },
+  });
+  const text = positionals.join(' ');
+  if (!text && !values.action) {
+    process.stderr.write('ask needs the text of a message, for example: ask "退款多久到账"\n');
+    return 2;
+  }
+  const locale = values.locale === 'en' || values.locale === 'zh' ? values.locale : undefined;
+  return withApp(async (app) => {
+    const result = await app.assistant.turn({
+      conversationId: values.conversation,
+      ...(values.action ? { action: values.action } : { text }),
+      locale,
+      channel: 'cli',
+    });
+    if (values.json) {
+      const u = result.understanding;
+      const summary = {
+        conversationId: result.conversationId,
+        lang: result.lang,
+        decision: result.decision,
+        ...(u && { intent: u.intent, entities: u.entities, hits: u.hits }),
+        replies: result.replies,
+      };
+      process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    } else {
+      process.stdout.write(`${renderReplies(result.replies, process.stdout.isTTY)}\n`);
+    }
+    return 0;
+  });
+}
+
+function check(): number {
+  try {
+    const content = loadContent();
+    const perLang = (lang: 'zh' | 'en') =>
+      Object.values(content.examples[lang]).reduce((n, l) => n + (l?.length ?? 0), 0);
+    process.stdout.write(
+      `content OK: ${content.articles.length / 2} articles in zh and en, ${content.intents.length} intents, ` +
+        `${perLang('zh')} zh and ${perLang('en')} en training examples\n`,
+    );
+    return 0;
+  } catch (e) {
+    if (e instanceof ContentProblems) {
+      process.stderr.write(`${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+export async function cli(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'ask':
+      return ask(rest);
+    case 'eval': {
+      const file = rest[0];
+      if (!file) {
+        process.stderr.write('eval needs a file: eval FILE.jsonl (or - for standard input)\n');
+        return 2;
+      }
+      return withApp(async (app) => {
+        await runEval(app.assistant, file, process.stdout);
+        return 0;
+      });
+    }
+    case 'check':
+      return check();
+    case undefined:
+    case 'help':
+    case '--help':
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`Unknown command "${command}".\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+cli(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof ConfigError || err instanceof ContentProblems)
+      process.stderr.write(`${err.message}\n`);
+    else if ((err as { code?: string }).code === 'ENOENT')
+      process.stderr.write(`${(err as Error).message}\n`);
+    else process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,40 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+// Every setting comes from the environment, parsed once here. README lists each one with its default;
+// test/config.test.ts keeps the two in step.
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+export const configSchema = z.object({
+  PORT: port.default(3978),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REDIS_URL: optionalString,
+  PUBLIC_BASE_URL: optionalString,
+  MAX_MESSAGE_CHARS: positiveInt.default(2000),
+  CONVERSATION_TTL_HOURS: positiveInt.default(72),
+  REFUND_WINDOW_DAYS: positiveInt.optional(),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(0),
+});
+
+export type Config = z.infer<typeof configSchema> & { dataDir: string };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR) };
+}

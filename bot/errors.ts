@@ -1,0 +1,49 @@
+// Every error an API caller can see, in one registry: a stable string code, the HTTP status and a
+// message template. README's "Errors" table lists the same codes (test/http/errors.test.ts checks).
+export const ERRORS = {
+  BAD_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  BAD_REQUEST: { status: 400, message: 'The request is not of the expected shape: {detail}' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the request body as application/json.' },
+  BODY_TOO_LARGE: { status: 413, message: 'The request body is larger than {limit} bytes.' },
+  NOT_FOUND: { status: 404, message: 'Nothing is here: {detail}' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests; please wait a moment and try again.' },
+  NOT_READY: { status: 503, message: 'The assistant is starting or stopping; please try again shortly.' },
+  INTERNAL: { status: 500, message: 'Something went wrong on our side. Please try again.' },
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    vars: Record<string, string | number> = {},
+  ) {
+    super(ERRORS[code].message.replace(/\{(\w+)\}/g, (m, k: string) => String(vars[k] ?? m)));
+    this.status = ERRORS[code].status;
+  }
+
+  toJSON(): { error: { code: ErrorCode; message: string } } {
+    return { error: { code: this.code, message: this.message } };
+  }
+}
+
+/** Wraps anything thrown at the HTTP boundary once, so the body is always one of ours. */
+export function asApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  const e = err as { code?: string; statusCode?: number; message?: string };
+  switch (e.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new ApiError('BAD_JSON');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError('BODY_TOO_LARGE', { limit: 'the allowed number of' });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiError('UNSUPPORTED_MEDIA_TYPE');
+  }
+  if (e.statusCode === 429) return new ApiError('RATE_LIMITED');
+  if (e instanceof SyntaxError) return new ApiError('BAD_JSON');
+  if (e.statusCode === 400) return new ApiError('BAD_REQUEST', { detail: e.message ?? 'invalid request' });
+  return new ApiError('INTERNAL');
+}

@@ -1,0 +1,62 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { App } from '../app.js';
+import { ApiError, asApiError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { chatRoute } from './chat-route.js';
+import { kbRoute } from './kb-route.js';
+
+export interface ServerOptions {
+  logger: Logger;
+}
+
+/** Bytes per UTF-8 character at worst, with JSON escaping: room for MAX_MESSAGE_CHARS and more. */
+const BYTES_PER_CHAR = 12;
+
+export async function buildServer(app: App, { logger }: ServerOptions): Promise<FastifyInstance> {
+  const server = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: 64 * 1024,
+    // a 100,000-character message must still reach the assistant, which answers it politely
+    routerOptions: { maxParamLength: 200 },
+  });
+  let ready = false;
+
+  server.setErrorHandler((err, request, reply) => {
+    const apiError = asApiError(err);
+    if (apiError.code === 'BODY_TOO_LARGE') {
+      const limit = request.routeOptions.bodyLimit ?? 0;
+      const e = new ApiError('BODY_TOO_LARGE', { limit });
+      return reply.status(e.status).send(e.toJSON());
+    }
+    if (apiError.code === 'INTERNAL') request.log.error({ err, url: request.url }, 'request failed');
+    else request.log.info({ code: apiError.code, url: request.url }, 'request refused');
+    return reply.status(apiError.status).send(apiError.toJSON());
+  });
+  server.setNotFoundHandler((request, reply) => {
+    const e = new ApiError('NOT_FOUND', { detail: `${request.method} ${request.url.split('?')[0]}` });
+    return reply.status(e.status).send(e.toJSON());
+  });
+
+  server.get('/healthz', async (_request, reply) => {
+    if (!ready) return reply.status(503).send(new ApiError('NOT_READY').toJSON());
+    return { status: 'ok' };
+  });
+
+  await server.register(chatRoute, {
+    assistant: app.assistant,
+    bodyLimit: Math.max(1024 * 1024, app.config.MAX_MESSAGE_CHARS * BYTES_PER_CHAR * 60),
+  });
+  await server.register(kbRoute, { article: (id, lang) => app.understander.search.article(id, lang) });
+
+  server.addHook('onReady', async () => {
+    ready = true;
+  });
+  server.addHook('preClose', async () => {
+    ready = false;
+  });
+  server.addHook('onClose', async () => {
+    await app.close();
+  });
+  return server;
+}

@@ -1,0 +1,71 @@
+import type { IntentId, Understanding } from '../knowledge/index.js';
+
+export type Decision =
+  | { kind: 'answer'; intent: IntentId }
+  | { kind: 'smalltalk'; intent: 'greeting' | 'thanks' | 'goodbye' }
+  | { kind: 'out_of_scope' }
+  | { kind: 'clarify'; candidates: IntentId[] }
+  | { kind: 'no_match' };
+
+/**
+ * Thresholds on the calibrated confidence (knowledge/intent/model.ts). Answering needs a clear
+ * winner; a close race between in-scope intents becomes a question with buttons; anything weaker
+ * is an honest "I did not understand". `npm run eval` prints how each band behaves.
+ */
+export const THRESHOLDS = {
+  answer: 0.55,
+  /** the runner-up must trail by at least this much for a direct answer */
+  margin: 0.2,
+  /** candidates offered in a clarifying question need at least this */
+  candidate: 0.12,
+  /** below this share of known tokens the model is guessing */
+  coverage: 0.25,
+} as const;
+
+const SMALLTALK = new Set<IntentId>(['greeting', 'thanks', 'goodbye']);
+const NOT_CLARIFIABLE = new Set<IntentId>(['greeting', 'thanks', 'goodbye', 'out_of_scope']);
+
+export function decide(u: Understanding): Decision {
+  const { intent, ranking, confidence, coverage } = u.intent;
+  if (coverage < THRESHOLDS.coverage) return { kind: 'no_match' };
+  const second = ranking[1]?.confidence ?? 0;
+  const clear = confidence >= THRESHOLDS.answer && confidence - second >= THRESHOLDS.margin;
+  if (clear) {
+    if (intent === 'out_of_scope') return { kind: 'out_of_scope' };
+    if (SMALLTALK.has(intent))
+      return { kind: 'smalltalk', intent: intent as 'greeting' | 'thanks' | 'goodbye' };
+    return { kind: 'answer', intent };
+  }
+  const candidates = ranking
+    .filter((r) => r.confidence >= THRESHOLDS.candidate && !NOT_CLARIFIABLE.has(r.intent))
+    .slice(0, 3)
+    .map((r) => r.intent);
+  if (candidates.length >= 2) return { kind: 'clarify', candidates };
+  if (candidates.length === 1 && confidence >= THRESHOLDS.answer)
+    return { kind: 'answer', intent: candidates[0] as IntentId };
+  if (intent === 'out_of_scope' && confidence >= THRESHOLDS.candidate * 3) return { kind: 'out_of_scope' };
+  return { kind: 'no_match' };
+}
+
+/**
+ * Up to three article ids a user would be shown: the answered intent's own article first, then
+ * search. Nothing for small talk and out-of-scope messages: a refund article is no answer to them.
+ */
+export function articlesFor(
+  u: Understanding,
+  d: Decision,
+  intentArticle: (i: IntentId) => string | undefined,
+): string[] {
+  if (d.kind === 'smalltalk' || d.kind === 'out_of_scope') return [];
+  const ids: string[] = [];
+  const own = d.kind === 'answer' ? intentArticle(d.intent) : undefined;
+  if (own) ids.push(own);
+  if (d.kind === 'clarify') {
+    for (const c of d.candidates) {
+      const a = intentArticle(c);
+      if (a) ids.push(a);
+    }
+  }
+  for (const h of u.hits) ids.push(h.id);
+  return [...new Set(ids)].slice(0, 3);
+}

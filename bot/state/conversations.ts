@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import type Keyv from 'keyv';
+import { z } from 'zod';
+import { INTENT_IDS, LANGS, type Lang } from '../../knowledge/index.js';
+import type { Logger } from '../logger.js';
+import { KeyedMutex } from './keyed-mutex.js';
+
+export const conversationSchema = z.object({
+  id: z.string(),
+  lang: z.enum(LANGS),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  turns: z.number().int().nonnegative(),
+  /** Understanding failures in a row; the second one offers a person. */
+  misunderstandings: z.number().int().nonnegative(),
+  lastIntent: z.enum(INTENT_IDS).optional(),
+  /** Actions offered by the last reply: a button press is checked against these. */
+  offered: z.array(z.string()).default([]),
+});
+export type Conversation = z.infer<typeof conversationSchema>;
+
+const ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+export interface ConversationStoreOptions {
+  keyv: Keyv<unknown>;
+  ttlMs: number;
+  logger: Logger;
+}
+
+export class ConversationStore {
+  private readonly mutex = new KeyedMutex();
+
+  constructor(private readonly options: ConversationStoreOptions) {}
+
+  fresh(lang: Lang, now: Date): Conversation {
+    const at = now.toISOString();
+    return {
+      id: randomUUID(),
+      lang,
+      createdAt: at,
+      updatedAt: at,
+      turns: 0,
+      misunderstandings: 0,
+      offered: [],
+    };
+  }
+
+  /**
+   * Loads the conversation (or starts one: an unknown, expired or malformed id is a fresh
+   * conversation, not an error), runs `task` on it with no other task of the same conversation in
+   * between, and saves what it returns.
+   */
+  async withConversation<T>(
+    id: string | undefined,
+    lang: Lang,
+    now: Date,
+    task: (c: Conversation) => Promise<{ conversation: Conversation; result: T }>,
+  ): Promise<T> {
+    const key = id && ID.test(id) ? id : undefined;
+    return this.mutex.run(key ?? randomUUID(), async () => {
+      const existing = key ? await this.load(key) : undefined;
+      const { conversation, result } = await task(existing ?? this.fresh(lang, now));
+      await this.options.keyv.set(
+        conversation.id,
+        { ...conversation, updatedAt: now.toISOString() },
+        this.options.ttlMs,
+      );
+      return result;
+    });
+  }
+
+  async load(id: string): Promise<Conversation | undefined> {
+    const raw = await this.options.keyv.get(id);
+    if (raw === undefined) return undefined;
+    const parsed = conversationSchema.safeParse(raw);
+    if (!parsed.success) {
+      // A record from an older version or a damaged store: start over rather than fail the user.
+      this.options.logger.warn(
+        { conversationId: id, issues: parsed.error.issues.length },
+        'unreadable conversation state',
+      );
+      return undefined;
+    }
+    return parsed.data;
+  }
+
+  async close(): Promise<void> {
+    await this.options.keyv.disconnect();
+  }
+}

@@ -1,0 +1,172 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import type { Synonyms } from '../text/tokenizer.js';
+import { type Article, ContentError, parseArticle } from './articles.js';
+import { knowledgeDir } from './paths.js';
+import {
+  examplesSchema,
+  INTENT_IDS,
+  type IntentDefinition,
+  type IntentId,
+  intentCatalogueSchema,
+  LANGS,
+  type Lang,
+  type Localized,
+  type MessageKey,
+  messagesSchema,
+  type Policy,
+  policySchema,
+  synonymsSchema,
+} from './schemas.js';
+
+export interface Content {
+  intents: IntentDefinition[];
+  examples: Record<Lang, Partial<Record<IntentId, string[]>>>;
+  articles: Article[];
+  policy: Policy;
+  synonyms: Synonyms;
+  messages: Record<MessageKey, Localized>;
+}
+
+export interface LoadOptions {
+  dir?: string;
+  /** REFUND_WINDOW_DAYS from the environment wins over policy.yml. */
+  refundWindowDays?: number | undefined;
+}
+
+export class ContentProblems extends Error {
+  override name = 'ContentProblems';
+  constructor(readonly problems: string[]) {
+    super(`Content has ${problems.length} problem(s):\n- ${problems.join('\n- ')}`);
+  }
+}
+
+function readYaml<S extends z.ZodType>(
+  file: string,
+  schema: S,
+  problems: string[],
+  name = file,
+): z.infer<S> | undefined {
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8'));
+  } catch (e) {
+    problems.push(`${name}: ${(e as Error).message.split('\n')[0]}`);
+    return undefined;
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    for (const i of parsed.error.issues)
+      problems.push(`${name}: ${i.path.join('.') || '(root)'}: ${i.message}`);
+    return undefined;
+  }
+  return parsed.data;
+}
+
+function flattenSynonyms(groups: Record<string, string[]>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [canonical, variants] of Object.entries(groups)) {
+    for (const v of variants) out[v.toLowerCase()] = canonical.toLowerCase();
+  }
+  return out;
+}
+
+/**
+ * Reads and validates every content file. All problems are collected (not just the first) so that
+ * `npm run check` shows a support lead the whole list at once.
+ */
+export function loadContent(options: LoadOptions = {}): Content {
+  const dir = options.dir ?? knowledgeDir;
+  const problems: string[] = [];
+  const rel = (f: string) => path.relative(path.dirname(dir), f);
+
+  const yaml = <S extends z.ZodType>(name: string, schema: S) =>
+    readYaml(path.join(dir, name), schema, problems, rel(path.join(dir, name)));
+  const catalogue = yaml('intents.yml', intentCatalogueSchema);
+  const policyRaw = yaml('policy.yml', policySchema);
+  const synonymsRaw = yaml('synonyms.yml', synonymsSchema);
+  const messagesRaw = yaml('messages.yml', messagesSchema);
+  const policy: Policy | undefined = policyRaw && {
+    ...policyRaw,
+    refundWindowDays: options.refundWindowDays ?? policyRaw.refundWindowDays,
+  };
+
+  const examples = { zh: {}, en: {} } as Content['examples'];
+  for (const lang of LANGS) {
+    const file = path.join(dir, 'intents', `${lang}.yml`);
+    const data = readYaml(file, examplesSchema, problems, rel(file));
+    if (!data) continue;
+    if (data.lang !== lang) problems.push(`${rel(file)}: lang is "${data.lang}", expected "${lang}"`);
+    examples[lang] = data.examples;
+    for (const id of INTENT_IDS) {
+      if (!data.examples[id]) problems.push(`${rel(file)}: no examples for intent ${id}`);
+    }
+    const seen = new Map<string, IntentId>();
+    for (const [id, list] of Object.entries(data.examples) as [IntentId, string[]][]) {
+      for (const text of list) {
+        const key = text.trim().toLowerCase();
+        const other = seen.get(key);
+        if (other && other !== id)
+          problems.push(`${rel(file)}: "${text}" is labelled both ${other} and ${id}`);
+        seen.set(key, id);
+      }
+    }
+  }
+
+  const articles: Article[] = [];
+  if (policy) {
+    for (const lang of LANGS) {
+      const folder = path.join(dir, 'articles', lang);
+      for (const name of readdirSync(folder)
+        .filter((f) => f.endsWith('.md'))
+        .sort()) {
+        const file = path.join(folder, name);
+        try {
+          const article = parseArticle(readFileSync(file, 'utf8'), rel(file), policy);
+          if (article.lang !== lang)
+            problems.push(`${rel(file)}: lang is "${article.lang}" in the ${lang} folder`);
+          if (`${article.id}.md` !== name)
+            problems.push(`${rel(file)}: id "${article.id}" differs from file name`);
+          articles.push(article);
+        } catch (e) {
+          problems.push(e instanceof ContentError ? e.message : `${rel(file)}: ${(e as Error).message}`);
+        }
+      }
+    }
+  }
+
+  const ids = new Set(articles.map((a) => a.id));
+  for (const id of ids) {
+    for (const lang of LANGS) {
+      if (!articles.some((a) => a.id === id && a.lang === lang))
+        problems.push(`article ${id}: no ${lang} translation`);
+    }
+  }
+  for (const a of articles) {
+    for (const r of a.related)
+      if (!ids.has(r)) problems.push(`article ${a.id} (${a.lang}): related "${r}" does not exist`);
+  }
+  if (catalogue) {
+    const defined = new Set(catalogue.intents.map((i) => i.id));
+    for (const id of INTENT_IDS)
+      if (!defined.has(id)) problems.push(`intents.yml: intent ${id} is not described`);
+    for (const i of catalogue.intents) {
+      if (i.article && !ids.has(i.article))
+        problems.push(`intents.yml: ${i.id} names unknown article "${i.article}"`);
+    }
+  }
+
+  if (problems.length > 0 || !catalogue || !policy || !synonymsRaw || !messagesRaw) {
+    throw new ContentProblems(problems);
+  }
+  return {
+    intents: catalogue.intents,
+    examples,
+    articles,
+    policy,
+    synonyms: { zh: flattenSynonyms(synonymsRaw.zh), en: flattenSynonyms(synonymsRaw.en) },
+    messages: messagesRaw.messages as Record<MessageKey, Localized>,
+  };
+}

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+
+export const LANGS = ['zh', 'en'] as const;
+export type Lang = (typeof LANGS)[number];
+
+export const INTENT_IDS = [
+  'refund_not_received',
+  'refund_wrong_amount',
+  'refund_failed',
+  'required_documents',
+  'how_to_refund',
+  'void_vs_refund',
+  'refund_policy',
+  'refund_status_lookup',
+  'transaction_lookup',
+  'settlement',
+  'dispute_prevention',
+  'payment_process',
+  'human_agent',
+  'greeting',
+  'thanks',
+  'goodbye',
+  'out_of_scope',
+] as const;
+export type IntentId = (typeof INTENT_IDS)[number];
+export const intentId = z.enum(INTENT_IDS);
+
+const articleId = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lower-case words joined by "-"');
+const localized = z.object({ zh: z.string().min(1), en: z.string().min(1) }).strict();
+export type Localized = z.infer<typeof localized>;
+
+export const intentCatalogueSchema = z
+  .object({
+    intents: z
+      .array(
+        z
+          .object({
+            id: intentId,
+            article: articleId.optional(),
+            label: localized,
+            description: z.string().min(1),
+          })
+          .strict(),
+      )
+      .min(1),
+  })
+  .strict();
+export type IntentDefinition = z.infer<typeof intentCatalogueSchema>['intents'][number];
+
+export const MIN_EXAMPLES_PER_INTENT = 40;
+
+export const examplesSchema = z
+  .object({
+    lang: z.enum(LANGS),
+    examples: z.partialRecord(intentId, z.array(z.string().min(1)).min(MIN_EXAMPLES_PER_INTENT)),
+  })
+  .strict();
+
+export const articleFrontMatterSchema = z
+  .object({
+    id: articleId,
+    lang: z.enum(LANGS),
+    title: z.string().min(1).max(80),
+    intents: z.array(intentId).default([]),
+    tags: z.array(z.string().min(1)).default([]),
+    questions: z.array(z.string().min(1)).min(1),
+    related: z.array(articleId).default([]),
+  })
+  .strict();
+export type ArticleFrontMatter = z.infer<typeof articleFrontMatterSchema>;
+
+export const policySchema = z
+  .object({
+    refundWindowDays: z.number().int().positive(),
+    refundFee: localized,
+    supportContact: localized,
+  })
+  .strict();
+export type Policy = z.infer<typeof policySchema>;
+
+export const synonymsSchema = z
+  .object({
+    zh: z.record(z.string().min(1), z.array(z.string().min(1))).default({}),
+    en: z.record(z.string().min(1), z.array(z.string().min(1))).default({}),
+  })
+  .strict();
+
+// Every sentence the bot says that is not an article lives in knowledge/messages.yml, in both languages.
+export const MESSAGE_KEYS = [
+  'greeting',
+  'thanks',
+  'goodbye',
+  'out_of_scope',
+  'no_match',
+  'clarify',
+  'empty',
+  'too_long',
+  'unreadable',
+  'unknown_action',
+  'suggest_articles',
+  'read_more',
+  'related',
+  'talk_to_person',
+  'human_agent',
+] as const;
+export type MessageKey = (typeof MESSAGE_KEYS)[number];
+
+export const messagesSchema = z
+  .object({ messages: z.record(z.enum(MESSAGE_KEYS), localized) })
+  .strict()
+  .refine((v) => MESSAGE_KEYS.every((k) => k in v.messages), {
+    message: `every message key needs a text: ${MESSAGE_KEYS.join(', ')}`,
+  });

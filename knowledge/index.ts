@@ -1,0 +1,21 @@
+// The knowledge package's public surface: content, understanding and search.
+export type { Article } from './content/articles.js';
+export { markdown, policyValues, STEPS_HEADING } from './content/articles.js';
+export { type Content, ContentProblems, type LoadOptions, loadContent } from './content/load.js';
+export { knowledgeDir, projectRoot } from './content/paths.js';
+export {
+  INTENT_IDS,
+  type IntentDefinition,
+  type IntentId,
+  LANGS,
+  type Lang,
+  type Localized,
+  MESSAGE_KEYS,
+  type MessageKey,
+  type Policy,
+} from './content/schemas.js';
+export * from './entities/index.js';
+export type { IntentResult, RankedIntent } from './intent/model.js';
+export type { SearchHit } from './search/search.js';
+export { detectLanguage, normalize, type SegmenterKind } from './text/index.js';
+export { Understander, type Understanding, type UnderstandOptions } from './understand.js';

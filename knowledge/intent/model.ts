@@ -1,0 +1,83 @@
+import type { IntentId } from '../content/schemas.js';
+import { NaiveBayes, type Scored } from './naive-bayes.js';
+
+export interface RankedIntent {
+  intent: IntentId;
+  confidence: number;
+}
+
+export interface IntentResult extends RankedIntent {
+  /** Best first; the top five. */
+  ranking: RankedIntent[];
+  /** Share of the message's distinct tokens the model saw in training (0 when it knows none). */
+  coverage: number;
+}
+
+export interface LabelledTokens {
+  tokens: string[];
+  intent: IntentId;
+}
+
+function softmax(scores: Scored<IntentId>[], temperature: number): RankedIntent[] {
+  const top = scores[0]?.score ?? 0;
+  const exps = scores.map((s) => Math.exp((s.score - top) / temperature));
+  const sum = exps.reduce((a, b) => a + b, 0);
+  return scores.map((s, i) => ({ intent: s.label, confidence: (exps[i] ?? 0) / sum }));
+}
+
+/**
+ * Bayes log-scores are not probabilities (STACK.md): they are far too sure of themselves. A single
+ * temperature, fitted on held-out folds of the training examples (never the evaluation set), turns
+ * them into confidences that mean roughly what they say, so the thresholds in the router hold.
+ */
+function fitTemperature(examples: LabelledTokens[], folds = 5): number {
+  const heldOut: Array<{ scores: Scored<IntentId>[]; truth: IntentId }> = [];
+  for (let f = 0; f < folds; f++) {
+    const nb = new NaiveBayes<IntentId>();
+    examples.forEach((e, i) => {
+      if (i % folds !== f) nb.add(e.tokens, e.intent);
+    });
+    nb.train();
+    examples.forEach((e, i) => {
+      if (i % folds === f) heldOut.push({ scores: nb.score(e.tokens), truth: e.intent });
+    });
+  }
+  let best = { t: 1, nll: Number.POSITIVE_INFINITY };
+  for (let t = 0.5; t <= 12; t += 0.25) {
+    let nll = 0;
+    for (const { scores, truth } of heldOut) {
+      const p = softmax(scores, t).find((r) => r.intent === truth)?.confidence ?? 0;
+      nll -= Math.log(Math.max(p, 1e-12));
+    }
+    if (nll < best.nll) best = { t, nll };
+  }
+  return best.t;
+}
+
+export class IntentModel {
+  private constructor(
+    private readonly nb: NaiveBayes<IntentId>,
+    readonly temperature: number,
+  ) {}
+
+  static train(examples: LabelledTokens[], options: { temperature?: number } = {}): IntentModel {
+    const nb = new NaiveBayes<IntentId>();
+    for (const e of examples) nb.add(e.tokens, e.intent);
+    nb.train();
+    return new IntentModel(nb, options.temperature ?? fitTemperature(examples));
+  }
+
+  classify(tokens: readonly string[]): IntentResult {
+    const distinct = new Set(tokens);
+    let known = 0;
+    for (const t of distinct) if (this.nb.knows(t)) known++;
+    const ranking = softmax(this.nb.score(tokens), this.temperature);
+    const top = ranking[0] ?? { intent: 'out_of_scope' as const, confidence: 0 };
+    return {
+      intent: top.intent,
+      confidence: top.confidence,
+      ranking: ranking.slice(0, 5),
+      coverage: distinct.size === 0 ? 0 : known / distinct.size,
+    };
+  }
+}

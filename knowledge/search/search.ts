@@ -1,0 +1,106 @@
+import lunr from 'lunr';
+import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
+import type { Article } from '../content/articles.js';
+import { LANGS, type Lang } from '../content/schemas.js';
+import { normalize } from '../text/normalize.js';
+import type { Tokenizer } from '../text/tokenizer.js';
+import { bestSnippet, type Sentence, splitSentences } from './snippet.js';
+
+export interface SearchHit {
+  id: string;
+  lang: Lang;
+  title: string;
+  score: number;
+  /** One sentence of the article, matched words in **bold**. */
+  snippet: string;
+}
+
+export interface SearchOptions {
+  lang: Lang;
+  limit?: number;
+}
+
+const FIELDS = [
+  { name: 'title', boost: 6 },
+  { name: 'questions', boost: 4 },
+  { name: 'tags', boost: 2 },
+  { name: 'body', boost: 1 },
+] as const;
+
+interface Indexed {
+  index: lunr.Index;
+  articles: Map<string, Article>;
+  sentences: Map<string, Sentence[]>;
+}
+
+/**
+ * lunr over the articles of one language, fed by our tokenizer at both ends. lunr's own query
+ * parser splits on spaces and its trimmer strips every CJK character (STACK.md), so neither is used:
+ * documents are tokenized by a custom tokenizer and queries are built term by term.
+ */
+export class KnowledgeSearch {
+  private constructor(
+    private readonly tokenizer: Tokenizer,
+    private readonly byLang: Record<Lang, Indexed>,
+  ) {}
+
+  static build(articles: readonly Article[], tokenizer: Tokenizer): KnowledgeSearch {
+    const tokenize = (value: unknown): lunr.Token[] => {
+      const text = Array.isArray(value) ? value.join('\n') : String(value ?? '');
+      return tokenizer.tokens(normalize(text)).map((t) => new lunr.Token(t, {}));
+    };
+    const byLang = {} as Record<Lang, Indexed>;
+    for (const lang of LANGS) {
+      const own = articles.filter((a) => a.lang === lang);
+      const index = lunr(function () {
+        this.tokenizer = tokenize as unknown as typeof lunr.tokenizer;
+        this.pipeline.reset();
+        this.searchPipeline.reset();
+        this.ref('id');
+        for (const f of FIELDS) this.field(f.name, { boost: f.boost });
+        for (const a of own) {
+          this.add({ id: a.id, title: a.title, questions: a.questions, tags: a.tags, body: a.plain });
+        }
+      });
+      byLang[lang] = {
+        index,
+        articles: new Map(own.map((a) => [a.id, a])),
+        sentences: new Map(own.map((a) => [a.id, splitSentences(a.plain, tokenizer, normalize)])),
+      };
+    }
+    return new KnowledgeSearch(tokenizer, byLang);
+  }
+
+  /** `text` must be normalised. Returns at most `limit` articles, best first. */
+  search(text: string, options: SearchOptions): SearchHit[] {
+    return this.searchTokens(this.tokenizer.tokens(text), options);
+  }
+
+  searchTokens(tokens: readonly string[], { lang, limit = 3 }: SearchOptions): SearchHit[] {
+    const terms = [...new Set(tokens.filter((t) => !t.startsWith('#') && !t.startsWith('@')))];
+    if (terms.length === 0) return [];
+    const { index, articles, sentences } = this.byLang[lang];
+    const results = index.query((q) => {
+      for (const term of terms) {
+        // English typos: allow one edit on longer words; Chinese has no such thing as a typo'd bigram
+        const fuzzy = /^[a-z]{6,}$/.test(term) ? 1 : 0;
+        q.term(term, { usePipeline: false, editDistance: fuzzy, presence: lunr.Query.presence.OPTIONAL });
+      }
+    });
+    return results.slice(0, limit).map((r) => {
+      const article = articles.get(r.ref) as Article;
+      const matched = Object.keys(r.matchData.metadata);
+      return {
+        id: r.ref,
+        lang,
+        title: article.title,
+        score: Math.round(r.score * 1000) / 1000,
+        snippet: bestSnippet(sentences.get(r.ref) ?? [], matched, (w) => PorterStemmer.stem(w)),
+      };
+    });
+  }
+
+  article(id: string, lang: Lang): Article | undefined {
+    return this.byLang[lang].articles.get(id);
+  }
+}

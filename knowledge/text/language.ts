@@ -1,0 +1,17 @@
+import type { Lang } from '../content/schemas.js';
+
+const HAN = /\p{Script=Han}/gu;
+const LATIN_WORD = /[a-z]{2,}/gi;
+
+/**
+ * zh or en from the letters a message uses; undefined when it has none (digits, emoji), so the
+ * caller keeps the conversation's language. Mixed messages ("我的refund还没到") are Chinese: a
+ * Chinese writer borrows English words far more often than the reverse.
+ */
+export function detectLanguage(text: string): Lang | undefined {
+  const han = text.match(HAN)?.length ?? 0;
+  const latinWords = text.match(LATIN_WORD)?.length ?? 0;
+  if (han === 0 && latinWords === 0) return undefined;
+  if (han >= 2 || (han > 0 && han >= latinWords)) return 'zh';
+  return latinWords > 0 ? 'en' : 'zh';
+}

@@ -1,0 +1,106 @@
+import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
+
+export type SegmenterKind = 'icu' | 'jieba';
+
+/** Variant → canonical spelling, per language (typos, homophones, colloquial forms). */
+export interface Synonyms {
+  zh: Record<string, string>;
+  en: Record<string, string>;
+}
+
+export interface TokenizerOptions {
+  segmenter?: SegmenterKind;
+  synonyms?: Synonyms;
+  /** Character bigrams over Chinese runs: recall for words the segmenter splits oddly. */
+  bigrams?: boolean;
+}
+
+// Only words that carry nothing for intent or search. Question words and negations stay: "how",
+// "when", "not" separate how_to_refund from refund_not_received.
+const EN_STOP = new Set(
+  'a an the is are am was were be been to of i me my mine it its for on in at and or this that these those do does did you your we our us they them he she his her there here with by as so just pls please plz hi'
+    .split(' ')
+    .filter((w) => w !== 'hi'),
+);
+
+const RUN = /(\p{Script=Han}+)|([a-z][a-z']*)|(\d+(?:\.\d+)?)/gu;
+
+type WordSegmenter = (run: string) => string[];
+
+function icuSegmenter(): WordSegmenter {
+  const seg = new Intl.Segmenter('zh', { granularity: 'word' });
+  return (run) => {
+    const out: string[] = [];
+    for (const s of seg.segment(run)) if (s.isWordLike) out.push(s.segment);
+    return out;
+  };
+}
+
+async function jiebaSegmenter(userWords: string[]): Promise<WordSegmenter> {
+  const { Jieba } = await import('@node-rs/jieba');
+  const { dict } = await import('@node-rs/jieba/dict.js');
+  const jieba = Jieba.withDict(dict);
+  if (userWords.length > 0) jieba.loadDict(Buffer.from(userWords.map((w) => `${w} 100000`).join('\n')));
+  return (run) => jieba.cut(run, false);
+}
+
+function buildReplacer(map: Record<string, string>, wholeWord: boolean): (text: string) => string {
+  const variants = Object.keys(map).sort((a, b) => b.length - a.length);
+  if (variants.length === 0) return (t) => t;
+  const escaped = variants.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const pattern = wholeWord ? `\\b(?:${escaped.join('|')})\\b` : escaped.join('|');
+  const re = new RegExp(pattern, 'g');
+  return (text) => text.replace(re, (m) => map[m] ?? m);
+}
+
+/**
+ * One tokenizer for the search index and the intent model (DESIGN.md): Chinese words plus
+ * character bigrams, English words without stop words and Porter-stemmed, digit runs as a shape
+ * token (`#d12` for a 12-digit number) so "a long number" is a feature without the number itself.
+ * Input must already be normalised (knowledge/text/normalize.ts).
+ */
+export class Tokenizer {
+  private constructor(
+    private readonly segment: WordSegmenter,
+    private readonly fixZh: (t: string) => string,
+    private readonly fixEn: (t: string) => string,
+    private readonly bigrams: boolean,
+  ) {}
+
+  static async create(options: TokenizerOptions = {}): Promise<Tokenizer> {
+    const synonyms = options.synonyms ?? { zh: {}, en: {} };
+    const canonicalZh = [...new Set(Object.values(synonyms.zh))];
+    const segment = options.segmenter === 'jieba' ? await jiebaSegmenter(canonicalZh) : icuSegmenter();
+    return new Tokenizer(
+      segment,
+      buildReplacer(synonyms.zh, false),
+      buildReplacer(synonyms.en, true),
+      options.bigrams ?? true,
+    );
+  }
+
+  /** Canonical spellings applied; what the tokenizer actually reads. */
+  canonical(normalized: string): string {
+    return this.fixEn(this.fixZh(normalized.replace(/n't\b/g, ' not')));
+  }
+
+  tokens(normalized: string): string[] {
+    const text = this.canonical(normalized);
+    const out: string[] = [];
+    for (const m of text.matchAll(RUN)) {
+      const [, han, latin, digits] = m;
+      if (han !== undefined) {
+        out.push(...this.segment(han));
+        if (this.bigrams && han.length > 2) {
+          for (let i = 0; i + 1 < han.length; i++) out.push(han.slice(i, i + 2));
+        }
+      } else if (latin !== undefined) {
+        const word = latin.replace(/'s?$/, '');
+        if (word.length > 0 && !EN_STOP.has(word)) out.push(PorterStemmer.stem(word));
+      } else if (digits !== undefined) {
+        out.push(`#d${digits.replace('.', '').length > 12 ? 'long' : digits.length}`);
+      }
+    }
+    return out;
+  }
+}

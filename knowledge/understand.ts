@@ -1,0 +1,92 @@
+import type { Content } from './content/load.js';
+import { INTENT_IDS, type IntentId, LANGS, type Lang } from './content/schemas.js';
+import { type Entities, extractEntities } from './entities/index.js';
+import { IntentModel, type IntentResult, type LabelledTokens } from './intent/model.js';
+import { KnowledgeSearch, type SearchHit } from './search/search.js';
+import { detectLanguage, normalize, normalizeKeepCase, type SegmenterKind, Tokenizer } from './text/index.js';
+
+export interface Understanding {
+  /** The message after normalisation (simplified, half-width, lower case). */
+  normalized: string;
+  /** Language of the message itself; undefined when it has no letters. */
+  detectedLang: Lang | undefined;
+  intent: IntentResult;
+  entities: Entities;
+  /** Search hits in the message's language (or `lang` when it has none). */
+  hits: SearchHit[];
+}
+
+export interface UnderstandOptions {
+  now?: Date;
+  /** Language to search in when the message has no letters of its own. */
+  fallbackLang?: Lang;
+}
+
+/** Markers for what the entity parsers found: "there is an amount" is a strong intent feature. */
+function entityMarkers(e: Entities): string[] {
+  const out: string[] = [];
+  if (e.reference) out.push('@reference');
+  if (e.voucher) out.push('@voucher');
+  if (e.orderNo) out.push('@order');
+  if (e.amount) out.push('@amount');
+  if (e.date) out.push('@date');
+  if (e.cardLast4) out.push('@card');
+  return out;
+}
+
+export interface UnderstanderOptions {
+  segmenter?: SegmenterKind;
+}
+
+/**
+ * The understanding components (normaliser, tokenizer, entity parsers, intent model, search)
+ * built once from content, then one call per message. Pure and synchronous after creation: the
+ * same message and clock give the same result.
+ */
+export class Understander {
+  private constructor(
+    readonly tokenizer: Tokenizer,
+    readonly model: IntentModel,
+    readonly search: KnowledgeSearch,
+  ) {}
+
+  static async create(content: Content, options: UnderstanderOptions = {}): Promise<Understander> {
+    const tokenizer = await Tokenizer.create({
+      segmenter: options.segmenter ?? 'icu',
+      synonyms: content.synonyms,
+    });
+    const training: LabelledTokens[] = [];
+    const fixedNow = new Date('2026-01-15T04:00:00Z');
+    for (const lang of LANGS) {
+      for (const intent of INTENT_IDS) {
+        for (const text of content.examples[lang][intent] ?? []) {
+          training.push({ intent, tokens: Understander.features(tokenizer, text, fixedNow).tokens });
+        }
+      }
+    }
+    const model = IntentModel.train(training);
+    const search = KnowledgeSearch.build(content.articles, tokenizer);
+    return new Understander(tokenizer, model, search);
+  }
+
+  private static features(tokenizer: Tokenizer, text: string, now: Date) {
+    const keepCase = normalizeKeepCase(text);
+    const normalized = keepCase.toLowerCase();
+    const entities = extractEntities(keepCase, now);
+    const tokens = tokenizer.tokens(normalized);
+    return { normalized, entities, words: tokens, tokens: [...tokens, ...entityMarkers(entities)] };
+  }
+
+  understand(text: string, options: UnderstandOptions = {}): Understanding {
+    const f = Understander.features(this.tokenizer, text, options.now ?? new Date());
+    const detectedLang = detectLanguage(f.normalized);
+    const intent = this.model.classify(f.tokens);
+    const hits = this.search.searchTokens(f.words, {
+      lang: detectedLang ?? options.fallbackLang ?? 'zh',
+      limit: 3,
+    });
+    return { normalized: f.normalized, detectedLang, intent, entities: f.entities, hits };
+  }
+}
+
+export type { IntentId };
