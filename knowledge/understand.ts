@@ -3,7 +3,7 @@ import { INTENT_IDS, type IntentId, LANGS, type Lang } from './content/schemas.j
 import { type Entities, extractEntities } from './entities/index.js';
 import { IntentModel, type IntentResult, type LabelledTokens } from './intent/model.js';
 import { KnowledgeSearch, type SearchHit } from './search/search.js';
-import { detectLanguage, normalize, normalizeKeepCase, type SegmenterKind, Tokenizer } from './text/index.js';
+import { detectLanguage, normalizeKeepCase, type SegmenterKind, Tokenizer } from './text/index.js';
 
 export interface Understanding {
   /** The message after normalisation (simplified, half-width, lower case). */

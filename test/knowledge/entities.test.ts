@@ -30,9 +30,12 @@ describe('amounts, in fen', () => {
     expect(findAmount(text.toLowerCase())?.fen).toBe(fen);
   });
 
-  it.each(['退了3次', '15:30 退的', '参考号123456789012', '万元户', '已经3天了'])('%s has no amount', (text) => {
-    expect(findAmount(text)).toBeUndefined();
-  });
+  it.each(['退了3次', '15:30 退的', '参考号123456789012', '万元户', '已经3天了'])(
+    '%s has no amount',
+    (text) => {
+      expect(findAmount(text)).toBeUndefined();
+    },
+  );
 
   it('knows dollars from yuan', () => {
     expect(findAmount('$20')?.currency).toBe('USD');
