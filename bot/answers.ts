@@ -20,9 +20,11 @@ const MAIN_TOPICS: IntentId[] = [
   'refund_wrong_amount',
 ];
 
+/** The first sentence of the short answer: the card links to the whole, it need not repeat it. */
 function plainSnippet(markdownInline: string, max = 120): string {
   const plain = markdownInline.replace(/\*\*/g, '');
-  return plain.length > max ? `${plain.slice(0, max - 1)}…` : plain;
+  const first = /^.+?[。！？!?](?=\s|$)|^.+?[.](?=\s|$)/u.exec(plain)?.[0] ?? plain;
+  return first.length > max ? `${first.slice(0, max - 1)}…` : first;
 }
 
 /** Builds replies from content: never a fact of its own. */

@@ -85,13 +85,17 @@ export class Assistant {
     message: string,
     lang?: Lang,
   ): { understanding: Understanding; decision: Decision; articles: string[] } {
+    const { understanding, decision } = this.decide(message, lang);
+    const articles = articlesFor(understanding, decision, (i) => this.answers.intentArticleId(i));
+    return { understanding, decision, articles };
+  }
+
+  private decide(message: string, lang?: Lang): { understanding: Understanding; decision: Decision } {
     const understanding = this.deps.understander.understand(message, {
       now: this.clock(),
       fallbackLang: lang,
     });
-    const decision = decide(understanding);
-    const articles = articlesFor(understanding, decision, (i) => this.answers.intentArticleId(i));
-    return { understanding, decision, articles };
+    return { understanding, decision: decide(understanding) };
   }
 
   async turn(input: TurnInput): Promise<TurnResult> {
@@ -156,7 +160,7 @@ export class Assistant {
     if (!READABLE.test(normalize(message))) {
       return { replies: [text(say('unreadable', lang)), choices(this.answers.mainTopics(lang))] };
     }
-    const { understanding, decision } = this.understand(message, lang);
+    const { understanding, decision } = this.decide(message, lang);
     return { replies: this.reply(decision, understanding, lang), understanding, decision, lang };
   }
 

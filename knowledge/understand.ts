@@ -3,7 +3,7 @@ import { INTENT_IDS, type IntentId, LANGS, type Lang } from './content/schemas.j
 import { type Entities, extractEntities } from './entities/index.js';
 import { IntentModel, type IntentResult, type LabelledTokens } from './intent/model.js';
 import { KnowledgeSearch, type SearchHit } from './search/search.js';
-import { detectLanguage, normalizeKeepCase, type SegmenterKind, Tokenizer } from './text/index.js';
+import { detectLanguage, normalize, normalizeKeepCase, type SegmenterKind, Tokenizer } from './text/index.js';
 
 export interface Understanding {
   /** The message after normalisation (simplified, half-width, lower case). */
@@ -12,8 +12,11 @@ export interface Understanding {
   detectedLang: Lang | undefined;
   intent: IntentResult;
   entities: Entities;
-  /** Search hits in the message's language (or `lang` when it has none). */
-  hits: SearchHit[];
+  /**
+   * Search hits in the message's language (or the fallback when it has none), top three. Searched
+   * on first use: most turns are answered from the intent's own article and never need it.
+   */
+  readonly hits: SearchHit[];
 }
 
 export interface UnderstandOptions {
@@ -32,6 +35,19 @@ function entityMarkers(e: Entities): string[] {
   if (e.date) out.push('@date');
   if (e.cardLast4) out.push('@card');
   return out;
+}
+
+/** Every English word the content uses, with repeats (the spell checker weighs by frequency). */
+function englishVocabulary(content: Content): string[] {
+  const texts: string[] = [];
+  for (const lang of LANGS)
+    for (const list of Object.values(content.examples[lang])) texts.push(...(list ?? []));
+  for (const a of content.articles) texts.push(a.title, a.plain, ...a.questions, ...a.tags);
+  for (const c of Object.values(content.concepts)) texts.push(...(c.en ?? []));
+  for (const [variant, canonical] of Object.entries(content.synonyms.en)) texts.push(variant, canonical);
+  const words: string[] = [];
+  for (const t of texts) words.push(...(normalize(t).match(/[a-z][a-z']*/g) ?? []));
+  return words;
 }
 
 export interface UnderstanderOptions {
@@ -54,6 +70,8 @@ export class Understander {
     const tokenizer = await Tokenizer.create({
       segmenter: options.segmenter ?? 'icu',
       synonyms: content.synonyms,
+      concepts: content.concepts,
+      vocabulary: englishVocabulary(content),
     });
     const training: LabelledTokens[] = [];
     const fixedNow = new Date('2026-01-15T04:00:00Z');
@@ -81,11 +99,19 @@ export class Understander {
     const f = Understander.features(this.tokenizer, text, options.now ?? new Date());
     const detectedLang = detectLanguage(f.normalized);
     const intent = this.model.classify(f.tokens);
-    const hits = this.search.searchTokens(f.words, {
-      lang: detectedLang ?? options.fallbackLang ?? 'zh',
-      limit: 3,
-    });
-    return { normalized: f.normalized, detectedLang, intent, entities: f.entities, hits };
+    const search = this.search;
+    const lang = detectedLang ?? options.fallbackLang ?? 'zh';
+    let hits: SearchHit[] | undefined;
+    return {
+      normalized: f.normalized,
+      detectedLang,
+      intent,
+      entities: f.entities,
+      get hits() {
+        hits ??= search.searchTokens(f.words, { lang, limit: 3 });
+        return hits;
+      },
+    };
   }
 }
 

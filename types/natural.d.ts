@@ -22,3 +22,11 @@ declare module 'natural/lib/natural/classifiers/index.js' {
   const classifiers: { BayesClassifier: typeof BayesClassifier };
   export default classifiers;
 }
+
+declare module 'natural/lib/natural/spellcheck/spellcheck.js' {
+  export default class Spellcheck {
+    constructor(wordlist: string[]);
+    isCorrect(word: string): boolean;
+    getCorrections(word: string, maxDistance?: number): string[];
+  }
+}

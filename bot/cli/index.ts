@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ContentProblems, loadContent } from '../../knowledge/index.js';
 import { type App, createApp } from '../app.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { runEval } from './eval.js';
 import { renderReplies } from './render.js';
@@ -115,17 +115,3 @@ export async function cli(argv: string[]): Promise<number> {
       return 2;
   }
 }
-
-cli(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    if (err instanceof ConfigError || err instanceof ContentProblems)
-      process.stderr.write(`${err.message}\n`);
-    else if ((err as { code?: string }).code === 'ENOENT')
-      process.stderr.write(`${(err as Error).message}\n`);
-    else process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
-    process.exitCode = 1;
-  },
-);

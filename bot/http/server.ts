@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { App } from '../app.js';
 import { ApiError, asApiError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -15,7 +15,8 @@ const BYTES_PER_CHAR = 12;
 export async function buildServer(app: App, { logger }: ServerOptions): Promise<FastifyInstance> {
   const server = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // one line per request would cost more than the turn itself; refusals and failures are logged below
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
     // a 100,000-character message must still reach the assistant, which answers it politely
     routerOptions: { maxParamLength: 200 },

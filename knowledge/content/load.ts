@@ -2,10 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import type { ConceptLists } from '../text/concepts.js';
 import type { Synonyms } from '../text/tokenizer.js';
 import { type Article, ContentError, parseArticle } from './articles.js';
 import { knowledgeDir } from './paths.js';
 import {
+  conceptsSchema,
   examplesSchema,
   INTENT_IDS,
   type IntentDefinition,
@@ -15,6 +17,7 @@ import {
   type Lang,
   type Localized,
   type MessageKey,
+  MIN_EXAMPLES_PER_INTENT,
   messagesSchema,
   type Policy,
   policySchema,
@@ -27,6 +30,7 @@ export interface Content {
   articles: Article[];
   policy: Policy;
   synonyms: Synonyms;
+  concepts: ConceptLists;
   messages: Record<MessageKey, Localized>;
 }
 
@@ -88,31 +92,54 @@ export function loadContent(options: LoadOptions = {}): Content {
   const policyRaw = yaml('policy.yml', policySchema);
   const synonymsRaw = yaml('synonyms.yml', synonymsSchema);
   const messagesRaw = yaml('messages.yml', messagesSchema);
+  const conceptsRaw = yaml('concepts.yml', conceptsSchema);
   const policy: Policy | undefined = policyRaw && {
     ...policyRaw,
     refundWindowDays: options.refundWindowDays ?? policyRaw.refundWindowDays,
   };
 
+  // Examples per language: `zh.yml` plus any `zh.<source>.yml` (a second author, a batch from
+  // reviewed conversations), merged. Each file is validated on its own.
   const examples = { zh: {}, en: {} } as Content['examples'];
+  const exampleFiles = readdirSync(path.join(dir, 'intents')).filter((f) =>
+    /^[a-z]{2}(\.[\w-]+)?\.yml$/.test(f),
+  );
   for (const lang of LANGS) {
-    const file = path.join(dir, 'intents', `${lang}.yml`);
-    const data = readYaml(file, examplesSchema, problems, rel(file));
-    if (!data) continue;
-    if (data.lang !== lang) problems.push(`${rel(file)}: lang is "${data.lang}", expected "${lang}"`);
-    examples[lang] = data.examples;
-    for (const id of INTENT_IDS) {
-      if (!data.examples[id]) problems.push(`${rel(file)}: no examples for intent ${id}`);
-    }
-    const seen = new Map<string, IntentId>();
-    for (const [id, list] of Object.entries(data.examples) as [IntentId, string[]][]) {
-      for (const text of list) {
-        const key = text.trim().toLowerCase();
-        const other = seen.get(key);
-        if (other && other !== id)
-          problems.push(`${rel(file)}: "${text}" is labelled both ${other} and ${id}`);
-        seen.set(key, id);
+    const main = `${lang}.yml`;
+    const files = exampleFiles
+      .filter((f) => f === main || f.startsWith(`${lang}.`))
+      .sort((a, b) => (a === main ? -1 : b === main ? 1 : a.localeCompare(b)));
+    if (!files.includes(main)) problems.push(`intents/${main} is missing`);
+    const merged: Partial<Record<IntentId, string[]>> = {};
+    const seen = new Map<string, { intent: IntentId; file: string }>();
+    for (const name of files) {
+      const file = path.join(dir, 'intents', name);
+      const data = readYaml(file, examplesSchema, problems, rel(file));
+      if (!data) continue;
+      if (data.lang !== lang) problems.push(`${rel(file)}: lang is "${data.lang}", expected "${lang}"`);
+      for (const [id, list] of Object.entries(data.examples) as [IntentId, string[]][]) {
+        for (const text of list) {
+          const key = text.trim().toLowerCase();
+          const other = seen.get(key);
+          if (other && other.intent !== id) {
+            problems.push(
+              `${rel(file)}: "${text}" is labelled ${id} here and ${other.intent} in ${other.file}`,
+            );
+          }
+          seen.set(key, { intent: id, file: name });
+        }
+        merged[id] = [...(merged[id] ?? []), ...list];
       }
     }
+    for (const id of INTENT_IDS) {
+      const n = merged[id]?.length ?? 0;
+      if (n < MIN_EXAMPLES_PER_INTENT) {
+        problems.push(
+          `intents/${lang}: intent ${id} has ${n} examples, needs at least ${MIN_EXAMPLES_PER_INTENT}`,
+        );
+      }
+    }
+    examples[lang] = merged;
   }
 
   const articles: Article[] = [];
@@ -158,7 +185,7 @@ export function loadContent(options: LoadOptions = {}): Content {
     }
   }
 
-  if (problems.length > 0 || !catalogue || !policy || !synonymsRaw || !messagesRaw) {
+  if (problems.length > 0 || !catalogue || !policy || !synonymsRaw || !messagesRaw || !conceptsRaw) {
     throw new ContentProblems(problems);
   }
   return {
@@ -167,6 +194,7 @@ export function loadContent(options: LoadOptions = {}): Content {
     articles,
     policy,
     synonyms: { zh: flattenSynonyms(synonymsRaw.zh), en: flattenSynonyms(synonymsRaw.en) },
+    concepts: conceptsRaw.concepts,
     messages: messagesRaw.messages as Record<MessageKey, Localized>,
   };
 }

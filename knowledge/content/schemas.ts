@@ -52,7 +52,7 @@ export const MIN_EXAMPLES_PER_INTENT = 40;
 export const examplesSchema = z
   .object({
     lang: z.enum(LANGS),
-    examples: z.partialRecord(intentId, z.array(z.string().min(1)).min(MIN_EXAMPLES_PER_INTENT)),
+    examples: z.partialRecord(intentId, z.array(z.string().min(1)).min(1)),
   })
   .strict();
 
@@ -77,6 +77,18 @@ export const policySchema = z
   })
   .strict();
 export type Policy = z.infer<typeof policySchema>;
+
+// YAML reads 886 or 12306 as numbers; a word list means them as words.
+const word = z.union([z.string().min(1), z.number()]).transform(String);
+
+export const conceptsSchema = z
+  .object({
+    concepts: z.record(
+      z.string().regex(/^[a-z_]+$/),
+      z.object({ zh: z.array(word).optional(), en: z.array(word).optional() }).strict(),
+    ),
+  })
+  .strict();
 
 export const synonymsSchema = z
   .object({

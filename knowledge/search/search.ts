@@ -77,14 +77,15 @@ export class KnowledgeSearch {
   }
 
   searchTokens(tokens: readonly string[], { lang, limit = 3 }: SearchOptions): SearchHit[] {
-    const terms = [...new Set(tokens.filter((t) => !t.startsWith('#') && !t.startsWith('@')))];
-    if (terms.length === 0) return [];
     const { index, articles, sentences } = this.byLang[lang];
+    // Words no article contains cannot match; leaving them out of the query saves lunr a token-set
+    // intersection per field for each of them (most of a query's cost).
+    const vocabulary = (index as unknown as { invertedIndex: Record<string, unknown> }).invertedIndex;
+    const terms = [...new Set(tokens)].filter((t) => Object.hasOwn(vocabulary, t));
+    if (terms.length === 0) return [];
     const results = index.query((q) => {
       for (const term of terms) {
-        // English typos: allow one edit on longer words; Chinese has no such thing as a typo'd bigram
-        const fuzzy = /^[a-z]{6,}$/.test(term) ? 1 : 0;
-        q.term(term, { usePipeline: false, editDistance: fuzzy, presence: lunr.Query.presence.OPTIONAL });
+        q.term(term, { usePipeline: false, presence: lunr.Query.presence.OPTIONAL });
       }
     });
     return results.slice(0, limit).map((r) => {

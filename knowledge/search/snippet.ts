@@ -1,3 +1,4 @@
+import { escapeRegExp } from '../text/regexp.js';
 import type { Tokenizer } from '../text/tokenizer.js';
 
 export interface Sentence {
@@ -19,10 +20,6 @@ export function splitSentences(
     if (text.length > 1) out.push({ text, tokens: new Set(tokenizer.tokens(normalize(text))) });
   }
   return out;
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**

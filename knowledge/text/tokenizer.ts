@@ -1,4 +1,7 @@
+import Spellcheck from 'natural/lib/natural/spellcheck/spellcheck.js';
 import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
+import { type ConceptLists, ConceptTagger } from './concepts.js';
+import { escapeRegExp } from './regexp.js';
 
 export type SegmenterKind = 'icu' | 'jieba';
 
@@ -13,7 +16,17 @@ export interface TokenizerOptions {
   synonyms?: Synonyms;
   /** Character bigrams over Chinese runs: recall for words the segmenter splits oddly. */
   bigrams?: boolean;
+  /** Concept lists (knowledge/concepts.yml): each concept mentioned becomes a `~name` token. */
+  concepts?: ConceptLists;
+  /**
+   * English words the content uses (with repeats: frequency breaks ties). An unknown word one edit
+   * away from one of them is read as that word: "recieved", "trasaction", "refnd".
+   */
+  vocabulary?: readonly string[];
 }
+
+/** 4+ letters: shorter words have too many neighbours one edit away ("fee" → "see", "few"). */
+const MIN_SPELLCHECK_LENGTH = 4;
 
 // Only words that carry nothing for intent or search. Question words and negations stay: "how",
 // "when", "not" separate how_to_refund from refund_not_received.
@@ -47,7 +60,7 @@ async function jiebaSegmenter(userWords: string[]): Promise<WordSegmenter> {
 function buildReplacer(map: Record<string, string>, wholeWord: boolean): (text: string) => string {
   const variants = Object.keys(map).sort((a, b) => b.length - a.length);
   if (variants.length === 0) return (t) => t;
-  const escaped = variants.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const escaped = variants.map(escapeRegExp);
   const pattern = wholeWord ? `\\b(?:${escaped.join('|')})\\b` : escaped.join('|');
   const re = new RegExp(pattern, 'g');
   return (text) => text.replace(re, (m) => map[m] ?? m);
@@ -65,6 +78,8 @@ export class Tokenizer {
     private readonly fixZh: (t: string) => string,
     private readonly fixEn: (t: string) => string,
     private readonly bigrams: boolean,
+    private readonly concepts: ConceptTagger | undefined,
+    private readonly speller: Spellcheck | undefined,
   ) {}
 
   static async create(options: TokenizerOptions = {}): Promise<Tokenizer> {
@@ -76,12 +91,25 @@ export class Tokenizer {
       buildReplacer(synonyms.zh, false),
       buildReplacer(synonyms.en, true),
       options.bigrams ?? true,
+      options.concepts ? new ConceptTagger(options.concepts) : undefined,
+      options.vocabulary?.length ? new Spellcheck([...options.vocabulary]) : undefined,
     );
   }
 
   /** Canonical spellings applied; what the tokenizer actually reads. */
   canonical(normalized: string): string {
-    return this.fixEn(this.fixZh(normalized.replace(/n't\b/g, ' not')));
+    const words = normalized.replace(/n't\b/g, ' not').replace(/[a-z][a-z']*/g, (w) => this.spell(w));
+    return this.fixEn(this.fixZh(words));
+  }
+
+  private spell(word: string): string {
+    const speller = this.speller;
+    if (!speller || speller.isCorrect(word)) return word;
+    // "hellooo", "byeee", "soooo": stretched letters are emphasis, not spelling
+    const squeezed = word.replace(/([a-z])\1{2,}/g, '$1');
+    if (squeezed !== word && speller.isCorrect(squeezed)) return squeezed;
+    if (squeezed.length < MIN_SPELLCHECK_LENGTH) return squeezed;
+    return speller.getCorrections(squeezed, 1)[0] ?? squeezed;
   }
 
   tokens(normalized: string): string[] {
@@ -98,9 +126,11 @@ export class Tokenizer {
         const word = latin.replace(/'s?$/, '');
         if (word.length > 0 && !EN_STOP.has(word)) out.push(PorterStemmer.stem(word));
       } else if (digits !== undefined) {
-        out.push(`#d${digits.replace('.', '').length > 12 ? 'long' : digits.length}`);
+        const length = digits.replace('.', '').length;
+        out.push(`#d${length > 12 ? 'long' : length}`);
       }
     }
+    if (this.concepts) out.push(...this.concepts.tag(text));
     return out;
   }
 }

@@ -1,0 +1,40 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { type App, createApp } from '../../bot/app.js';
+import { loadConfig } from '../../bot/config.js';
+import { buildServer } from '../../bot/http/server.js';
+import { createLogger } from '../../bot/logger.js';
+
+/** Wednesday 2026-11-25, noon in Shanghai: every test sees the same "today". */
+export const TEST_NOW = new Date('2026-11-25T04:00:00Z');
+
+export interface TestApp {
+  app: App;
+  server: FastifyInstance;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** A real app on a temporary data directory, with its HTTP server (not listening unless asked). */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  now: () => Date = () => TEST_NOW,
+): Promise<TestApp> {
+  const dataDir = env.DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'ra-test-'));
+  const config = loadConfig({ LOG_LEVEL: 'silent', ...env, DATA_DIR: dataDir });
+  const logger = createLogger('silent');
+  const app = await createApp(config, logger, { clock: now });
+  const server = await buildServer(app, { logger });
+  await server.ready();
+  return {
+    app,
+    server,
+    dataDir,
+    async close() {
+      await server.close();
+      if (!env.DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
