@@ -9,7 +9,7 @@ import { Assistant } from './assistant.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { ConversationStore } from './state/conversations.js';
-import { createKeyv } from './state/keyv.js';
+import { StateStore } from './state/keyv.js';
 
 export interface App {
   config: Config;
@@ -17,6 +17,7 @@ export interface App {
   understander: Understander;
   assistant: Assistant;
   store: ConversationStore;
+  state: StateStore;
   articleUrl: (id: string, lang: Lang) => string;
   close(): Promise<void>;
 }
@@ -30,13 +31,12 @@ export interface AppOptions {
 export async function createApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
   const content = loadContent({ refundWindowDays: config.REFUND_WINDOW_DAYS });
   const understander = await Understander.create(content, { segmenter: options.segmenter ?? 'icu' });
-  const keyv = createKeyv<unknown>({
-    dataDir: config.dataDir,
-    redisUrl: config.REDIS_URL,
-    namespace: 'conversation',
+  const state = new StateStore({ dataDir: config.dataDir, redisUrl: config.REDIS_URL, logger });
+  const store = new ConversationStore({
+    keyv: state.namespace('conversation'),
+    ttlMs: config.CONVERSATION_TTL_HOURS * 3_600_000,
     logger,
   });
-  const store = new ConversationStore({ keyv, ttlMs: config.CONVERSATION_TTL_HOURS * 3_600_000, logger });
   const base = config.PUBLIC_BASE_URL?.replace(/\/+$/, '') ?? '';
   const articleUrl = (id: string, lang: Lang) => `${base}/kb/${lang}/${encodeURIComponent(id)}`;
   const assistant = new Assistant({
@@ -55,6 +55,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     assistant,
     store,
     articleUrl,
-    close: () => store.close(),
+    state,
+    close: () => state.close(),
   };
 }

@@ -45,7 +45,7 @@ export interface AssistantDeps {
   clock?: () => Date;
 }
 
-interface Outcome {
+export interface Outcome {
   replies: Reply[];
   understanding?: Understanding;
   decision?: Decision;
@@ -111,7 +111,7 @@ export class Assistant {
         const result =
           input.action !== undefined
             ? this.onAction(input.action, lang)
-            : this.onText(input.text ?? '', lang);
+            : this.respond(input.text ?? '', lang);
         const next: Conversation = {
           ...conversation,
           lang: result.lang ?? lang,
@@ -150,7 +150,8 @@ export class Assistant {
     );
   }
 
-  private onText(message: string, lang: Lang): Outcome {
+  /** The replies to one message, without a conversation: what a turn does once state is loaded. */
+  respond(message: string, lang: Lang): Outcome {
     const say = this.say;
     if (message.trim() === '')
       return { replies: [text(say('empty', lang)), choices(this.answers.mainTopics(lang))] };

@@ -22,6 +22,10 @@ export const configSchema = z.object({
   CONVERSATION_TTL_HOURS: positiveInt.default(72),
   REFUND_WINDOW_DAYS: positiveInt.optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(0),
+  TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
 });
 
 export type Config = z.infer<typeof configSchema> & { dataDir: string };

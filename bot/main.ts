@@ -11,10 +11,10 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   const app = await createApp(config, logger);
   const server = await buildServer(app, { logger });
-  await server.listen({ port: config.PORT, host: config.HOST });
+  const url = await server.listen({ port: config.PORT, host: config.HOST });
   logger.info(
     {
-      port: config.PORT,
+      url,
       store: config.REDIS_URL ? 'redis' : 'sqlite',
       dataDir: config.dataDir,
       readyMs: Math.round(performance.now() - started),

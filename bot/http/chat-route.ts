@@ -1,3 +1,4 @@
+import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { Assistant } from '../assistant.js';
@@ -8,6 +9,8 @@ export interface ChatRouteOptions {
   /** Bytes. A message of MAX_MESSAGE_CHARS must fit comfortably: the polite "too long" answer
    * comes from the assistant, not from a 413. */
   bodyLimit: number;
+  /** Requests per minute per client address; 0 turns the limit off. */
+  ratePerMinute: number;
 }
 
 const locale = z
@@ -31,7 +34,17 @@ function describe(error: z.ZodError): string {
     .join('; ');
 }
 
-export const chatRoute: FastifyPluginAsync<ChatRouteOptions> = async (app, { assistant, bodyLimit }) => {
+export const chatRoute: FastifyPluginAsync<ChatRouteOptions> = async (
+  app,
+  { assistant, bodyLimit, ratePerMinute },
+) => {
+  if (ratePerMinute > 0) {
+    await app.register(rateLimit, {
+      max: ratePerMinute,
+      timeWindow: 60_000,
+      errorResponseBuilder: () => ({ statusCode: 429, code: 'RATE_LIMITED', message: 'rate limited' }),
+    });
+  }
   app.post('/api/chat', { bodyLimit }, async (request) => {
     if (request.body === null || typeof request.body !== 'object' || Array.isArray(request.body)) {
       throw new ApiError('BAD_REQUEST', { detail: 'the body must be a JSON object' });

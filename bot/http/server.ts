@@ -9,16 +9,19 @@ export interface ServerOptions {
   logger: Logger;
 }
 
-/** Bytes per UTF-8 character at worst, with JSON escaping: room for MAX_MESSAGE_CHARS and more. */
-const BYTES_PER_CHAR = 12;
+/**
+ * A chat body may be far longer than MAX_MESSAGE_CHARS: a user who pastes 100,000 characters (even
+ * JSON-escaped, 12 bytes each at worst) must hear the assistant's polite limit, not a bare 413.
+ */
+const CHAT_BODY_LIMIT = 2 * 1024 * 1024;
 
 export async function buildServer(app: App, { logger }: ServerOptions): Promise<FastifyInstance> {
   const server = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
+    trustProxy: app.config.TRUST_PROXY,
     // one line per request would cost more than the turn itself; refusals and failures are logged below
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
-    // a 100,000-character message must still reach the assistant, which answers it politely
     routerOptions: { maxParamLength: 200 },
   });
   let ready = false;
@@ -46,7 +49,8 @@ export async function buildServer(app: App, { logger }: ServerOptions): Promise<
 
   await server.register(chatRoute, {
     assistant: app.assistant,
-    bodyLimit: Math.max(1024 * 1024, app.config.MAX_MESSAGE_CHARS * BYTES_PER_CHAR * 60),
+    bodyLimit: Math.max(CHAT_BODY_LIMIT, app.config.MAX_MESSAGE_CHARS * 12),
+    ratePerMinute: app.config.RATE_LIMIT_PER_MINUTE,
   });
   await server.register(kbRoute, { article: (id, lang) => app.understander.search.article(id, lang) });
 

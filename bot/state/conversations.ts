@@ -83,8 +83,4 @@ export class ConversationStore {
     }
     return parsed.data;
   }
-
-  async close(): Promise<void> {
-    await this.options.keyv.disconnect();
-  }
 }

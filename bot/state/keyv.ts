@@ -5,31 +5,82 @@ import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
 import type { Logger } from '../logger.js';
 
-export interface KeyvOptions {
+export interface StateStoreOptions {
   dataDir: string;
   redisUrl?: string | undefined;
-  namespace: string;
   logger: Logger;
+  /** How often expired SQLite rows are deleted. */
+  sweepEveryMs?: number;
 }
 
 /**
  * The one place that picks the durable store: a SQLite file under DATA_DIR by default (nothing to
- * install), Redis when REDIS_URL is set (shared by every instance).
+ * install), Redis when REDIS_URL is set (shared by every instance). Each namespace gets its own
+ * Keyv; `close()` closes them all.
  */
-export function createKeyv<T>({ dataDir, redisUrl, namespace, logger }: KeyvOptions): Keyv<T> {
-  let store: ConstructorParameters<typeof Keyv>[0];
-  if (redisUrl) {
-    store = new KeyvRedis(redisUrl, { throwOnConnectError: false, connectionTimeout: 2000 });
-  } else {
-    mkdirSync(dataDir, { recursive: true });
-    store = new KeyvSqlite({
-      uri: `sqlite://${path.join(dataDir, 'state.sqlite')}`,
-      table: 'keyv',
-      busyTimeout: 5000,
-    });
+export class StateStore {
+  private readonly opened: Array<{ keyv: Keyv<unknown>; sqlite?: KeyvSqlite }> = [];
+  private readonly sweeper: NodeJS.Timeout | undefined;
+  private readonly pending: Promise<unknown>[] = [];
+
+  constructor(private readonly options: StateStoreOptions) {
+    if (!options.redisUrl) {
+      mkdirSync(options.dataDir, { recursive: true });
+      // SQLite through keyv keeps expired rows until they are read again; sweep them now and then.
+      this.sweeper = setInterval(() => void this.sweep(), options.sweepEveryMs ?? 10 * 60_000);
+      this.sweeper.unref();
+    }
   }
-  const keyv = new Keyv<T>({ store, namespace, useKeyPrefix: !redisUrl });
-  // Without a listener a store failure would be an uncaught 'error' event and take the process down.
-  keyv.on('error', (err: unknown) => logger.error({ err, namespace }, 'state store error'));
-  return keyv;
+
+  get kind(): 'redis' | 'sqlite' {
+    return this.options.redisUrl ? 'redis' : 'sqlite';
+  }
+
+  namespace<T>(namespace: string): Keyv<T> {
+    const { redisUrl, dataDir, logger } = this.options;
+    let keyv: Keyv<T>;
+    let sqlite: KeyvSqlite | undefined;
+    if (redisUrl) {
+      const store = new KeyvRedis(redisUrl, { throwOnConnectError: false, connectionTimeout: 2000 });
+      keyv = new Keyv<T>({ store, namespace, useKeyPrefix: false });
+    } else {
+      sqlite = new KeyvSqlite({
+        uri: `sqlite://${path.join(dataDir, 'state.sqlite')}`,
+        table: 'keyv',
+        busyTimeout: 5000,
+      });
+      // WAL and synchronous=NORMAL: a write is a page append, not an fsync (several times faster);
+      // a crash of the process loses nothing, a power cut at worst the last second of turns.
+      const db = sqlite;
+      this.pending.push(
+        db
+          .query('PRAGMA journal_mode=WAL')
+          .then(() => db.query('PRAGMA synchronous=NORMAL'))
+          .catch((err: unknown) => logger.warn({ err }, 'could not switch SQLite to WAL')),
+      );
+      keyv = new Keyv<T>({ store: sqlite, namespace });
+    }
+    // Without a listener a store failure would be an uncaught 'error' event and take the process down.
+    keyv.on('error', (err: unknown) => logger.error({ err, namespace }, 'state store error'));
+    this.opened.push({ keyv: keyv as Keyv<unknown>, ...(sqlite && { sqlite }) });
+    return keyv;
+  }
+
+  /** Deletes expired rows (SQLite only; Redis expires keys itself). Returns how many went. */
+  async sweep(now = Date.now()): Promise<void> {
+    const first = this.opened.find((o) => o.sqlite)?.sqlite;
+    if (!first) return;
+    try {
+      await first.query("DELETE FROM keyv WHERE json_extract(value, '$.expires') < ?", now);
+    } catch (err) {
+      this.options.logger.warn({ err }, 'could not sweep expired state');
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    await Promise.all(this.pending);
+    await Promise.all(this.opened.map((o) => o.keyv.disconnect().catch(() => undefined)));
+    this.opened.length = 0;
+  }
 }

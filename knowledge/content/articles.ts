@@ -1,5 +1,5 @@
+import { load as parseYaml } from 'js-yaml';
 import MarkdownIt from 'markdown-it';
-import { parse as parseYaml } from 'yaml';
 import { type ArticleFrontMatter, articleFrontMatterSchema, type Lang, type Policy } from './schemas.js';
 
 export interface Article extends ArticleFrontMatter {

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { load as parseYaml } from 'js-yaml';
 import type { z } from 'zod';
 import type { ConceptLists } from '../text/concepts.js';
 import type { Synonyms } from '../text/tokenizer.js';

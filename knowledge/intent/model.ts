@@ -25,13 +25,25 @@ function softmax(scores: Scored<IntentId>[], temperature: number): RankedIntent[
   return scores.map((s, i) => ({ intent: s.label, confidence: (exps[i] ?? 0) / sum }));
 }
 
+/** Mean negative log-likelihood of the true labels at temperature t. */
+function nll(heldOut: Array<{ scores: Float64Array; truth: number }>, t: number): number {
+  let total = 0;
+  for (const { scores, truth } of heldOut) {
+    const top = scores[0] as number;
+    let sum = 0;
+    for (const s of scores) sum += Math.exp((s - top) / t);
+    total += Math.log(sum) - ((scores[truth] as number) - top) / t;
+  }
+  return total / heldOut.length;
+}
+
 /**
  * Bayes log-scores are not probabilities (STACK.md): they are far too sure of themselves. A single
  * temperature, fitted on held-out folds of the training examples (never the evaluation set), turns
  * them into confidences that mean roughly what they say, so the thresholds in the router hold.
  */
-function fitTemperature(examples: LabelledTokens[], folds = 5): number {
-  const heldOut: Array<{ scores: Scored<IntentId>[]; truth: IntentId }> = [];
+function fitTemperature(examples: LabelledTokens[], folds = 4): number {
+  const heldOut: Array<{ scores: Float64Array; truth: number }> = [];
   for (let f = 0; f < folds; f++) {
     const nb = new NaiveBayes<IntentId>();
     examples.forEach((e, i) => {
@@ -39,19 +51,23 @@ function fitTemperature(examples: LabelledTokens[], folds = 5): number {
     });
     nb.train();
     examples.forEach((e, i) => {
-      if (i % folds === f) heldOut.push({ scores: nb.score(e.tokens), truth: e.intent });
+      if (i % folds !== f) return;
+      const scored = nb.score(e.tokens);
+      const truth = scored.findIndex((s) => s.label === e.intent);
+      if (truth >= 0) heldOut.push({ scores: Float64Array.from(scored, (s) => s.score), truth });
     });
   }
-  let best = { t: 1, nll: Number.POSITIVE_INFINITY };
-  for (let t = 0.5; t <= 12; t += 0.25) {
-    let nll = 0;
-    for (const { scores, truth } of heldOut) {
-      const p = softmax(scores, t).find((r) => r.intent === truth)?.confidence ?? 0;
-      nll -= Math.log(Math.max(p, 1e-12));
-    }
-    if (nll < best.nll) best = { t, nll };
+  // the likelihood is unimodal in t: golden-section search instead of a grid
+  let lo = 0.25;
+  let hi = 16;
+  const g = (Math.sqrt(5) - 1) / 2;
+  for (let i = 0; i < 24; i++) {
+    const a = hi - g * (hi - lo);
+    const b = lo + g * (hi - lo);
+    if (nll(heldOut, a) < nll(heldOut, b)) hi = b;
+    else lo = a;
   }
-  return best.t;
+  return (lo + hi) / 2;
 }
 
 export class IntentModel {

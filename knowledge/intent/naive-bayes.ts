@@ -5,14 +5,14 @@ export interface Scored<L extends string> {
 }
 
 /**
- * Multinomial naive Bayes over token presence, Laplace/Lidstone smoothing α, scored in log space.
+ * Multinomial naive Bayes over token presence, Lidstone smoothing α, scored in log space.
  *
  * Why not natural's BayesClassifier, which DESIGN.md names: `npm run eval` measures both on the
  * same features, and natural's (a Bernoulli variant that normalises by document count and ignores
- * vocabulary size) is 4–7 points less accurate here. It also trains through a dense vector over the
- * whole vocabulary per document (seconds at start) and returns exp(sum of logs), which underflows to
- * 0 for every intent once a message is long. The model below is the textbook one and small enough
- * to read in full; natural still provides the stemmer.
+ * vocabulary size) is several points less accurate here. It also trains through a dense vector over
+ * the whole vocabulary per document (seconds at start) and returns exp(sum of logs), which
+ * underflows to 0 for every intent once a message is long. This is the textbook model, small
+ * enough to read whole; natural still provides the stemmer and the spelling corrector.
  */
 export class NaiveBayes<L extends string> {
   private readonly counts = new Map<L, Map<string, number>>();
@@ -20,8 +20,10 @@ export class NaiveBayes<L extends string> {
   private readonly docs = new Map<L, number>();
   private readonly vocabulary = new Set<string>();
   private documents = 0;
-  private logPrior = new Map<L, number>();
-  private logDenominator = new Map<L, number>();
+  private labels: L[] = [];
+  private prior = new Float64Array(0);
+  /** log P(token | label) for every label, one row per token: scoring is a few vector adds. */
+  private rows = new Map<string, Float64Array>();
 
   constructor(private readonly alpha = 0.1) {}
 
@@ -44,27 +46,34 @@ export class NaiveBayes<L extends string> {
 
   train(): void {
     const v = this.vocabulary.size;
-    for (const [label, n] of this.docs) {
-      this.logPrior.set(label, Math.log(n / this.documents));
-      this.logDenominator.set(label, Math.log((this.tokenTotals.get(label) ?? 0) + this.alpha * v));
+    this.labels = [...this.docs.keys()];
+    const n = this.labels.length;
+    this.prior = Float64Array.from(this.labels, (l) => Math.log((this.docs.get(l) ?? 0) / this.documents));
+    const denominators = this.labels.map((l) => Math.log((this.tokenTotals.get(l) ?? 0) + this.alpha * v));
+    this.rows = new Map();
+    for (const token of this.vocabulary) {
+      const row = new Float64Array(n);
+      for (let k = 0; k < n; k++) {
+        const count = this.counts.get(this.labels[k] as L)?.get(token) ?? 0;
+        row[k] = Math.log(count + this.alpha) - (denominators[k] as number);
+      }
+      this.rows.set(token, row);
     }
   }
 
   knows(token: string): boolean {
-    return this.vocabulary.has(token);
+    return this.rows.has(token);
   }
 
   /** Every label with its log-score, best first. Tokens never seen in training carry no evidence. */
   score(tokens: readonly string[]): Scored<L>[] {
-    const known: string[] = [];
-    for (const t of new Set(tokens)) if (this.vocabulary.has(t)) known.push(t);
-    const out: Scored<L>[] = [];
-    for (const [label, counts] of this.counts) {
-      const denominator = this.logDenominator.get(label) ?? 0;
-      let s = this.logPrior.get(label) ?? 0;
-      for (const t of known) s += Math.log((counts.get(t) ?? 0) + this.alpha) - denominator;
-      out.push({ label, score: s });
+    const sums = Float64Array.from(this.prior);
+    for (const t of new Set(tokens)) {
+      const row = this.rows.get(t);
+      if (row) for (let k = 0; k < sums.length; k++) (sums[k] as number) += row[k] as number;
     }
-    return out.sort((a, b) => b.score - a.score);
+    return this.labels
+      .map((label, k) => ({ label, score: sums[k] as number }))
+      .sort((a, b) => b.score - a.score);
   }
 }

@@ -1,47 +1,60 @@
 import type { Lang } from '../content/schemas.js';
-import { escapeRegExp } from './regexp.js';
 
 export type ConceptLists = Record<string, Partial<Record<Lang, string[]>>>;
 
+const LATIN_WORD = /[a-z0-9+'-]+/g;
+
 /**
  * Marks a message with the concepts it mentions (`~fail`, `~arrive`, …), from knowledge/concepts.yml.
- * One alternation per language: a single scan finds every listed word.
+ * Lookups in a set, at every position for Chinese (words are a few characters long) and over runs
+ * of up to four words for English: linear in the message, whatever the size of the lists (a regular
+ * expression alternation of several hundred words tries each one at every position).
  */
 export class ConceptTagger {
-  private readonly zh: RegExp | undefined;
-  private readonly en: RegExp | undefined;
-  private readonly owner = new Map<string, string[]>();
+  private readonly zh = new Map<string, string[]>();
+  private readonly en = new Map<string, string[]>();
+  private maxZh = 0;
+  private maxEnWords = 0;
 
   constructor(concepts: ConceptLists) {
-    const zhWords: string[] = [];
-    const enWords: string[] = [];
     for (const [name, lists] of Object.entries(concepts)) {
-      for (const lang of ['zh', 'en'] as const) {
-        for (const word of lists[lang] ?? []) {
-          const w = word.toLowerCase();
-          (lang === 'zh' ? zhWords : enWords).push(w);
-          this.owner.set(w, [...(this.owner.get(w) ?? []), `~${name}`]);
-        }
+      for (const word of lists.zh ?? []) {
+        const w = word.toLowerCase();
+        this.zh.set(w, [...(this.zh.get(w) ?? []), `~${name}`]);
+        this.maxZh = Math.max(this.maxZh, [...w].length);
+      }
+      for (const phrase of lists.en ?? []) {
+        // the tokenizer reads "doesn't" as "does not"; so must the lists
+        const w = (phrase.toLowerCase().replace(/n't\b/g, ' not').match(LATIN_WORD) ?? []).join(' ');
+        if (!w) continue;
+        this.en.set(w, [...(this.en.get(w) ?? []), `~${name}`]);
+        this.maxEnWords = Math.max(this.maxEnWords, w.split(' ').length);
       }
     }
-    const byLength = (a: string, b: string) => b.length - a.length;
-    this.zh = zhWords.length
-      ? new RegExp([...new Set(zhWords)].sort(byLength).map(escapeRegExp).join('|'), 'g')
-      : undefined;
-    this.en = enWords.length
-      ? new RegExp(
-          `(?<![a-z])(?:${[...new Set(enWords)].sort(byLength).map(escapeRegExp).join('|')})(?![a-z])`,
-          'g',
-        )
-      : undefined;
   }
 
   /** `text` is the tokenizer's canonical form (normalised, variants replaced). */
   tag(text: string): string[] {
     const found = new Set<string>();
-    for (const re of [this.zh, this.en]) {
-      if (!re) continue;
-      for (const m of text.matchAll(re)) for (const c of this.owner.get(m[0]) ?? []) found.add(c);
+    const add = (hits: string[] | undefined) => {
+      if (hits) for (const h of hits) found.add(h);
+    };
+    // Chinese words may contain digits or Latin letters (t+1, 3q, pos机): scan the whole text.
+    const chars = [...text];
+    for (let i = 0; i < chars.length; i++) {
+      let key = '';
+      for (let n = 0; n < this.maxZh && i + n < chars.length; n++) {
+        key += chars[i + n];
+        add(this.zh.get(key));
+      }
+    }
+    const words = text.match(LATIN_WORD) ?? [];
+    for (let i = 0; i < words.length; i++) {
+      let key = '';
+      for (let n = 0; n < this.maxEnWords && i + n < words.length; n++) {
+        key = n === 0 ? (words[i] as string) : `${key} ${words[i + n]}`;
+        add(this.en.get(key));
+      }
     }
     return [...found];
   }

@@ -102,9 +102,34 @@ export class Tokenizer {
     return this.fixEn(this.fixZh(words));
   }
 
+  private readonly stems = new Map<string, string>();
+
+  private stem(word: string): string {
+    let s = this.stems.get(word);
+    if (s === undefined) {
+      s = PorterStemmer.stem(word);
+      if (this.stems.size >= 50_000) this.stems.clear();
+      this.stems.set(word, s);
+    }
+    return s;
+  }
+
+  /** Corrections already worked out: the same typos come back, and a lookup costs ~50 µs. */
+  private readonly corrections = new Map<string, string>();
+
   private spell(word: string): string {
     const speller = this.speller;
     if (!speller || speller.isCorrect(word)) return word;
+    const known = this.corrections.get(word);
+    if (known !== undefined) return known;
+    const corrected = this.correct(speller, word);
+    // bounded: an attacker's stream of random words must not grow it without end
+    if (this.corrections.size >= 10_000) this.corrections.clear();
+    this.corrections.set(word, corrected);
+    return corrected;
+  }
+
+  private correct(speller: Spellcheck, word: string): string {
     // "hellooo", "byeee", "soooo": stretched letters are emphasis, not spelling
     const squeezed = word.replace(/([a-z])\1{2,}/g, '$1');
     if (squeezed !== word && speller.isCorrect(squeezed)) return squeezed;
@@ -124,7 +149,7 @@ export class Tokenizer {
         }
       } else if (latin !== undefined) {
         const word = latin.replace(/'s?$/, '');
-        if (word.length > 0 && !EN_STOP.has(word)) out.push(PorterStemmer.stem(word));
+        if (word.length > 0 && !EN_STOP.has(word)) out.push(this.stem(word));
       } else if (digits !== undefined) {
         const length = digits.replace('.', '').length;
         out.push(`#d${length > 12 ? 'long' : length}`);

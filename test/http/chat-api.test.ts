@@ -147,3 +147,20 @@ describe('bad input gets a clear, polite answer', () => {
     expect(res.body).not.toContain('<script>');
   });
 });
+
+describe('rate limit (opt-in)', () => {
+  it('answers 429 RATE_LIMITED past the limit per client address', async () => {
+    const limited = await startTestApp({ RATE_LIMIT_PER_MINUTE: '2' });
+    try {
+      const send = () =>
+        limited.server.inject({ method: 'POST', url: '/api/chat', payload: { text: '你好' } });
+      expect((await send()).statusCode).toBe(200);
+      expect((await send()).statusCode).toBe(200);
+      const third = await send();
+      expect(third.statusCode).toBe(429);
+      expect(third.json().error.code).toBe('RATE_LIMITED');
+    } finally {
+      await limited.close();
+    }
+  });
+});

@@ -1,0 +1,178 @@
+// `npm run bench`: performance figures, printed. Not a test: nothing here asserts a time.
+//   npm run bench                 all sections
+//   npm run bench -- understand   one of: understand, startup, http
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+import { createApp } from '../bot/app.js';
+import { loadConfig } from '../bot/config.js';
+import { createLogger } from '../bot/logger.js';
+import { projectRoot } from '../knowledge/index.js';
+
+const sections = process.argv.slice(2);
+const want = (name: string) => sections.length === 0 || sections.includes(name);
+
+const messages: string[] = readFileSync(path.join(projectRoot, 'test', 'eval', 'intents.jsonl'), 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => (JSON.parse(l) as { text: string }).text);
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+const fmt = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`);
+
+async function understandSection(): Promise<void> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ra-bench-'));
+  const app = await createApp(loadConfig({ DATA_DIR: dataDir }), createLogger('silent'));
+  const { assistant } = app;
+  const timeEach = (fn: (m: string) => unknown, rounds: number): number[] => {
+    for (const m of messages) fn(m); // warm up the JIT
+    const times: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      for (const m of messages) {
+        const t0 = performance.now();
+        fn(m);
+        times.push(performance.now() - t0);
+      }
+    }
+    return times.sort((a, b) => a - b);
+  };
+  const respond = timeEach((m) => assistant.respond(m, 'zh'), 5);
+  const withSearch = timeEach((m) => assistant.understand(m), 3);
+  const turns: number[] = [];
+  for (const m of messages) {
+    const t0 = performance.now();
+    await assistant.turn({ text: m, channel: 'bench' });
+    turns.push(performance.now() - t0);
+  }
+  turns.sort((a, b) => a - b);
+  const row = (name: string, t: number[]) =>
+    console.log(
+      `  ${name.padEnd(52)} p50 ${fmt(percentile(t, 50))}  p99 ${fmt(percentile(t, 99))}  max ${fmt(t.at(-1) ?? 0)}`,
+    );
+  console.log(`\nPer message, in process (${messages.length} labelled messages, zh and en)`);
+  row('understand + answer (the replies a user gets)', respond);
+  row('understand + top-3 search (what cli eval prints)', withSearch);
+  row('whole turn (+ state load and save in SQLite)', turns);
+  await app.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+interface Child {
+  proc: ChildProcess;
+  url: string;
+  readyMs: number;
+}
+
+function startChild(
+  args: string[],
+  env: Record<string, string>,
+  readyWhen: (line: string) => string | undefined,
+): Promise<Child> {
+  const t0 = performance.now();
+  const proc = spawn(process.execPath, args, {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: proc.stdout as NodeJS.ReadableStream });
+    lines.on('line', (line) => {
+      const url = readyWhen(line);
+      if (url) resolve({ proc, url, readyMs: performance.now() - t0 });
+    });
+    proc.once('exit', (code) => reject(new Error(`child exited with ${code}`)));
+  });
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+async function startAssistant(dataDir: string, port: number): Promise<Child> {
+  return startChild(
+    ['dist/bot/main.js'],
+    { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+    (line) => (line.includes('refund-assistant ready') ? `http://127.0.0.1:${port}` : undefined),
+  );
+}
+
+async function startupSection(): Promise<void> {
+  console.log('\nProcess start to ready (node dist/bot/main.js; index and model built; listening)');
+  const times: number[] = [];
+  const rss: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ra-bench-'));
+    const child = await startAssistant(dataDir, 39_000 + i);
+    times.push(child.readyMs);
+    await new Promise((r) => setTimeout(r, 300));
+    rss.push(rssMb(child.proc.pid as number));
+    child.proc.kill('SIGTERM');
+    await new Promise((r) => child.proc.once('exit', r));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  times.sort((a, b) => a - b);
+  console.log(`  ready in: median ${fmt(percentile(times, 50))}, worst ${fmt(times.at(-1) ?? 0)} (5 starts)`);
+  console.log(`  resident memory after start: ${Math.max(...rss).toFixed(0)} MB`);
+}
+
+async function load(url: string, bodies: string[], seconds: number): Promise<autocannon.Result> {
+  let i = 0;
+  return autocannon({
+    url,
+    method: 'POST',
+    connections: 32,
+    pipelining: 1,
+    duration: seconds,
+    headers: { 'content-type': 'application/json' },
+    requests: [
+      {
+        setupRequest: (req) => {
+          i = (i + 1) % bodies.length;
+          return { ...req, body: bodies[i] };
+        },
+      },
+    ],
+  });
+}
+
+async function httpSection(): Promise<void> {
+  const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ra-bench-'));
+  const assistant = await startAssistant(dataDir, 39_100);
+  const echo = await startChild(['--import', 'tsx', 'bench/echo-server.ts'], { PORT: '39101' }, (line) =>
+    line.includes('"ready"') ? 'http://127.0.0.1:39101' : undefined,
+  );
+  // A new conversation per request, with a different message each time: no cache helps.
+  const bodies = messages.map((text) => JSON.stringify({ text }));
+  console.log(
+    `\nHTTP on this machine (${os.cpus().length} cores), autocannon, 32 connections, ${seconds} s each, ${bodies.length} different messages`,
+  );
+  await load(`${echo.url}/echo`, bodies, 2); // warm-up
+  await load(`${assistant.url}/api/chat`, bodies, 2);
+  const bare = await load(`${echo.url}/echo`, bodies, seconds);
+  const ours = await load(`${assistant.url}/api/chat`, bodies, seconds);
+  const row = (name: string, r: autocannon.Result) =>
+    console.log(
+      `  ${name.padEnd(34)} ${r.requests.average.toFixed(0).padStart(7)} req/s   latency p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms   errors ${r.errors + r.non2xx}`,
+    );
+  row('bare fastify JSON echo', bare);
+  row('POST /api/chat (new conversation)', ours);
+  console.log(
+    `  /api/chat as a share of the bare route: ${((100 * ours.requests.average) / bare.requests.average).toFixed(0)}%`,
+  );
+  for (const c of [assistant, echo]) {
+    c.proc.kill('SIGTERM');
+    await new Promise((r) => c.proc.once('exit', r));
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+if (want('understand')) await understandSection();
+if (want('startup')) await startupSection();
+if (want('http')) await httpSection();
