@@ -9,15 +9,17 @@ export type Decision =
 
 /**
  * Thresholds on the calibrated confidence (knowledge/intent/model.ts). Answering needs a clear
- * winner; a close race between in-scope intents becomes a question with buttons; anything weaker
- * is an honest "I did not understand". `npm run eval` prints how each band behaves.
+ * winner; a close race between refund topics becomes a question with buttons; anything weaker is
+ * an honest "I did not understand". `npm run eval` prints how each band behaves.
  */
 export const THRESHOLDS = {
   answer: 0.55,
   /** the runner-up must trail by at least this much for a direct answer */
   margin: 0.2,
-  /** candidates offered in a clarifying question need at least this */
+  /** candidates offered in a clarifying question need at least this (the top two always go) */
   candidate: 0.12,
+  /** a not-quite-clear out-of-scope guess still says so from here */
+  outOfScope: 0.36,
   /** below this share of known tokens the model is guessing */
   coverage: 0.25,
 } as const;
@@ -29,21 +31,22 @@ export function decide(u: Understanding): Decision {
   const { intent, ranking, confidence, coverage } = u.intent;
   if (coverage < THRESHOLDS.coverage) return { kind: 'no_match' };
   const second = ranking[1]?.confidence ?? 0;
-  const clear = confidence >= THRESHOLDS.answer && confidence - second >= THRESHOLDS.margin;
-  if (clear) {
+  if (confidence >= THRESHOLDS.answer && confidence - second >= THRESHOLDS.margin) {
     if (intent === 'out_of_scope') return { kind: 'out_of_scope' };
     if (SMALLTALK.has(intent))
       return { kind: 'smalltalk', intent: intent as 'greeting' | 'thanks' | 'goodbye' };
     return { kind: 'answer', intent };
   }
-  const candidates = ranking
-    .filter((r) => r.confidence >= THRESHOLDS.candidate && !NOT_CLARIFIABLE.has(r.intent))
-    .slice(0, 3)
-    .map((r) => r.intent);
-  if (candidates.length >= 2) return { kind: 'clarify', candidates };
-  if (candidates.length === 1 && confidence >= THRESHOLDS.answer)
-    return { kind: 'answer', intent: candidates[0] as IntentId };
-  if (intent === 'out_of_scope' && confidence >= THRESHOLDS.candidate * 3) return { kind: 'out_of_scope' };
+  const inScope = ranking.filter((r) => !NOT_CLARIFIABLE.has(r.intent));
+  if (!NOT_CLARIFIABLE.has(intent)) {
+    // The best guess is a refund topic, just not a clear one ("退款", "refund?"): ask which, with
+    // the top two or three as buttons, rather than guess.
+    const close = inScope.filter((r, i) => i < 2 || r.confidence >= THRESHOLDS.candidate).slice(0, 3);
+    return { kind: 'clarify', candidates: close.map((r) => r.intent) };
+  }
+  const candidates = inScope.filter((r) => r.confidence >= THRESHOLDS.candidate).slice(0, 3);
+  if (candidates.length >= 2) return { kind: 'clarify', candidates: candidates.map((r) => r.intent) };
+  if (intent === 'out_of_scope' && confidence >= THRESHOLDS.outOfScope) return { kind: 'out_of_scope' };
   return { kind: 'no_match' };
 }
 

@@ -16,6 +16,8 @@ export interface TokenizerOptions {
   synonyms?: Synonyms;
   /** Character bigrams over Chinese runs: recall for words the segmenter splits oddly. */
   bigrams?: boolean;
+  /** English words as written and word pairs, beside the stems. */
+  englishPhrases?: boolean;
   /** Concept lists (knowledge/concepts.yml): each concept mentioned becomes a `~name` token. */
   concepts?: ConceptLists;
   /**
@@ -78,6 +80,7 @@ export class Tokenizer {
     private readonly fixZh: (t: string) => string,
     private readonly fixEn: (t: string) => string,
     private readonly bigrams: boolean,
+    private readonly phrases: boolean,
     private readonly concepts: ConceptTagger | undefined,
     private readonly speller: Spellcheck | undefined,
   ) {}
@@ -91,6 +94,7 @@ export class Tokenizer {
       buildReplacer(synonyms.zh, false),
       buildReplacer(synonyms.en, true),
       options.bigrams ?? true,
+      options.englishPhrases ?? true,
       options.concepts ? new ConceptTagger(options.concepts) : undefined,
       options.vocabulary?.length ? new Spellcheck([...options.vocabulary]) : undefined,
     );
@@ -140,6 +144,7 @@ export class Tokenizer {
   tokens(normalized: string): string[] {
     const text = this.canonical(normalized);
     const out: string[] = [];
+    let previous: string | undefined;
     for (const m of text.matchAll(RUN)) {
       const [, han, latin, digits] = m;
       if (han !== undefined) {
@@ -149,11 +154,21 @@ export class Tokenizer {
         }
       } else if (latin !== undefined) {
         const word = latin.replace(/'s?$/, '');
-        if (word.length > 0 && !EN_STOP.has(word)) out.push(this.stem(word));
+        if (word.length === 0) continue;
+        if (!EN_STOP.has(word)) out.push(this.stem(word));
+        if (this.phrases) {
+          // English meaning sits in short phrases ("how long", "not arrived", "same day") that
+          // stems alone lose; the words themselves, stop words included, and each adjacent pair.
+          out.push(`w:${word}`);
+          if (previous !== undefined) out.push(`${previous}_${word}`);
+          previous = word;
+        }
+        continue;
       } else if (digits !== undefined) {
         const length = digits.replace('.', '').length;
         out.push(`#d${length > 12 ? 'long' : length}`);
       }
+      previous = undefined;
     }
     if (this.concepts) out.push(...this.concepts.tag(text));
     return out;

@@ -116,6 +116,7 @@ describe('npm run check catches broken content', () => {
       `lang: en\nexamples:\n  thanks:\n    - ${JSON.stringify(existing)}\n`,
     );
     expect(problems(d).join('\n')).toContain(`"${existing}" is labelled thanks here and refund_failed`);
+    rmSync(path.join(d, 'intents', 'zh.extra.yml'), { force: true });
     const zh = path.join(d, 'intents', 'zh.yml');
     writeFileSync(
       zh,
