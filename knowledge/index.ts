@@ -7,6 +7,7 @@ export {
   INTENT_IDS,
   type IntentDefinition,
   type IntentId,
+  intentId,
   LANGS,
   type Lang,
   type Localized,

@@ -2,11 +2,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { load as parseYaml } from 'js-yaml';
 import type { z } from 'zod';
+import type { ArrivalMethod } from '../arrival/estimate.js';
 import type { ConceptLists } from '../text/concepts.js';
 import type { Synonyms } from '../text/tokenizer.js';
 import { type Article, ContentError, parseArticle } from './articles.js';
 import { knowledgeDir } from './paths.js';
 import {
+  arrivalSchema,
+  type Command,
+  commandsSchema,
   conceptsSchema,
   examplesSchema,
   INTENT_IDS,
@@ -31,6 +35,8 @@ export interface Content {
   policy: Policy;
   synonyms: Synonyms;
   concepts: ConceptLists;
+  arrivalMethods: ArrivalMethod[];
+  commands: Record<Command, Localized<string[]>>;
   messages: Record<MessageKey, Localized>;
 }
 
@@ -93,6 +99,8 @@ export function loadContent(options: LoadOptions = {}): Content {
   const synonymsRaw = yaml('synonyms.yml', synonymsSchema);
   const messagesRaw = yaml('messages.yml', messagesSchema);
   const conceptsRaw = yaml('concepts.yml', conceptsSchema);
+  const arrivalRaw = yaml('arrival.yml', arrivalSchema);
+  const commandsRaw = yaml('commands.yml', commandsSchema);
   const policy: Policy | undefined = policyRaw && {
     ...policyRaw,
     refundWindowDays: options.refundWindowDays ?? policyRaw.refundWindowDays,
@@ -185,7 +193,16 @@ export function loadContent(options: LoadOptions = {}): Content {
     }
   }
 
-  if (problems.length > 0 || !catalogue || !policy || !synonymsRaw || !messagesRaw || !conceptsRaw) {
+  if (
+    problems.length > 0 ||
+    !catalogue ||
+    !policy ||
+    !synonymsRaw ||
+    !messagesRaw ||
+    !conceptsRaw ||
+    !arrivalRaw ||
+    !commandsRaw
+  ) {
     throw new ContentProblems(problems);
   }
   return {
@@ -195,6 +212,8 @@ export function loadContent(options: LoadOptions = {}): Content {
     policy,
     synonyms: { zh: flattenSynonyms(synonymsRaw.zh), en: flattenSynonyms(synonymsRaw.en) },
     concepts: conceptsRaw.concepts,
+    commands: commandsRaw.commands as Record<Command, Localized<string[]>>,
+    arrivalMethods: Object.entries(arrivalRaw.methods).map(([id, m]) => ({ id, ...m })),
     messages: messagesRaw.messages as Record<MessageKey, Localized>,
   };
 }

@@ -27,7 +27,7 @@ export const intentId = z.enum(INTENT_IDS);
 
 const articleId = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lower-case words joined by "-"');
 const localized = z.object({ zh: z.string().min(1), en: z.string().min(1) }).strict();
-export type Localized = z.infer<typeof localized>;
+export type Localized<T = string> = { zh: T; en: T };
 
 export const intentCatalogueSchema = z
   .object({
@@ -87,6 +87,35 @@ export const conceptsSchema = z
       z.string().regex(/^[a-z_]+$/),
       z.object({ zh: z.array(word).optional(), en: z.array(word).optional() }).strict(),
     ),
+  })
+  .strict();
+
+export const arrivalSchema = z
+  .object({
+    methods: z.record(
+      z.string().regex(/^[a-z_]+$/),
+      z
+        .object({
+          label: localized,
+          workingDays: z
+            .tuple([z.number().int().min(0), z.number().int().min(0)])
+            .refine(([a, b]) => a <= b, 'earliest ≤ latest'),
+          note: localized,
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+export const COMMANDS = ['cancel', 'restart', 'back', 'english', 'chinese', 'yes', 'no'] as const;
+export type Command = (typeof COMMANDS)[number];
+export const commandsSchema = z
+  .object({
+    commands: z
+      .record(z.enum(COMMANDS), z.object({ zh: z.array(word), en: z.array(word) }).strict())
+      .refine((v) => COMMANDS.every((k) => k in v), {
+        message: `every command needs its words: ${COMMANDS.join(', ')}`,
+      }),
   })
   .strict();
 

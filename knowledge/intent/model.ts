@@ -57,15 +57,28 @@ function fitTemperature(examples: LabelledTokens[], folds = 4): number {
       if (truth >= 0) heldOut.push({ scores: Float64Array.from(scored, (s) => s.score), truth });
     });
   }
-  // the likelihood is unimodal in t: golden-section search instead of a grid
+  // the likelihood is unimodal in t: golden-section search, one new evaluation per step
+  const g = (Math.sqrt(5) - 1) / 2;
   let lo = 0.25;
   let hi = 16;
-  const g = (Math.sqrt(5) - 1) / 2;
-  for (let i = 0; i < 24; i++) {
-    const a = hi - g * (hi - lo);
-    const b = lo + g * (hi - lo);
-    if (nll(heldOut, a) < nll(heldOut, b)) hi = b;
-    else lo = a;
+  let a = hi - g * (hi - lo);
+  let b = lo + g * (hi - lo);
+  let fa = nll(heldOut, a);
+  let fb = nll(heldOut, b);
+  for (let i = 0; i < 18; i++) {
+    if (fa < fb) {
+      hi = b;
+      b = a;
+      fb = fa;
+      a = hi - g * (hi - lo);
+      fa = nll(heldOut, a);
+    } else {
+      lo = a;
+      a = b;
+      fa = fb;
+      b = lo + g * (hi - lo);
+      fb = nll(heldOut, b);
+    }
   }
   return (lo + hi) / 2;
 }

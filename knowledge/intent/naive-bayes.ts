@@ -22,8 +22,12 @@ export class NaiveBayes<L extends string> {
   private documents = 0;
   private labels: L[] = [];
   private prior = new Float64Array(0);
-  /** log P(token | label) for every label, one row per token: scoring is a few vector adds. */
-  private rows = new Map<string, Float64Array>();
+  /**
+   * log P(token | label) for every label, one row per token in one flat array (a typed array per
+   * token costs ~100 bytes of overhead each, tens of MB at our vocabulary): scoring is a few adds.
+   */
+  private table = new Float64Array(0);
+  private rowOf = new Map<string, number>();
 
   constructor(private readonly alpha = 0.1) {}
 
@@ -50,27 +54,39 @@ export class NaiveBayes<L extends string> {
     const n = this.labels.length;
     this.prior = Float64Array.from(this.labels, (l) => Math.log((this.docs.get(l) ?? 0) / this.documents));
     const denominators = this.labels.map((l) => Math.log((this.tokenTotals.get(l) ?? 0) + this.alpha * v));
-    this.rows = new Map();
+    this.table = new Float64Array(this.vocabulary.size * n);
+    this.rowOf = new Map();
+    let offset = 0;
+    const unseen = denominators.map((d) => Math.log(this.alpha) - d);
     for (const token of this.vocabulary) {
-      const row = new Float64Array(n);
-      for (let k = 0; k < n; k++) {
-        const count = this.counts.get(this.labels[k] as L)?.get(token) ?? 0;
-        row[k] = Math.log(count + this.alpha) - (denominators[k] as number);
-      }
-      this.rows.set(token, row);
+      this.table.set(unseen, offset);
+      this.rowOf.set(token, offset);
+      offset += n;
     }
+    // then only the tokens each label has actually seen
+    this.labels.forEach((label, k) => {
+      for (const [token, count] of this.counts.get(label) ?? []) {
+        this.table[(this.rowOf.get(token) as number) + k] =
+          Math.log(count + this.alpha) - (denominators[k] as number);
+      }
+    });
+    // the counts are only needed to build the table
+    this.counts.clear();
+    this.vocabulary.clear();
   }
 
   knows(token: string): boolean {
-    return this.rows.has(token);
+    return this.rowOf.has(token);
   }
 
   /** Every label with its log-score, best first. Tokens never seen in training carry no evidence. */
   score(tokens: readonly string[]): Scored<L>[] {
     const sums = Float64Array.from(this.prior);
+    const table = this.table;
     for (const t of new Set(tokens)) {
-      const row = this.rows.get(t);
-      if (row) for (let k = 0; k < sums.length; k++) (sums[k] as number) += row[k] as number;
+      const offset = this.rowOf.get(t);
+      if (offset === undefined) continue;
+      for (let k = 0; k < sums.length; k++) sums[k] = (sums[k] as number) + (table[offset + k] as number);
     }
     return this.labels
       .map((label, k) => ({ label, score: sums[k] as number }))

@@ -1,8 +1,8 @@
 import * as OpenCC from 'opencc-js';
 
-// Traditional (Taiwan and Hong Kong forms) → simplified, so one model and one index serve both.
+// Traditional → simplified, so one model and one index serve both. The Taiwan table also knows the
+// Taiwan phrasings (著急 → 着急); the Hong Kong one adds only rare characters and would double the cost.
 const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
-const hkToSimplified = OpenCC.Converter({ from: 'hk', to: 'cn' });
 
 // C0/C1 controls, zero-width characters and lone surrogates come from pasted or binary input; they
 // carry no meaning and break segmenters and JSON, so they become spaces before anything else.
@@ -23,6 +23,6 @@ export function normalize(input: string): string {
 /** The same without lower-casing: merchant order numbers are case-sensitive at the acquirer. */
 export function normalizeKeepCase(input: string): string {
   let text = input.replace(LONE_SURROGATE, ' ').replace(CONTROL, ' ').normalize('NFKC');
-  if (HAN.test(text)) text = hkToSimplified(toSimplified(text));
+  if (HAN.test(text)) text = toSimplified(text);
   return text.replace(/\s+/g, ' ').trim();
 }
