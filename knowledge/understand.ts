@@ -95,6 +95,11 @@ export class Understander {
     return { normalized, entities, words: tokens, tokens: [...tokens, ...entityMarkers(entities)] };
   }
 
+  /** The tokens the intent model sees for a message (words, bigrams, concepts, entity markers). */
+  featureTokens(text: string, now: Date = new Date()): string[] {
+    return Understander.features(this.tokenizer, text, now).tokens;
+  }
+
   understand(text: string, options: UnderstandOptions = {}): Understanding {
     const f = Understander.features(this.tokenizer, text, options.now ?? new Date());
     const detectedLang = detectLanguage(f.normalized);
