@@ -1,3 +1,4 @@
+import { type Flow, type LookupPort, loadFlows } from '../flows/engine/index.js';
 import {
   type Content,
   type Lang,
@@ -7,6 +8,7 @@ import {
 } from '../knowledge/index.js';
 import { Assistant } from './assistant.js';
 import type { Config } from './config.js';
+import type { HandoffPort } from './dialogue.js';
 import type { Logger } from './logger.js';
 import { ConversationStore } from './state/conversations.js';
 import { StateStore } from './state/keyv.js';
@@ -14,6 +16,7 @@ import { StateStore } from './state/keyv.js';
 export interface App {
   config: Config;
   content: Content;
+  flows: readonly Flow[];
   understander: Understander;
   assistant: Assistant;
   store: ConversationStore;
@@ -25,11 +28,14 @@ export interface App {
 export interface AppOptions {
   segmenter?: SegmenterKind;
   clock?: () => Date;
+  lookup?: LookupPort;
+  handoff?: HandoffPort;
 }
 
 /** The composition root: content → understanding → state → assistant. Channels are added on top. */
 export async function createApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
   const content = loadContent({ refundWindowDays: config.REFUND_WINDOW_DAYS });
+  const flows = loadFlows({ articleIds: new Set(content.articles.map((a) => a.id)) });
   const understander = await Understander.create(content, { segmenter: options.segmenter ?? 'icu' });
   const state = new StateStore({ dataDir: config.dataDir, redisUrl: config.REDIS_URL, logger });
   const store = new ConversationStore({
@@ -44,13 +50,18 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     understander,
     store,
     logger,
+    flows,
     maxMessageChars: config.MAX_MESSAGE_CHARS,
+    flowIdleMinutes: config.FLOW_IDLE_MINUTES,
     articleUrl,
     ...(options.clock && { clock: options.clock }),
+    ...(options.lookup && { lookup: options.lookup }),
+    ...(options.handoff && { handoff: options.handoff }),
   });
   return {
     config,
     content,
+    flows,
     understander,
     assistant,
     store,

@@ -1,21 +1,24 @@
+import { type Flow, FlowRunner, type LookupPort, noLiveData, type Requester } from '../flows/engine/index.js';
 import {
+  Commands,
   type Content,
   detectLanguage,
-  INTENT_IDS,
-  type IntentId,
   LANGS,
   type Lang,
   normalize,
   policyValues,
   type Understander,
   type Understanding,
+  WorkingDays,
 } from '../knowledge/index.js';
 import { Answers } from './answers.js';
+import { Dialogue, type HandoffPort, type Outcome } from './dialogue.js';
 import type { Logger } from './logger.js';
 import { createSay, type Say } from './messages.js';
-import { choices, type Reply, text } from './replies.js';
-import { articlesFor, type Decision, decide } from './route.js';
-import type { Conversation, ConversationStore } from './state/conversations.js';
+import { maskSensitive } from './privacy.js';
+import { type Reply, text } from './replies.js';
+import { articlesFor, type Decision } from './route.js';
+import { type Conversation, type ConversationStore, TRANSCRIPT_LIMIT } from './state/conversations.js';
 
 export interface TurnInput {
   conversationId?: string | undefined;
@@ -24,6 +27,10 @@ export interface TurnInput {
   /** A language the caller knows better than detection (a widget's locale setting). */
   locale?: Lang | undefined;
   channel: string;
+  /** A signed-in merchant's number, from a trusted caller. */
+  merchantNo?: string | undefined;
+  /** The client's address, for lock-outs. */
+  address?: string | undefined;
 }
 
 export interface TurnResult {
@@ -40,43 +47,70 @@ export interface AssistantDeps {
   understander: Understander;
   store: ConversationStore;
   logger: Logger;
+  flows: readonly Flow[];
   maxMessageChars: number;
+  /** A flow left alone this long is over; the next message starts afresh. */
+  flowIdleMinutes: number;
   articleUrl: (id: string, lang: Lang) => string;
+  lookup?: LookupPort;
+  handoff?: HandoffPort;
   clock?: () => Date;
 }
 
-export interface Outcome {
-  replies: Reply[];
-  understanding?: Understanding;
-  decision?: Decision;
-  /** The language the message was written in, when it showed one. */
-  lang?: Lang;
-}
-
-// Something a person wrote: letters of any script or digits. Emoji, punctuation and binary noise
-// alone are not.
-const READABLE = /[\p{L}\p{N}]/u;
-const INTENT_SET = new Set<string>(INTENT_IDS);
-
-/** The turn pipeline (DESIGN.md): normalise → load state → understand → route → replies → save. */
+/** The turn pipeline (DESIGN.md): load state → (flow runner | understand → route) → replies → save. */
 export class Assistant {
   readonly say: Say;
   readonly answers: Answers;
+  readonly runner: FlowRunner;
+  private readonly dialogue: Dialogue;
   private readonly clock: () => Date;
 
   constructor(private readonly deps: AssistantDeps) {
     const { content } = deps;
     this.clock = deps.clock ?? (() => new Date());
-    const defaults = Object.fromEntries(LANGS.map((l) => [l, policyValues(content.policy, l)])) as Record<
+    const policy = Object.fromEntries(LANGS.map((l) => [l, policyValues(content.policy, l)])) as Record<
       Lang,
       Record<string, string>
     >;
-    this.say = createSay(content.messages, defaults);
+    this.say = createSay(content.messages, policy);
     this.answers = new Answers({
       articles: deps.understander.search,
       intents: new Map(content.intents.map((i) => [i.id, i])),
       say: this.say,
       articleUrl: deps.articleUrl,
+    });
+    const commands = new Commands(content.commands);
+    const say = this.say;
+    this.runner = new FlowRunner({
+      flows: deps.flows,
+      words: {
+        yes: (l) => say('yes', l),
+        no: (l) => say('no', l),
+        solvedQuestion: (l) => say('solved_question', l),
+        solvedYes: (l) => say('solved_yes', l),
+        solvedNo: (l) => say('solved_no', l),
+        tooManyTries: (l) => say('too_many_tries', l),
+        talkToPerson: (l) => say('talk_to_person', l),
+        tryAgain: (l) => say('try_again', l),
+        policy: (l) => policy[l],
+      },
+      articles: this.answers,
+      lookup: deps.lookup ?? noLiveData,
+      arrivalMethods: content.arrivalMethods,
+      calendar: new WorkingDays(),
+      refundWindowDays: content.policy.refundWindowDays,
+      commands,
+      clock: this.clock,
+    });
+    this.dialogue = new Dialogue({
+      understander: deps.understander,
+      runner: this.runner,
+      answers: this.answers,
+      say,
+      commands,
+      handoff: deps.handoff ?? { request: async (_c, lang) => [text(say('human_agent', lang))] },
+      maxMessageChars: deps.maxMessageChars,
+      clock: this.clock,
     });
   }
 
@@ -85,123 +119,91 @@ export class Assistant {
     message: string,
     lang?: Lang,
   ): { understanding: Understanding; decision: Decision; articles: string[] } {
-    const { understanding, decision } = this.decide(message, lang);
+    const { understanding, decision } = this.dialogue.understand(message, lang ?? 'zh');
     const articles = articlesFor(understanding, decision, (i) => this.answers.intentArticleId(i));
     return { understanding, decision, articles };
   }
 
-  private decide(message: string, lang?: Lang): { understanding: Understanding; decision: Decision } {
-    const understanding = this.deps.understander.understand(message, {
-      now: this.clock(),
-      fallbackLang: lang,
-    });
-    return { understanding, decision: decide(understanding) };
+  /** The replies to one message, without a conversation (answers only, no flows). */
+  respond(message: string, lang: Lang): Omit<Outcome, 'conversation'> {
+    return this.dialogue.respond(message, lang);
   }
 
   async turn(input: TurnInput): Promise<TurnResult> {
     const now = this.clock();
     const hinted =
       input.locale ?? (input.text ? detectLanguage(normalize(input.text.slice(0, 500))) : undefined);
-    return this.deps.store.withConversation(
-      input.conversationId,
-      hinted ?? 'zh',
-      now,
-      async (conversation) => {
-        const lang = input.locale ?? hinted ?? conversation.lang;
-        const result =
-          input.action !== undefined
-            ? this.onAction(input.action, lang)
-            : this.respond(input.text ?? '', lang);
-        const next: Conversation = {
-          ...conversation,
-          lang: result.lang ?? lang,
-          turns: conversation.turns + 1,
-          misunderstandings:
-            result.decision?.kind === 'no_match'
-              ? conversation.misunderstandings + 1
-              : result.decision
-                ? 0
-                : conversation.misunderstandings,
-          lastIntent: result.decision?.kind === 'answer' ? result.decision.intent : conversation.lastIntent,
-          offered: result.replies.flatMap((r) =>
-            r.type === 'choices' ? r.choices.map((c) => c.action) : [],
-          ),
-        };
-        this.deps.logger.debug(
-          {
-            conversationId: next.id,
-            channel: input.channel,
-            decision: result.decision?.kind,
-            intent: result.understanding?.intent.intent,
-          },
-          'turn',
-        );
-        return {
-          conversation: next,
-          result: {
-            conversationId: next.id,
-            lang: next.lang,
-            replies: result.replies,
-            ...(result.understanding && { understanding: result.understanding }),
-            ...(result.decision && { decision: result.decision }),
-          },
-        };
-      },
-    );
+    return this.deps.store.withConversation(input.conversationId, hinted ?? 'zh', now, async (loaded) => {
+      let conversation: Conversation = { ...loaded, lang: input.locale ?? hinted ?? loaded.lang };
+      const notes: Reply[] = [];
+      if (
+        conversation.flow &&
+        now.getTime() - Date.parse(conversation.flow.updatedAt) > this.deps.flowIdleMinutes * 60_000
+      ) {
+        notes.push(text(this.say('flow_expired', conversation.lang, { minutes: this.deps.flowIdleMinutes })));
+        conversation = { ...conversation, flow: undefined };
+      }
+      const requester: Requester = {
+        channel: input.channel,
+        conversationId: conversation.id,
+        ...(input.merchantNo && { merchantNo: input.merchantNo }),
+        ...(input.address && { address: input.address }),
+      };
+      const outcome =
+        input.action !== undefined
+          ? await this.dialogue.onAction(conversation, input.action, requester)
+          : await this.dialogue.onText(conversation, input.text ?? '', requester);
+      const replies = [...notes, ...outcome.replies];
+      const next = this.record(outcome.conversation, input, replies, now);
+      this.deps.logger.debug(
+        {
+          conversationId: next.id,
+          channel: input.channel,
+          decision: outcome.decision?.kind,
+          intent: outcome.understanding?.intent.intent,
+          flow: next.flow?.flow,
+        },
+        'turn',
+      );
+      return {
+        conversation: next,
+        result: {
+          conversationId: next.id,
+          lang: next.lang,
+          replies,
+          ...(outcome.understanding && { understanding: outcome.understanding }),
+          ...(outcome.decision && { decision: outcome.decision }),
+        },
+      };
+    });
   }
 
-  /** The replies to one message, without a conversation: what a turn does once state is loaded. */
-  respond(message: string, lang: Lang): Outcome {
-    const say = this.say;
-    if (message.trim() === '')
-      return { replies: [text(say('empty', lang)), choices(this.answers.mainTopics(lang))] };
-    if ([...message].length > this.deps.maxMessageChars) {
-      return { replies: [text(say('too_long', lang, { max: this.deps.maxMessageChars }))] };
-    }
-    if (!READABLE.test(normalize(message))) {
-      return { replies: [text(say('unreadable', lang)), choices(this.answers.mainTopics(lang))] };
-    }
-    const { understanding, decision } = this.decide(message, lang);
-    return { replies: this.reply(decision, understanding, lang), understanding, decision, lang };
-  }
-
-  private reply(decision: Decision, u: Understanding, lang: Lang): Reply[] {
-    const say = this.say;
-    switch (decision.kind) {
-      case 'smalltalk':
-        return decision.intent === 'greeting'
-          ? [text(say('greeting', lang)), choices(this.answers.mainTopics(lang))]
-          : [text(say(decision.intent, lang))];
-      case 'out_of_scope':
-        return [text(say('out_of_scope', lang)), choices(this.answers.mainTopics(lang))];
-      case 'clarify':
-        return this.answers.clarify(decision.candidates, lang);
-      case 'no_match':
-        return this.answers.noMatch(u.hits, lang);
-      case 'answer':
-        return this.answerIntent(decision.intent, lang);
-    }
-  }
-
-  private answerIntent(intent: IntentId, lang: Lang): Reply[] {
-    if (intent === 'human_agent') return [text(this.say('human_agent', lang))];
-    const articleId = this.answers.intentArticleId(intent);
-    const replies = articleId ? this.answers.article(articleId, lang) : undefined;
-    return replies ?? [text(this.say('no_match', lang)), choices(this.answers.mainTopics(lang))];
-  }
-
-  private onAction(action: string, lang: Lang): Outcome {
-    const [kind, arg = ''] = action.split(':', 2) as [string, string | undefined];
-    if (kind === 'human') return { replies: this.answerIntent('human_agent', lang) };
-    if (kind === 'intent' && INTENT_SET.has(arg)) {
-      const intent = arg as IntentId;
-      if (intent === 'out_of_scope') return { replies: [text(this.say('empty', lang))] };
-      return { replies: this.answerIntent(intent, lang), decision: { kind: 'answer', intent } };
-    }
-    if (kind === 'article') {
-      const replies = this.answers.article(arg, lang);
-      if (replies) return { replies };
-    }
-    return { replies: [text(this.say('unknown_action', lang)), choices(this.answers.mainTopics(lang))] };
+  /** Turn count, offered buttons and the masked transcript. */
+  private record(c: Conversation, input: TurnInput, replies: Reply[], now: Date): Conversation {
+    const at = now.toISOString();
+    const said = input.action !== undefined ? `[${input.action}]` : (input.text ?? '');
+    const botText = replies
+      .map((r) =>
+        r.type === 'text'
+          ? r.text
+          : r.type === 'article'
+            ? `» ${r.title}`
+            : r.type === 'card'
+              ? `[${r.title}]`
+              : '',
+      )
+      .filter(Boolean)
+      .join('\n');
+    const transcript = [
+      ...c.transcript,
+      { at, from: 'user' as const, text: maskSensitive(said.slice(0, 2000)) },
+      ...(botText ? [{ at, from: 'bot' as const, text: maskSensitive(botText) }] : []),
+    ].slice(-TRANSCRIPT_LIMIT);
+    return {
+      ...c,
+      turns: c.turns + 1,
+      offered: replies.flatMap((r) => (r.type === 'choices' ? r.choices.map((x) => x.action) : [])),
+      transcript,
+    };
   }
 }

@@ -20,6 +20,7 @@ export const configSchema = z.object({
   PUBLIC_BASE_URL: optionalString,
   MAX_MESSAGE_CHARS: positiveInt.default(2000),
   CONVERSATION_TTL_HOURS: positiveInt.default(72),
+  FLOW_IDLE_MINUTES: positiveInt.default(30),
   REFUND_WINDOW_DAYS: positiveInt.optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(0),
   TRUST_PROXY: z

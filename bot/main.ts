@@ -1,3 +1,4 @@
+import { FlowProblems } from '../flows/engine/index.js';
 import { ContentProblems } from '../knowledge/index.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof ContentProblems) {
+  if (err instanceof ConfigError || err instanceof ContentProblems || err instanceof FlowProblems) {
     process.stderr.write(`${err.message}\n`);
   } else {
     process.stderr.write(`refund-assistant failed to start: ${(err as Error)?.stack ?? String(err)}\n`);

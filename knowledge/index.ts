@@ -1,9 +1,19 @@
 // The knowledge package's public surface: content, understanding and search.
+
+export {
+  type ArrivalEstimate,
+  type ArrivalMethod,
+  estimateArrival,
+  formatDay,
+  WorkingDays,
+} from './arrival/index.js';
+export { Commands, commandKey } from './commands.js';
 export type { Article } from './content/articles.js';
 export { markdown, policyValues, STEPS_HEADING } from './content/articles.js';
 export { type Content, ContentProblems, type LoadOptions, loadContent } from './content/load.js';
 export { knowledgeDir, projectRoot } from './content/paths.js';
 export {
+  type Command,
   INTENT_IDS,
   type IntentDefinition,
   type IntentId,

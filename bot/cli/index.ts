@@ -1,5 +1,8 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ContentProblems, loadContent } from '../../knowledge/index.js';
+import { FlowProblems, flowToMarkdown, loadFlows } from '../../flows/engine/index.js';
+import { ContentProblems, loadContent, projectRoot } from '../../knowledge/index.js';
 import { type App, createApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
@@ -12,7 +15,8 @@ Commands:
   ask "TEXT" [--json] [--locale zh|en] [--conversation ID] [--action ACTION]
                       Ask the assistant; prints the reply (or the structured result with --json)
   eval FILE.jsonl     Understand each line's "text"; writes one JSON line per input line
-  check               Validate all content (articles, intents, messages, policy)
+  check               Validate all content (articles, intents, messages, policy, flows)
+  graph               Write each troubleshooting flow as a Mermaid diagram to docs/flows/*.md
 `;
 
 async function withApp<T>(fn: (app: App) => Promise<T>): Promise<T> {
@@ -63,6 +67,8 @@ async function ask(args: string[]): Promise<number> {
       process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     } else {
       process.stdout.write(`${renderReplies(result.replies, process.stdout.isTTY)}\n`);
+      // so the next `ask --conversation ID` carries on (stderr: stdout is the reply only)
+      process.stderr.write(`(conversation ${result.conversationId})\n`);
     }
     return 0;
   });
@@ -71,20 +77,36 @@ async function ask(args: string[]): Promise<number> {
 function check(): number {
   try {
     const content = loadContent();
+    const flows = loadFlows({ articleIds: new Set(content.articles.map((a) => a.id)) });
     const perLang = (lang: 'zh' | 'en') =>
       Object.values(content.examples[lang]).reduce((n, l) => n + (l?.length ?? 0), 0);
+    const nodes = flows.reduce((n, f) => n + Object.keys(f.nodes).length, 0);
     process.stdout.write(
       `content OK: ${content.articles.length / 2} articles in zh and en, ${content.intents.length} intents, ` +
-        `${perLang('zh')} zh and ${perLang('en')} en training examples\n`,
+        `${perLang('zh')} zh and ${perLang('en')} en training examples, ${flows.length} flows with ${nodes} nodes\n`,
     );
     return 0;
   } catch (e) {
-    if (e instanceof ContentProblems) {
+    if (e instanceof ContentProblems || e instanceof FlowProblems) {
       process.stderr.write(`${e.message}\n`);
       return 1;
     }
     throw e;
   }
+}
+
+/** Writes docs/flows/<flow>.md: each tree as a Mermaid diagram, for review. */
+function graph(): number {
+  const content = loadContent();
+  const flows = loadFlows({ articleIds: new Set(content.articles.map((a) => a.id)) });
+  const dir = path.join(projectRoot, 'docs', 'flows');
+  mkdirSync(dir, { recursive: true });
+  for (const flow of flows) {
+    const file = path.join(dir, `${flow.id.replace(/_/g, '-')}.md`);
+    writeFileSync(file, flowToMarkdown(flow));
+    process.stdout.write(`${path.relative(projectRoot, file)}\n`);
+  }
+  return 0;
 }
 
 export async function cli(argv: string[]): Promise<number> {
@@ -105,6 +127,8 @@ export async function cli(argv: string[]): Promise<number> {
     }
     case 'check':
       return check();
+    case 'graph':
+      return graph();
     case undefined:
     case 'help':
     case '--help':

@@ -1,3 +1,4 @@
+import { FlowProblems } from '../../flows/engine/index.js';
 import { ContentProblems } from '../../knowledge/index.js';
 import { ConfigError } from '../config.js';
 import { cli } from './index.js';
@@ -13,7 +14,7 @@ cli(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof ConfigError || err instanceof ContentProblems)
+    if (err instanceof ConfigError || err instanceof ContentProblems || err instanceof FlowProblems)
       process.stderr.write(`${err.message}\n`);
     else if ((err as { code?: string }).code === 'ENOENT')
       process.stderr.write(`${(err as Error).message}\n`);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Keyv from 'keyv';
 import { z } from 'zod';
+import { flowStateSchema } from '../../flows/engine/index.js';
 import { INTENT_IDS, LANGS, type Lang } from '../../knowledge/index.js';
 import type { Logger } from '../logger.js';
 import { KeyedMutex } from './keyed-mutex.js';
@@ -16,7 +17,21 @@ export const conversationSchema = z.object({
   lastIntent: z.enum(INTENT_IDS).optional(),
   /** Actions offered by the last reply: a button press is checked against these. */
   offered: z.array(z.string()).default([]),
+  /** The troubleshooting flow under way, if any. */
+  flow: flowStateSchema.optional(),
+  /** A flow ended and asked "did this solve it?": the flow's id, until answered. */
+  awaitingSolved: z.string().optional(),
+  /** What was said, masked (no card, phone or ID numbers), the most recent last. */
+  transcript: z
+    .array(z.object({ at: z.string(), from: z.enum(['user', 'bot']), text: z.string() }))
+    .default([]),
+  feedback: z
+    .array(z.object({ at: z.string(), flow: z.string().optional(), solved: z.boolean() }))
+    .default([]),
 });
+
+/** Transcript entries kept per conversation (older ones drop off). */
+export const TRANSCRIPT_LIMIT = 100;
 export type Conversation = z.infer<typeof conversationSchema>;
 
 const ID = /^[A-Za-z0-9_-]{8,64}$/;
@@ -42,6 +57,8 @@ export class ConversationStore {
       turns: 0,
       misunderstandings: 0,
       offered: [],
+      transcript: [],
+      feedback: [],
     };
   }
 

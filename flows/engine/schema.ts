@@ -101,7 +101,18 @@ const lookup = z
     denied: nodeId,
   })
   .strict();
-const estimate = z.object({ kind: z.literal('estimate'), next: nodeId }).strict();
+/** References to where a value may come from, first present wins: `slots.name` or a fact. */
+const source = z.string().regex(/^(slots\.[a-z][a-z0-9_]*|[a-z_]+\.[a-z_]+)$/);
+const estimate = z
+  .object({
+    kind: z.literal('estimate'),
+    /** where the payment method (an id from knowledge/arrival.yml) comes from */
+    method: z.array(source).min(1),
+    /** where the refund date comes from */
+    date: z.array(source).min(1),
+    next: nodeId,
+  })
+  .strict();
 const article = z
   .object({ kind: z.literal('article'), article: z.string(), intro: localized.optional(), next: nodeId })
   .strict();

@@ -107,7 +107,17 @@ export const arrivalSchema = z
   })
   .strict();
 
-export const COMMANDS = ['cancel', 'restart', 'back', 'english', 'chinese', 'yes', 'no'] as const;
+export const COMMANDS = [
+  'cancel',
+  'restart',
+  'back',
+  'english',
+  'chinese',
+  'yes',
+  'no',
+  'solved',
+  'unsolved',
+] as const;
 export type Command = (typeof COMMANDS)[number];
 export const commandsSchema = z
   .object({
@@ -143,6 +153,23 @@ export const MESSAGE_KEYS = [
   'related',
   'talk_to_person',
   'human_agent',
+  'yes',
+  'no',
+  'flow_cancelled',
+  'flow_restarted',
+  'flow_expired',
+  'back_first',
+  'resume_question',
+  'resume_yes',
+  'resume_no',
+  'solved_question',
+  'solved_yes',
+  'solved_no',
+  'solved_thanks',
+  'solved_sorry',
+  'too_many_tries',
+  'try_again',
+  'language_switched',
 ] as const;
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
 

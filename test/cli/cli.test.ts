@@ -32,10 +32,10 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 
 describe('cli', () => {
   it('ask prints the reply as a person reads it', async () => {
-    const { code, stdout } = await cli('ask', '撤销失败了怎么办');
+    const { code, stdout } = await cli('ask', '退款的手续费能退回来吗');
     expect(code).toBe(0);
     expect(stdout).toContain('1. ');
-    expect(stdout).toContain('/kb/zh/refund-failed');
+    expect(stdout).toContain('/kb/zh/refund-policy');
     expect(stdout).not.toContain('**');
   });
 

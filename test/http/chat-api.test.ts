@@ -20,14 +20,14 @@ const texts = (replies: Reply[]) => replies.flatMap((r) => (r.type === 'text' ? 
 
 describe('POST /api/chat', () => {
   it('answers with a conversation id and typed replies', async () => {
-    const res = await chat({ text: '撤销和退货有什么区别' });
+    const res = await chat({ text: '清算和结算有什么区别' });
     expect(res.statusCode).toBe(200);
     const body = res.json() as { conversationId: string; replies: Reply[] };
     expect(body.conversationId).toMatch(/^[0-9a-f-]{36}$/);
     const types = body.replies.map((r) => r.type);
     expect(types).toEqual(['text', 'article', 'choices']);
     const article = body.replies[1] as Extract<Reply, { type: 'article' }>;
-    expect(article).toMatchObject({ id: 'void-vs-refund', url: '/kb/zh/void-vs-refund' });
+    expect(article).toMatchObject({ id: 'clearing-settlement', url: '/kb/zh/clearing-settlement' });
     expect(article.title.length).toBeGreaterThan(0);
   });
 
@@ -42,7 +42,7 @@ describe('POST /api/chat', () => {
   });
 
   it('continues the conversation when a choice action is posted back', async () => {
-    const first = (await chat({ text: 'how do I void a sale?' })).json() as {
+    const first = (await chat({ text: 'when do I get my card takings in my bank account?' })).json() as {
       conversationId: string;
       replies: Reply[];
     };

@@ -1,0 +1,361 @@
+import {
+  type FlowContext,
+  type FlowRunner,
+  type FlowState,
+  parseAnswerAction,
+  type Requester,
+  type Step,
+} from '../flows/engine/index.js';
+import {
+  type Commands,
+  INTENT_IDS,
+  type IntentId,
+  type Lang,
+  normalize,
+  type Understander,
+  type Understanding,
+} from '../knowledge/index.js';
+import type { Answers } from './answers.js';
+import type { Say } from './messages.js';
+import { choices, type Reply, text } from './replies.js';
+import { type Decision, decide } from './route.js';
+import type { Conversation } from './state/conversations.js';
+
+/** What a dialogue step produces; the assistant saves `conversation` and returns `replies`. */
+export interface Outcome {
+  replies: Reply[];
+  conversation: Conversation;
+  understanding?: Understanding;
+  decision?: Decision;
+}
+
+/** Someone asked for a person. Until a human channel is connected, the answer is how to reach one. */
+export interface HandoffPort {
+  request(conversation: Conversation, lang: Lang, reason: string): Promise<Reply[]>;
+}
+
+export interface DialogueDeps {
+  understander: Understander;
+  runner: FlowRunner;
+  answers: Answers;
+  say: Say;
+  commands: Commands;
+  handoff: HandoffPort;
+  maxMessageChars: number;
+  clock: () => Date;
+}
+
+// Something a person wrote: letters of any script or digits. Emoji, punctuation and binary noise
+// alone are not.
+const READABLE = /[\p{L}\p{N}]/u;
+const INTENT_SET = new Set<string>(INTENT_IDS);
+const SMALLTALK = new Set<IntentId>(['greeting', 'thanks', 'goodbye']);
+
+/**
+ * The conversation rules between one message and its replies: flows and their questions, the
+ * commands that work anywhere (cancel, start over, back, switch language, a person), side
+ * questions in the middle of a flow, and "did this solve it?". Understanding and the trees
+ * themselves live elsewhere; this decides which of them speaks.
+ */
+export class Dialogue {
+  constructor(private readonly deps: DialogueDeps) {}
+
+  private flowContext(c: Conversation, requester: Requester): FlowContext {
+    return { lang: c.lang, requester };
+  }
+
+  understand(message: string, lang: Lang): { understanding: Understanding; decision: Decision } {
+    const understanding = this.deps.understander.understand(message, {
+      now: this.deps.clock(),
+      fallbackLang: lang,
+    });
+    return { understanding, decision: decide(understanding) };
+  }
+
+  /** Replies to one message with no conversation around it (answers only, no flows). */
+  respond(message: string, lang: Lang): Omit<Outcome, 'conversation'> {
+    const rejected = this.reject(message, lang);
+    if (rejected) return { replies: rejected };
+    const { understanding, decision } = this.understand(message, lang);
+    return { replies: this.knowledgeReply(decision, understanding, lang), understanding, decision };
+  }
+
+  /** Empty, too long or unreadable: a polite word, nothing else happens. */
+  private reject(message: string, lang: Lang): Reply[] | undefined {
+    const { say, answers } = this.deps;
+    if (message.trim() === '') return [text(say('empty', lang)), choices(answers.mainTopics(lang))];
+    if ([...message].length > this.deps.maxMessageChars) {
+      return [text(say('too_long', lang, { max: this.deps.maxMessageChars }))];
+    }
+    if (!READABLE.test(normalize(message)))
+      return [text(say('unreadable', lang)), choices(answers.mainTopics(lang))];
+    return undefined;
+  }
+
+  private knowledgeReply(decision: Decision, u: Understanding, lang: Lang): Reply[] {
+    const { say, answers } = this.deps;
+    switch (decision.kind) {
+      case 'smalltalk':
+        return decision.intent === 'greeting'
+          ? [text(say('greeting', lang)), choices(answers.mainTopics(lang))]
+          : [text(say(decision.intent, lang))];
+      case 'out_of_scope':
+        return [text(say('out_of_scope', lang)), choices(answers.mainTopics(lang))];
+      case 'clarify':
+        return answers.clarify(decision.candidates, lang);
+      case 'no_match':
+        return answers.noMatch(u.hits, lang);
+      case 'answer':
+        return this.articleFor(decision.intent, lang);
+    }
+  }
+
+  private articleFor(intent: IntentId, lang: Lang): Reply[] {
+    const { answers, say } = this.deps;
+    const id = answers.intentArticleId(intent);
+    return (
+      (id && answers.article(id, lang)) || [text(say('no_match', lang)), choices(answers.mainTopics(lang))]
+    );
+  }
+
+  async onText(c: Conversation, message: string, requester: Requester): Promise<Outcome> {
+    const rejected = this.reject(message, c.lang);
+    if (rejected) return { replies: rejected, conversation: c };
+    const { commands, say } = this.deps;
+
+    const switchTo = commands.first(message, ['english', 'chinese']);
+    if (switchTo) {
+      const switched = { ...c, lang: switchTo === 'english' ? ('en' as const) : ('zh' as const) };
+      const again = switched.flow
+        ? this.deps.runner.ask(switched.flow, this.flowContext(switched, requester)).replies
+        : [];
+      return {
+        replies: [text(say('language_switched', switched.lang)), ...again],
+        conversation: switched,
+      };
+    }
+
+    if (c.flow) return this.inFlow(c, c.flow, message, requester);
+
+    if (c.awaitingSolved) {
+      const answer = commands.first(message, ['solved', 'unsolved', 'yes', 'no']);
+      if (answer) return this.solved(c, answer === 'solved' || answer === 'yes');
+    }
+    const cleared = { ...c, awaitingSolved: undefined };
+    const command = commands.first(message, ['cancel', 'restart', 'back']);
+    if (command) {
+      return {
+        replies: [
+          text(say(command === 'restart' ? 'flow_restarted' : 'flow_cancelled', c.lang)),
+          choices(this.deps.answers.mainTopics(c.lang)),
+        ],
+        conversation: cleared,
+      };
+    }
+    return this.fresh(cleared, message, requester);
+  }
+
+  /** A message with no flow under way: understand it, then answer, ask, or start a flow. */
+  private async fresh(c: Conversation, message: string, requester: Requester): Promise<Outcome> {
+    const { understanding, decision } = this.understand(message, c.lang);
+    const misunderstandings = decision.kind === 'no_match' ? c.misunderstandings + 1 : 0;
+    const next = {
+      ...c,
+      misunderstandings,
+      ...(decision.kind === 'answer' && { lastIntent: decision.intent }),
+    };
+    if (decision.kind === 'answer') {
+      if (decision.intent === 'human_agent')
+        return { ...(await this.handoff(next, 'asked for a person')), understanding, decision };
+      const flow = this.deps.runner.flowForIntent(decision.intent);
+      if (flow) {
+        const step = await this.deps.runner.start(
+          flow,
+          { text: message, entities: understanding.entities },
+          this.flowContext(next, requester),
+        );
+        return { ...(await this.afterStep(next, step)), understanding, decision };
+      }
+    }
+    return {
+      replies: this.knowledgeReply(decision, understanding, c.lang),
+      conversation: next,
+      understanding,
+      decision,
+    };
+  }
+
+  private async inFlow(
+    c: Conversation,
+    state: FlowState,
+    message: string,
+    requester: Requester,
+  ): Promise<Outcome> {
+    const { commands, runner, say } = this.deps;
+    const ctx = this.flowContext(c, requester);
+    const input = {
+      text: message,
+      entities: this.deps.understander.understand(message, { now: this.deps.clock() }).entities,
+    };
+
+    if (state.paused) {
+      if (commands.is(message, 'yes')) return this.afterStep(c, runner.ask(state, ctx));
+      if (commands.is(message, 'no')) return this.leaveFlow(c, 'flow_cancelled');
+    }
+    // A direct answer first: "不用" answers "do you need a person?" before it cancels anything.
+    if (runner.fits(state, input)) return this.afterStep(c, await runner.answer(state, input, ctx));
+
+    const command = commands.first(message, ['cancel', 'restart', 'back']);
+    if (command === 'cancel') return this.leaveFlow(c, 'flow_cancelled');
+    if (command === 'restart') return this.leaveFlow(c, 'flow_restarted');
+    if (command === 'back') {
+      const step = runner.back(state, ctx);
+      if (step) return this.afterStep(c, step);
+      return this.afterStep(c, {
+        ...runner.ask(state, ctx),
+        replies: [text(say('back_first', c.lang)), ...runner.ask(state, ctx).replies],
+      });
+    }
+
+    const { understanding, decision } = this.understand(message, c.lang);
+    const flow = runner.flow(state.flow);
+    const sideIntent =
+      decision.kind === 'answer' && !flow?.intents.includes(decision.intent) ? decision.intent : undefined;
+    if (decision.kind === 'answer' && decision.intent === 'human_agent') {
+      return {
+        ...(await this.handoff({ ...c, flow: undefined }, `asked for a person during ${state.flow}`)),
+        understanding,
+        decision,
+      };
+    }
+    if (sideIntent || (decision.kind === 'smalltalk' && decision.intent !== 'greeting')) {
+      // a side question: answer it, then offer to carry on where we were
+      const answer =
+        decision.kind === 'smalltalk'
+          ? [text(say(decision.intent, c.lang))]
+          : this.articleFor(sideIntent as IntentId, c.lang);
+      const title = flow ? flow.title[c.lang] : '';
+      return {
+        replies: [
+          ...answer.filter((r) => r.type !== 'choices'),
+          text(say('resume_question', c.lang, { flow: title })),
+          choices([
+            { label: say('resume_yes', c.lang), action: 'resume:yes' },
+            { label: say('resume_no', c.lang), action: 'resume:no' },
+          ]),
+        ],
+        conversation: { ...c, flow: { ...state, paused: true } },
+        understanding,
+        decision,
+      };
+    }
+    // not an answer and not another question: ask again, saying what a good answer looks like
+    const step = await runner.answer(state, input, ctx);
+    return { ...(await this.afterStep(c, step)), understanding, decision };
+  }
+
+  private leaveFlow(c: Conversation, key: 'flow_cancelled' | 'flow_restarted'): Outcome {
+    const { say, answers } = this.deps;
+    return {
+      replies: [text(say(key, c.lang)), choices(answers.mainTopics(c.lang))],
+      conversation: { ...c, flow: undefined },
+    };
+  }
+
+  /** Applies a runner step to the conversation: keep asking, end (ask "solved?"), or hand over. */
+  private async afterStep(c: Conversation, step: Step): Promise<Outcome> {
+    const { say } = this.deps;
+    const flowId = c.flow?.flow ?? step.state?.flow;
+    if (step.outcome === 'handoff') {
+      const handed = await this.handoff({ ...c, flow: undefined }, `flow ${flowId ?? ''}`);
+      return { replies: [...step.replies, ...handed.replies], conversation: handed.conversation };
+    }
+    if (step.outcome === 'ended') {
+      const replies = [...step.replies];
+      let awaitingSolved: string | undefined;
+      if (step.askSolved) {
+        awaitingSolved = flowId;
+        replies.push(
+          text(say('solved_question', c.lang)),
+          choices([
+            { label: say('solved_yes', c.lang), action: 'solved:yes' },
+            { label: say('solved_no', c.lang), action: 'solved:no' },
+          ]),
+        );
+      }
+      return { replies, conversation: { ...c, flow: undefined, awaitingSolved } };
+    }
+    return { replies: step.replies, conversation: { ...c, flow: step.state } };
+  }
+
+  private solved(c: Conversation, solved: boolean): Outcome {
+    const { say, answers } = this.deps;
+    const feedback = [...c.feedback, { at: this.deps.clock().toISOString(), flow: c.awaitingSolved, solved }];
+    const conversation = { ...c, awaitingSolved: undefined, feedback };
+    if (solved) return { replies: [text(say('solved_thanks', c.lang))], conversation };
+    return {
+      replies: [
+        text(say('solved_sorry', c.lang)),
+        choices([answers.talkToPerson(c.lang), ...answers.mainTopics(c.lang)]),
+      ],
+      conversation,
+    };
+  }
+
+  private async handoff(c: Conversation, reason: string): Promise<Outcome> {
+    return {
+      replies: await this.deps.handoff.request(c, c.lang, reason),
+      conversation: { ...c, flow: undefined },
+    };
+  }
+
+  async onAction(c: Conversation, action: string, requester: Requester): Promise<Outcome> {
+    const { runner, say, answers } = this.deps;
+    const ctx = this.flowContext(c, requester);
+    const stale = (): Outcome => {
+      const again = c.flow ? runner.ask(c.flow, ctx).replies : [choices(answers.mainTopics(c.lang))];
+      return { replies: [text(say('unknown_action', c.lang)), ...again], conversation: c };
+    };
+
+    const answer = parseAnswerAction(action);
+    if (answer) {
+      const state = c.flow;
+      if (!state || state.flow !== answer.flow || state.node !== answer.node) return stale();
+      return this.afterStep(c, await runner.answer(state, { value: answer.value }, ctx));
+    }
+    const [kind, arg = ''] = action.split(':', 2) as [string, string | undefined];
+    switch (kind) {
+      case 'human':
+        return this.handoff(c, 'pressed "talk to a person"');
+      case 'resume':
+        if (!c.flow) return stale();
+        if (arg === 'yes') return this.afterStep(c, runner.ask(c.flow, ctx));
+        return this.leaveFlow(c, 'flow_cancelled');
+      case 'solved':
+        if (!c.awaitingSolved) return stale();
+        return this.solved(c, arg === 'yes');
+      case 'flow':
+        if (arg === 'retry' && c.flow) return this.afterStep(c, runner.ask({ ...c.flow, invalid: 0 }, ctx));
+        return stale();
+      case 'intent': {
+        if (!INTENT_SET.has(arg)) return stale();
+        const intent = arg as IntentId;
+        if (intent === 'out_of_scope') return { replies: [text(say('empty', c.lang))], conversation: c };
+        if (SMALLTALK.has(intent))
+          return { replies: [text(say(intent as 'greeting', c.lang))], conversation: c };
+        if (intent === 'human_agent') return this.handoff(c, 'chose "talk to a person"');
+        const decision: Decision = { kind: 'answer', intent };
+        const flow = runner.flowForIntent(intent);
+        const next = { ...c, flow: undefined, lastIntent: intent, misunderstandings: 0 };
+        if (flow) return { ...(await this.afterStep(next, await runner.start(flow, {}, ctx))), decision };
+        return { replies: this.articleFor(intent, c.lang), conversation: next, decision };
+      }
+      case 'article': {
+        const replies = answers.article(arg, c.lang);
+        return replies ? { replies, conversation: c } : stale();
+      }
+      default:
+        return stale();
+    }
+  }
+}

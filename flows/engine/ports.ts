@@ -1,0 +1,41 @@
+import type { Lang } from '../../knowledge/index.js';
+import type { Reply } from './replies.js';
+import type { Values } from './state.js';
+
+/** Who is asking, as far as the channel knows: look-ups decide from this what may be shown. */
+export interface Requester {
+  channel: string;
+  conversationId: string;
+  /** A signed-in merchant's number, given by a trusted caller. */
+  merchantNo?: string;
+  /** The client's network address, for lock-outs. */
+  address?: string;
+}
+
+export interface LookupRequest {
+  what: 'refund' | 'transaction';
+  slots: Values;
+  lang: Lang;
+  requester: Requester;
+}
+
+export type LookupOutcome = 'found' | 'not_found' | 'unavailable' | 'denied';
+
+export interface LookupResult {
+  outcome: LookupOutcome;
+  /** Facts for conditions and texts: `refund.status`, `refund.method`, `transaction.amount`, … */
+  facts: Values;
+  /** What to show (a status card), in the request's language. */
+  replies: Reply[];
+}
+
+/** The flows' door to live data. Until a payment gateway is connected, there is no live data. */
+export interface LookupPort {
+  lookup(request: LookupRequest): Promise<LookupResult>;
+}
+
+export const noLiveData: LookupPort = {
+  async lookup() {
+    return { outcome: 'unavailable', facts: {}, replies: [] };
+  },
+};

@@ -1,0 +1,140 @@
+import {
+  type CivilDate,
+  type Commands,
+  compareDates,
+  type Entities,
+  normalize,
+  parseIsoDate,
+} from '../../knowledge/index.js';
+import type { AskNode, Flow, Option, SlotType } from './schema.js';
+import type { SlotValue, Values } from './state.js';
+
+export interface AnswerInput {
+  /** A pressed button's value. */
+  value?: string;
+  /** Typed text, with the entities found in it. */
+  text?: string;
+  entities?: Entities;
+}
+
+export interface ParseContext {
+  today: CivilDate;
+  commands: Commands;
+}
+
+const MAX_TEXT = 500;
+/** A date answer older than this is more likely a misreading than a refund we can help with. */
+const OLDEST_DAYS = 400;
+
+function optionFor(options: readonly Option[], text: string): Option | undefined {
+  const n = normalize(text);
+  const index = /^(?:第)?([1-9])(?:个|项)?$/.exec(n.replace(/\s/g, ''))?.[1];
+  if (index) return options[Number(index) - 1];
+  const exact = options.find(
+    (o) => normalize(o.label.zh) === n || normalize(o.label.en) === n || o.value === n,
+  );
+  if (exact) return exact;
+  const hits = options.filter((o) =>
+    [...(o.match?.zh ?? []), ...(o.match?.en ?? [])].some((w) => n.includes(normalize(w))),
+  );
+  return hits.length === 1 ? hits[0] : undefined;
+}
+
+function daysBetween(a: CivilDate, b: CivilDate): number {
+  return Math.round(compareDates(b, a) / 86_400_000);
+}
+
+/** Reads an answer to an ask node. `undefined` means it does not fit: the runner re-asks. */
+export function parseAnswer(
+  type: SlotType,
+  node: AskNode,
+  input: AnswerInput,
+  ctx: ParseContext,
+): SlotValue | undefined {
+  const { value, text = '', entities = {} } = input;
+  const options = node.options;
+  if (value !== undefined) {
+    if (options) return options.some((o) => o.value === value) ? value : undefined;
+    if (type === 'yes_no') return value === 'yes' || value === 'no' ? value : undefined;
+    return undefined;
+  }
+  if (options) {
+    const picked = optionFor(options, text);
+    if (picked) return picked.value;
+    if (type === 'choice' || type === 'payment_method') return undefined;
+  }
+  switch (type) {
+    case 'reference':
+      return entities.reference;
+    case 'amount': {
+      if (entities.amount) return entities.amount.fen;
+      // a bare number answers "how much?" well enough: the question named the currency
+      const bare = /^\s*(\d+(?:\.\d{1,2})?)\s*$/.exec(normalize(text))?.[1];
+      return bare ? Math.round(Number(bare) * 100) : undefined;
+    }
+    case 'date': {
+      const d = entities.date ? parseIsoDate(entities.date) : undefined;
+      if (!d) return undefined;
+      const age = daysBetween(d, ctx.today);
+      return age >= 0 && age <= OLDEST_DAYS ? entities.date : undefined;
+    }
+    case 'card_last4':
+      return entities.cardLast4 ?? /^\s*(\d{4})\s*$/.exec(normalize(text))?.[1];
+    case 'yes_no':
+      if (ctx.commands.is(text, 'yes')) return 'yes';
+      if (ctx.commands.is(text, 'no')) return 'no';
+      return undefined;
+    case 'text': {
+      const t = text.trim();
+      return t.length > 0 ? t.slice(0, MAX_TEXT) : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * What the opening message already answers ("参考号123456789012的退款还没到" fills the reference):
+ * `slots` from entities, by type, where the flow has exactly one slot of that type; `hints`, per
+ * question, the option one of the message's words picks unambiguously — used only if the walk
+ * reaches that question ("余额" answers the WeChat question or the Alipay one, whichever comes).
+ */
+export function prefill(
+  flow: Flow,
+  text: string,
+  entities: Entities,
+  ctx: ParseContext,
+): { slots: Values; hints: Values } {
+  const out: Values = {};
+  const hints: Values = {};
+  const byType = new Map<SlotType, string[]>();
+  for (const [name, { type }] of Object.entries(flow.slots))
+    byType.set(type, [...(byType.get(type) ?? []), name]);
+  const only = (type: SlotType) => {
+    const names = byType.get(type) ?? [];
+    return names.length === 1 ? names[0] : undefined;
+  };
+  const put = (type: SlotType, v: SlotValue | undefined) => {
+    const name = only(type);
+    if (name && v !== undefined) out[name] = v;
+  };
+  put('reference', entities.reference);
+  put('amount', entities.amount?.fen);
+  put('card_last4', entities.cardLast4);
+  if (entities.date) {
+    const d = parseIsoDate(entities.date);
+    if (d && daysBetween(d, ctx.today) >= 0) put('date', entities.date);
+  }
+  const n = normalize(text);
+  for (const [id, node] of Object.entries(flow.nodes)) {
+    if (node.kind !== 'ask' || !node.options || out[node.slot] !== undefined) continue;
+    // a yes/no or free-text question is about something the user has not been asked yet
+    const type = flow.slots[node.slot]?.type;
+    if (type === 'yes_no' || type === 'text') continue;
+    const words = (o: Option) =>
+      [...(o.match?.zh ?? []), ...(o.match?.en ?? [])].filter((w) => [...w].length >= 2);
+    const hits = node.options.filter((o) => words(o).some((w) => n.includes(normalize(w))));
+    if (hits.length === 1 && hits[0]) hints[id] = hits[0].value;
+  }
+  return { slots: out, hints };
+}
