@@ -37,9 +37,10 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   const content = loadContent({ refundWindowDays: config.REFUND_WINDOW_DAYS });
   const flows = loadFlows({ articleIds: new Set(content.articles.map((a) => a.id)) });
   const understander = await Understander.create(content, { segmenter: options.segmenter ?? 'icu' });
-  const state = new StateStore({ dataDir: config.dataDir, redisUrl: config.REDIS_URL, logger });
+  const state = await StateStore.open({ dataDir: config.dataDir, redisUrl: config.REDIS_URL, logger });
   const store = new ConversationStore({
     keyv: state.namespace('conversation'),
+    lock: state.lock,
     ttlMs: config.CONVERSATION_TTL_HOURS * 3_600_000,
     logger,
   });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { flowStateSchema } from '../../flows/engine/index.js';
 import { INTENT_IDS, LANGS, type Lang } from '../../knowledge/index.js';
 import type { Logger } from '../logger.js';
-import { KeyedMutex } from './keyed-mutex.js';
+import type { Lock } from './lock.js';
 
 export const conversationSchema = z.object({
   id: z.string(),
@@ -38,13 +38,13 @@ const ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 export interface ConversationStoreOptions {
   keyv: Keyv<unknown>;
+  /** One turn at a time per conversation (across instances when it is Redis's). */
+  lock: Lock;
   ttlMs: number;
   logger: Logger;
 }
 
 export class ConversationStore {
-  private readonly mutex = new KeyedMutex();
-
   constructor(private readonly options: ConversationStoreOptions) {}
 
   fresh(lang: Lang, now: Date): Conversation {
@@ -74,7 +74,7 @@ export class ConversationStore {
     task: (c: Conversation) => Promise<{ conversation: Conversation; result: T }>,
   ): Promise<T> {
     const key = id && ID.test(id) ? id : undefined;
-    return this.mutex.run(key ?? randomUUID(), async () => {
+    const turn = async () => {
       const existing = key ? await this.load(key) : undefined;
       const { conversation, result } = await task(existing ?? this.fresh(lang, now));
       await this.options.keyv.set(
@@ -83,7 +83,9 @@ export class ConversationStore {
         this.options.ttlMs,
       );
       return result;
-    });
+    };
+    // a conversation nobody has an id for yet cannot be contended: no lock needed
+    return key ? this.options.lock.run(key, turn) : turn();
   }
 
   async load(id: string): Promise<Conversation | undefined> {

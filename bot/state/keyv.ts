@@ -4,6 +4,8 @@ import KeyvRedis from '@keyv/redis';
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
 import type { Logger } from '../logger.js';
+import { InProcessLock, type Lock, RedisLock } from './lock.js';
+import { createRedis, type Redis, redactUrl } from './redis.js';
 
 export interface StateStoreOptions {
   dataDir: string;
@@ -22,8 +24,32 @@ export class StateStore {
   private readonly opened: Array<{ keyv: Keyv<unknown>; sqlite?: KeyvSqlite }> = [];
   private readonly sweeper: NodeJS.Timeout | undefined;
   private readonly pending: Promise<unknown>[] = [];
+  /** For locks (and messages between instances): keyv's own client is not shared. */
+  readonly redis: Redis | undefined;
+  readonly lock: Lock;
 
-  constructor(private readonly options: StateStoreOptions) {
+  /** Opens the store; with REDIS_URL, fails clearly when Redis cannot be reached. */
+  static async open(options: StateStoreOptions): Promise<StateStore> {
+    const store = new StateStore(options);
+    if (store.redis) {
+      try {
+        await store.redis.connect();
+      } catch (err) {
+        throw new Error(
+          `Cannot reach Redis at ${redactUrl(options.redisUrl ?? '')}: ${(err as Error).message}`,
+        );
+      }
+    }
+    return store;
+  }
+
+  private constructor(private readonly options: StateStoreOptions) {
+    if (options.redisUrl) {
+      this.redis = createRedis(options.redisUrl, options.logger);
+      this.lock = new RedisLock(this.redis);
+    } else {
+      this.lock = new InProcessLock();
+    }
     if (!options.redisUrl) {
       mkdirSync(options.dataDir, { recursive: true });
       // SQLite through keyv keeps expired rows until they are read again; sweep them now and then.
@@ -82,5 +108,6 @@ export class StateStore {
     await Promise.all(this.pending);
     await Promise.all(this.opened.map((o) => o.keyv.disconnect().catch(() => undefined)));
     this.opened.length = 0;
+    if (this.redis?.isOpen) await this.redis.close().catch(() => undefined);
   }
 }

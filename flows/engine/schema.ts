@@ -2,10 +2,15 @@ import { z } from 'zod';
 import { intentId } from '../../knowledge/index.js';
 
 // Every text a user may see, in both languages: a missing one is a load error, not a blank bubble.
-const localized = z.object(
-  { zh: z.string().min(1, 'the Chinese text is empty'), en: z.string().min(1, 'the English text is empty') },
-  { error: 'needs both zh and en texts' },
-);
+const localized = z
+  .object(
+    {
+      zh: z.string().min(1, 'the Chinese text is empty'),
+      en: z.string().min(1, 'the English text is empty'),
+    },
+    { error: 'needs both zh and en texts' },
+  )
+  .strict();
 export type LocalizedText = z.infer<typeof localized>;
 
 const nodeId = z.string().regex(/^[a-z][a-z0-9_]*$/, 'node ids are lower_snake_case');

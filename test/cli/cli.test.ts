@@ -90,3 +90,18 @@ describe('cli', () => {
     expect(stderr).toContain('Usage');
   });
 });
+
+describe('flow diagrams', () => {
+  it('docs/flows has an up-to-date Mermaid page per tree (npm run --silent cli -- graph)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { flowToMarkdown, loadFlows } = await import('../../flows/engine/index.js');
+    const { loadContent } = await import('../../knowledge/index.js');
+    const flows = loadFlows({ articleIds: new Set(loadContent().articles.map((a) => a.id)) });
+    for (const flow of flows) {
+      const file = path.join(projectRoot, 'docs', 'flows', `${flow.id.replace(/_/g, '-')}.md`);
+      expect(readFileSync(file, 'utf8'), `${file} is stale: run npm run --silent cli -- graph`).toBe(
+        flowToMarkdown(flow),
+      );
+    }
+  });
+});
