@@ -30,6 +30,7 @@ export interface AppOptions {
   clock?: () => Date;
   lookup?: LookupPort;
   handoff?: HandoffPort;
+  observeFlows?: (flow: string, from: string | undefined, to: string) => void;
 }
 
 /** The composition root: content → understanding → state → assistant. Channels are added on top. */
@@ -58,6 +59,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     ...(options.clock && { clock: options.clock }),
     ...(options.lookup && { lookup: options.lookup }),
     ...(options.handoff && { handoff: options.handoff }),
+    ...(options.observeFlows && { observeFlows: options.observeFlows }),
   });
   return {
     config,

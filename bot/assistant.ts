@@ -55,6 +55,7 @@ export interface AssistantDeps {
   lookup?: LookupPort;
   handoff?: HandoffPort;
   clock?: () => Date;
+  observeFlows?: (flow: string, from: string | undefined, to: string) => void;
 }
 
 /** The turn pipeline (DESIGN.md): load state → (flow runner | understand → route) → replies → save. */
@@ -101,6 +102,7 @@ export class Assistant {
       refundWindowDays: content.policy.refundWindowDays,
       commands,
       clock: this.clock,
+      ...(deps.observeFlows && { observe: deps.observeFlows }),
     });
     this.dialogue = new Dialogue({
       understander: deps.understander,

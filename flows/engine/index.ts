@@ -1,5 +1,5 @@
 // The flows' public surface: the trees are data (flows/*.yml); this is the one runner and its checks.
-export { KNOWN_FACTS } from './check.js';
+export { KNOWN_FACTS, successors as successorsOf } from './check.js';
 export { flowToMarkdown } from './graph.js';
 export { FlowProblems, flowsDir, loadFlows } from './load.js';
 export {

@@ -42,6 +42,8 @@ export interface RunnerDeps {
   refundWindowDays: number;
   commands: Commands;
   clock: () => Date;
+  /** Told of every step from node to node (`from` undefined at a flow's start): analytics, coverage. */
+  observe?: (flow: string, from: string | undefined, to: string) => void;
 }
 
 export interface FlowContext {
@@ -195,7 +197,7 @@ export class FlowRunner {
       paused: false,
       node: next as string,
     };
-    return this.run(flow, moved, ctx, []);
+    return this.run(flow, moved, ctx, [], state.node);
   }
 
   /** Back to the previous question, with its answer forgotten. */
@@ -220,9 +222,18 @@ export class FlowRunner {
     };
   }
 
-  private async run(flow: Flow, start: FlowState, ctx: FlowContext, replies: Reply[]): Promise<Step> {
+  private async run(
+    flow: Flow,
+    start: FlowState,
+    ctx: FlowContext,
+    replies: Reply[],
+    from?: string,
+  ): Promise<Step> {
     let state = { ...start, updatedAt: this.deps.clock().toISOString() };
+    let previous = from;
     for (let steps = 0; steps < MAX_STEPS; steps++) {
+      this.deps.observe?.(flow.id, previous, state.node);
+      previous = state.node;
       const node = flow.nodes[state.node] as FlowNode;
       switch (node.kind) {
         case 'ask': {

@@ -50,4 +50,26 @@ describe('wrong refund amount — 退款金额不对', () => {
     const answer = await user.presses(reason, 'Foreign card');
     expect(answer.said).toContain('exchange rate on the day of the refund');
   });
+
+  it.each([
+    ['分几次退的，还没退完', '一笔一笔分别到账'],
+    ['撤销和退货搞混了', '可能退了两次'],
+    ['都不是', '最常见的原因'],
+  ])('zh, less, "%s" → %s', async (reason, expected) => {
+    const user = new ChatUser(t.server);
+    await user.says('我是商户，退款金额不对');
+    const why = await user.says('少了');
+    const answer = await user.presses(why, reason);
+    expect(answer.said).toContain(expected);
+  });
+
+  it('zh, more than expected, and not sure', async () => {
+    const more = new ChatUser(t.server);
+    await more.says('我是顾客，退款金额不对');
+    expect((await more.says('多了')).said).toContain('请先不要动用');
+    const unsure = new ChatUser(t.server);
+    await unsure.says('我是顾客，退款金额不对');
+    const article = await unsure.says('不确定');
+    expect(article.articles).toEqual(['refund-wrong-amount']);
+  });
 });

@@ -2,10 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { inject } from 'vitest';
 import { type App, createApp } from '../../bot/app.js';
 import { loadConfig } from '../../bot/config.js';
 import { buildServer } from '../../bot/http/server.js';
 import { createLogger } from '../../bot/logger.js';
+import { recordFlowStep } from './flow-coverage.js';
 
 /** Wednesday 2026-11-25, noon in Shanghai: every test sees the same "today". */
 export const TEST_NOW = new Date('2026-11-25T04:00:00Z');
@@ -25,7 +27,10 @@ export async function startTestApp(
   const dataDir = env.DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'ra-test-'));
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env, DATA_DIR: dataDir });
   const logger = createLogger('silent');
-  const app = await createApp(config, logger, { clock: now });
+  const app = await createApp(config, logger, {
+    clock: now,
+    observeFlows: recordFlowStep(inject('flowCoverageDir')),
+  });
   const server = await buildServer(app, { logger });
   await server.ready();
   return {
