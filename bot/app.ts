@@ -1,15 +1,20 @@
+import path from 'node:path';
 import { type Flow, type LookupPort, loadFlows } from '../flows/engine/index.js';
+import { type Acquirer, createAcquirer } from '../integrations/acquirer.js';
+import { AuditLog, Lockouts, LookupService } from '../integrations/payments/index.js';
 import {
   type Content,
   type Lang,
   loadContent,
   type SegmenterKind,
   Understander,
+  WorkingDays,
 } from '../knowledge/index.js';
 import { Assistant } from './assistant.js';
 import type { Config } from './config.js';
 import type { HandoffPort } from './dialogue.js';
 import type { Logger } from './logger.js';
+import { sayFor } from './messages.js';
 import { ConversationStore } from './state/conversations.js';
 import { StateStore } from './state/keyv.js';
 
@@ -21,6 +26,8 @@ export interface App {
   assistant: Assistant;
   store: ConversationStore;
   state: StateStore;
+  acquirer: Acquirer;
+  lookups: LookupService;
   articleUrl: (id: string, lang: Lang) => string;
   close(): Promise<void>;
 }
@@ -33,7 +40,10 @@ export interface AppOptions {
   observeFlows?: (flow: string, from: string | undefined, to: string) => void;
 }
 
-/** The composition root: content → understanding → state → assistant. Channels are added on top. */
+/**
+ * The composition root: content → understanding → state → acquirer and look-ups → assistant.
+ * Channels are added on top.
+ */
 export async function createApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
   const content = loadContent({ refundWindowDays: config.REFUND_WINDOW_DAYS });
   const flows = loadFlows({ articleIds: new Set(content.articles.map((a) => a.id)) });
@@ -44,6 +54,25 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     lock: state.lock,
     ttlMs: config.CONVERSATION_TTL_HOURS * 3_600_000,
     logger,
+  });
+  const clock = options.clock ?? (() => new Date());
+  const acquirer = await createAcquirer(config, logger, options.clock);
+  const lookups = new LookupService({
+    gateway: acquirer.gateway,
+    lockouts: new Lockouts({
+      keyv: state.namespace<number>('lookup-failures'),
+      maxFailures: config.LOOKUP_MAX_FAILURES,
+      windowMs: config.LOOKUP_LOCK_MINUTES * 60_000,
+    }),
+    lockMinutes: config.LOOKUP_LOCK_MINUTES,
+    audit: new AuditLog(path.join(config.dataDir, 'audit')),
+    cache: state.namespace('lookup-cache'),
+    cacheMs: config.LOOKUP_CACHE_SECONDS * 1000,
+    logger,
+    clock,
+    say: sayFor(content),
+    calendar: new WorkingDays(),
+    arrivalMethods: content.arrivalMethods,
   });
   const base = config.PUBLIC_BASE_URL?.replace(/\/+$/, '') ?? '';
   const articleUrl = (id: string, lang: Lang) => `${base}/kb/${lang}/${encodeURIComponent(id)}`;
@@ -56,8 +85,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     maxMessageChars: config.MAX_MESSAGE_CHARS,
     flowIdleMinutes: config.FLOW_IDLE_MINUTES,
     articleUrl,
+    lookup: options.lookup ?? lookups,
     ...(options.clock && { clock: options.clock }),
-    ...(options.lookup && { lookup: options.lookup }),
     ...(options.handoff && { handoff: options.handoff }),
     ...(options.observeFlows && { observeFlows: options.observeFlows }),
   });
@@ -68,8 +97,13 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     understander,
     assistant,
     store,
-    articleUrl,
     state,
-    close: () => state.close(),
+    acquirer,
+    lookups,
+    articleUrl,
+    async close() {
+      await acquirer.close();
+      await state.close();
+    },
   };
 }

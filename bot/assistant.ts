@@ -3,10 +3,8 @@ import {
   Commands,
   type Content,
   detectLanguage,
-  LANGS,
   type Lang,
   normalize,
-  policyValues,
   type Understander,
   type Understanding,
   WorkingDays,
@@ -14,7 +12,7 @@ import {
 import { Answers } from './answers.js';
 import { Dialogue, type HandoffPort, type Outcome } from './dialogue.js';
 import type { Logger } from './logger.js';
-import { createSay, type Say } from './messages.js';
+import { policyByLang, type Say, sayFor } from './messages.js';
 import { maskSensitive } from './privacy.js';
 import { type Reply, text } from './replies.js';
 import { articlesFor, type Decision } from './route.js';
@@ -69,11 +67,8 @@ export class Assistant {
   constructor(private readonly deps: AssistantDeps) {
     const { content } = deps;
     this.clock = deps.clock ?? (() => new Date());
-    const policy = Object.fromEntries(LANGS.map((l) => [l, policyValues(content.policy, l)])) as Record<
-      Lang,
-      Record<string, string>
-    >;
-    this.say = createSay(content.messages, policy);
+    const policy = policyByLang(content);
+    this.say = sayFor(content);
     this.answers = new Answers({
       articles: deps.understander.search,
       intents: new Map(content.intents.map((i) => [i.id, i])),

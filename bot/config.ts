@@ -23,6 +23,17 @@ export const configSchema = z.object({
   FLOW_IDLE_MINUTES: positiveInt.default(30),
   REFUND_WINDOW_DAYS: positiveInt.optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(0),
+  SANDBOX_PORT: port.default(3979),
+  LAKALA_BASE_URL: optionalString,
+  LAKALA_APP_ID: optionalString,
+  LAKALA_SERIAL_NO: optionalString,
+  LAKALA_PRIVATE_KEY_FILE: optionalString,
+  LAKALA_PLATFORM_CERT_FILE: optionalString,
+  LAKALA_TIMEOUT_MS: positiveInt.default(3000),
+  LOOKUP_CACHE_SECONDS: z.coerce.number().int().min(0).default(30),
+  LOOKUP_MAX_FAILURES: positiveInt.default(5),
+  LOOKUP_LOCK_MINUTES: positiveInt.default(15),
+  TRUSTED_CALLER_TOKEN: optionalString,
   TRUST_PROXY: z
     .enum(['true', 'false', '1', '0'])
     .default('false')
@@ -30,6 +41,13 @@ export const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema> & { dataDir: string };
+
+const LAKALA_REQUIRED = [
+  'LAKALA_APP_ID',
+  'LAKALA_SERIAL_NO',
+  'LAKALA_PRIVATE_KEY_FILE',
+  'LAKALA_PLATFORM_CERT_FILE',
+] as const;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -40,6 +58,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  // a real acquirer needs all of its credentials; without LAKALA_BASE_URL the embedded sandbox is used
+  if (parsed.data.LAKALA_BASE_URL) {
+    const missing = LAKALA_REQUIRED.filter((k) => !parsed.data[k]);
+    if (missing.length)
+      throw new ConfigError(
+        `Invalid configuration:\n  LAKALA_BASE_URL is set, so these are needed too: ${missing.join(', ')}`,
+      );
   }
   return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR) };
 }

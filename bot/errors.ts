@@ -3,6 +3,7 @@
 export const ERRORS = {
   BAD_JSON: { status: 400, message: 'The request body is not valid JSON.' },
   BAD_REQUEST: { status: 400, message: 'The request is not of the expected shape: {detail}' },
+  UNAUTHORIZED: { status: 401, message: 'This request needs credentials it does not carry: {detail}' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the request body as application/json.' },
   BODY_TOO_LARGE: { status: 413, message: 'The request body is larger than {limit} bytes.' },
   NOT_FOUND: { status: 404, message: 'Nothing is here: {detail}' },

@@ -19,10 +19,11 @@ export function maskSensitive(text: string): string {
     .replace(PHONE, (_m, head: string, tail: string) => `${head}****${tail}`);
 }
 
-/** `6226****8223` from a full card number; keeps already-masked input as it is. */
+/** `6226****8223` from a full or differently masked card number (`622848******8223`). */
 export function maskCardNumber(card: string): string {
-  const digits = card.replace(/[^\d*]/g, '');
-  if (digits.includes('*')) return digits;
-  if (digits.length < 8) return '****';
-  return `${digits.slice(0, 4)}****${digits.slice(-4)}`;
+  const kept = card.replace(/[^\d*]/g, '');
+  const head = /^\d{4}/.exec(kept)?.[0];
+  const tail = /\d{4}$/.exec(kept)?.[0];
+  if (!head || !tail || kept.replace(/\*/g, '').length < 8) return '****';
+  return `${head}****${tail}`;
 }

@@ -16,11 +16,15 @@ Commands:
                       Ask the assistant; prints the reply (or the structured result with --json)
   eval FILE.jsonl     Understand each line's "text"; writes one JSON line per input line
   check               Validate all content (articles, intents, messages, policy, flows)
+  lookup REFERENCE [--json] [--locale zh|en]
+                      The live status of a payment and its refunds (as an operator: no proof asked)
   graph               Write each troubleshooting flow as a Mermaid diagram to docs/flows/*.md
 `;
 
 async function withApp<T>(fn: (app: App) => Promise<T>): Promise<T> {
-  const config = loadConfig();
+  // the CLI's own sandbox (when no acquirer is configured) takes any free port: a running server
+  // already has SANDBOX_PORT, and the seeded data is the same
+  const config = loadConfig({ ...process.env, SANDBOX_PORT: '0' });
   // stdout belongs to the command's output; logs go to stderr, and only warnings.
   const logger = createLogger(process.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn', undefined, 2);
   const app = await createApp(config, logger);
@@ -70,6 +74,39 @@ async function ask(args: string[]): Promise<number> {
       // so the next `ask --conversation ID` carries on (stderr: stdout is the reply only)
       process.stderr.write(`(conversation ${result.conversationId})\n`);
     }
+    return 0;
+  });
+}
+
+/** The live status of one reference, as an operator at a terminal sees it (no proof asked). */
+async function lookup(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false }, locale: { type: 'string' } },
+  });
+  const reference = positionals[0]?.replace(/\s/g, '');
+  if (!reference || !/^\d{12}$/.test(reference)) {
+    process.stderr.write('lookup needs a 12-digit reference number, for example: lookup 261118000004\n');
+    return 2;
+  }
+  const lang = values.locale === 'en' ? 'en' : 'zh';
+  return withApp(async (app) => {
+    const requester = { channel: 'cli', role: 'operator' as const, conversationId: 'cli' };
+    if (values.json) {
+      const answer = await app.lookups.status({ reference }, requester, 'transaction');
+      process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
+      return answer.outcome === 'found' ? 0 : 1;
+    }
+    const flow = app.assistant.runner.flow('status_lookup');
+    if (!flow) throw new Error('the status_lookup flow is missing');
+    const step = await app.assistant.runner.start(
+      flow,
+      { text: reference, entities: { reference } },
+      { lang, requester },
+    );
+    const replies = step.replies.filter((r) => r.type !== 'choices');
+    process.stdout.write(`${renderReplies(replies, process.stdout.isTTY)}\n`);
     return 0;
   });
 }
@@ -129,6 +166,8 @@ export async function cli(argv: string[]): Promise<number> {
       return check();
     case 'graph':
       return graph();
+    case 'lookup':
+      return lookup(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
@@ -11,6 +12,11 @@ export interface ChatRouteOptions {
   bodyLimit: number;
   /** Requests per minute per client address; 0 turns the limit off. */
   ratePerMinute: number;
+  /**
+   * A caller holding this token may say which merchant is signed in (X-Merchant-No): the merchant
+   * portal's server, until the widget carries its own signed token.
+   */
+  trustedCallerToken?: string | undefined;
 }
 
 const locale = z
@@ -34,9 +40,31 @@ function describe(error: z.ZodError): string {
     .join('; ');
 }
 
+function merchantOf(
+  headers: Record<string, string | string[] | undefined>,
+  token: string | undefined,
+): string | undefined {
+  const claimed = headers['x-merchant-no'];
+  if (claimed === undefined) return undefined;
+  const auth = headers.authorization;
+  if (!token || typeof auth !== 'string' || !timingSafeEqualString(auth, `Bearer ${token}`)) {
+    throw new ApiError('UNAUTHORIZED', { detail: 'X-Merchant-No is only accepted from a trusted caller' });
+  }
+  if (typeof claimed !== 'string' || !/^[0-9A-Za-z]{6,32}$/.test(claimed)) {
+    throw new ApiError('BAD_REQUEST', { detail: 'X-Merchant-No must be a merchant number' });
+  }
+  return claimed;
+}
+
+function timingSafeEqualString(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
 export const chatRoute: FastifyPluginAsync<ChatRouteOptions> = async (
   app,
-  { assistant, bodyLimit, ratePerMinute },
+  { assistant, bodyLimit, ratePerMinute, trustedCallerToken },
 ) => {
   if (ratePerMinute > 0) {
     await app.register(rateLimit, {
@@ -52,7 +80,16 @@ export const chatRoute: FastifyPluginAsync<ChatRouteOptions> = async (
     const parsed = chatRequestSchema.safeParse(request.body);
     if (!parsed.success) throw new ApiError('BAD_REQUEST', { detail: describe(parsed.error) });
     const { conversationId, text, action, locale: lang } = parsed.data;
-    const result = await assistant.turn({ conversationId, text, action, locale: lang, channel: 'api' });
+    const merchantNo = merchantOf(request.headers, trustedCallerToken);
+    const result = await assistant.turn({
+      conversationId,
+      text,
+      action,
+      locale: lang,
+      channel: 'api',
+      merchantNo,
+      address: request.ip,
+    });
     return { conversationId: result.conversationId, replies: result.replies };
   });
 };

@@ -51,6 +51,7 @@ export async function buildServer(app: App, { logger }: ServerOptions): Promise<
     assistant: app.assistant,
     bodyLimit: Math.max(CHAT_BODY_LIMIT, app.config.MAX_MESSAGE_CHARS * 12),
     ratePerMinute: app.config.RATE_LIMIT_PER_MINUTE,
+    trustedCallerToken: app.config.TRUSTED_CALLER_TOKEN,
   });
   await server.register(kbRoute, { article: (id, lang) => app.understander.search.article(id, lang) });
 

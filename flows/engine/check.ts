@@ -13,6 +13,11 @@ export const KNOWN_FACTS = {
   ],
   lookup: [
     'lookup.status',
+    'lookup.locked',
+    'requester.trusted',
+    'refund.completed',
+    'refund.failure',
+    'transaction.refunded',
     'lookup.kind',
     'refund.status',
     'refund.method',

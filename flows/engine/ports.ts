@@ -5,6 +5,8 @@ import type { Values } from './state.js';
 /** Who is asking, as far as the channel knows: look-ups decide from this what may be shown. */
 export interface Requester {
   channel: string;
+  /** Who the channel vouches for; unset: a consumer (or a merchant, when `merchantNo` is set). */
+  role?: 'consumer' | 'merchant' | 'agent' | 'operator';
   conversationId: string;
   /** A signed-in merchant's number, given by a trusted caller. */
   merchantNo?: string;

@@ -121,7 +121,12 @@ export class FlowRunner {
       flow: flow.id,
       node: flow.start,
       slots,
-      facts: {},
+      // who may look things up without proving a transaction: the signed-in merchant (its own
+      // data only), support agents and operators
+      facts: {
+        'requester.trusted':
+          Boolean(ctx.requester.merchantNo) || ['agent', 'operator'].includes(ctx.requester.role ?? ''),
+      },
       hints,
       history: [],
       invalid: 0,

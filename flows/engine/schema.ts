@@ -25,6 +25,8 @@ export const SLOT_TYPES = [
   'choice',
   'yes_no',
   'text',
+  /** the amount or the card's last four digits, whichever the user gives: proof of a transaction */
+  'verification',
 ] as const;
 export type SlotType = (typeof SLOT_TYPES)[number];
 

@@ -84,6 +84,14 @@ export function parseAnswer(
       if (ctx.commands.is(text, 'yes')) return 'yes';
       if (ctx.commands.is(text, 'no')) return 'no';
       return undefined;
+    case 'verification': {
+      if (entities.cardLast4) return `card:${entities.cardLast4}`;
+      if (entities.amount) return `amount:${entities.amount.fen}`;
+      const n = normalize(text).replace(/\s/g, '');
+      if (/^\d{4}$/.test(n)) return `card:${n}`;
+      const bare = /^(\d+(?:\.\d{1,2})?)$/.exec(n)?.[1];
+      return bare ? `amount:${Math.round(Number(bare) * 100)}` : undefined;
+    }
     case 'text': {
       const t = text.trim();
       return t.length > 0 ? t.slice(0, MAX_TEXT) : undefined;
@@ -121,6 +129,14 @@ export function prefill(
   put('reference', entities.reference);
   put('amount', entities.amount?.fen);
   put('card_last4', entities.cardLast4);
+  put(
+    'verification',
+    entities.cardLast4
+      ? `card:${entities.cardLast4}`
+      : entities.amount
+        ? `amount:${entities.amount.fen}`
+        : undefined,
+  );
   if (entities.date) {
     const d = parseIsoDate(entities.date);
     if (d && daysBetween(d, ctx.today) >= 0) put('date', entities.date);

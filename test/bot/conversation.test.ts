@@ -63,7 +63,9 @@ describe('when the assistant is not sure', () => {
     const chosen = turn.buttons[0];
     if (!chosen) throw new Error('no button');
     const answer = await user.send({ action: chosen.action });
-    expect(answer.articles.length).toBe(1);
+    // the chosen topic answers (an article) or starts its troubleshooting questions
+    expect(answer.said).not.toContain('按钮已经失效');
+    expect(answer.said.length).toBeGreaterThan(10);
   });
 
   it('says so honestly for gibberish and offers topics and a person', async () => {

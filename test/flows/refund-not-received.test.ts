@@ -87,10 +87,13 @@ describe('refund not arrived — 退款没到账', () => {
     expect(end.said).toContain('Did this solve your problem?');
   });
 
-  it('with a reference number and no live data: asks, never invents a status', async () => {
+  it('with a reference number: asks for proof first, and an unknown one falls back to asking', async () => {
     const user = new ChatUser(t.server);
-    const turn = await user.says('参考号123456789012的退款还没到');
+    const proof = await user.says('参考号123456789012的退款还没到');
+    expect(proof.said).toContain('请告诉我原付款的金额，或付款卡号的后四位');
+    const turn = await user.says('尾号1234');
     expect(turn.replies.some((r) => r.type === 'card')).toBe(false);
+    expect(turn.said).toContain('没有查到与这个参考号和金额（或卡号后四位）都相符的交易');
     expect(turn.said).toContain('这笔当初是怎么付款的？');
   });
 

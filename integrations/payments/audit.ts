@@ -1,0 +1,38 @@
+import { appendFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface AuditRecord {
+  at: string;
+  /** consumer, merchant, agent or operator */
+  role: string;
+  channel: string;
+  conversationId?: string;
+  merchantNo?: string;
+  address?: string;
+  /** What was asked: the kind and the identifiers given (references, never card numbers). */
+  what: string;
+  query: Record<string, string>;
+  /** found, not_found, denied, locked, unavailable */
+  outcome: string;
+}
+
+/**
+ * Every look-up, one JSON line per record in DATA_DIR/audit/lookups-YYYY-MM-DD.jsonl. Appends are
+ * queued, so concurrent look-ups never interleave within a line.
+ */
+export class AuditLog {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly dir: string) {}
+
+  write(record: AuditRecord): Promise<void> {
+    const file = path.join(this.dir, `lookups-${record.at.slice(0, 10)}.jsonl`);
+    const line = `${JSON.stringify(record)}\n`;
+    const next = this.queue.then(async () => {
+      await mkdir(this.dir, { recursive: true });
+      await appendFile(file, line, 'utf8');
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+}

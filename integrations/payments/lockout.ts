@@ -1,0 +1,39 @@
+import type Keyv from 'keyv';
+
+export interface LockoutOptions {
+  keyv: Keyv<number>;
+  /** Failed verifications allowed before the lock. */
+  maxFailures: number;
+  /** How long the lock (and the failure count) lasts. */
+  windowMs: number;
+}
+
+/**
+ * Five verifications that do not match lock look-ups for that conversation and that client
+ * address for 15 minutes: guessing a reference's amount or card digits must not be a game.
+ */
+export class Lockouts {
+  constructor(private readonly options: LockoutOptions) {}
+
+  private keys(conversationId: string, address: string | undefined): string[] {
+    return [`conversation:${conversationId}`, ...(address ? [`address:${address}`] : [])];
+  }
+
+  async locked(conversationId: string, address: string | undefined): Promise<boolean> {
+    for (const key of this.keys(conversationId, address)) {
+      if (((await this.options.keyv.get(key)) ?? 0) >= this.options.maxFailures) return true;
+    }
+    return false;
+  }
+
+  async fail(conversationId: string, address: string | undefined): Promise<void> {
+    for (const key of this.keys(conversationId, address)) {
+      const n = ((await this.options.keyv.get(key)) ?? 0) + 1;
+      await this.options.keyv.set(key, n, this.options.windowMs);
+    }
+  }
+
+  async clear(conversationId: string): Promise<void> {
+    await this.options.keyv.delete(`conversation:${conversationId}`);
+  }
+}
