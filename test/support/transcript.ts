@@ -31,6 +31,8 @@ export class ChatUser {
   constructor(
     private readonly server: FastifyInstance,
     private readonly locale?: string,
+    /** Extra request headers: a trusted caller's token and merchant number, a client address. */
+    private readonly headers: Record<string, string> = {},
   ) {}
 
   says(text: string): Promise<Turn> {
@@ -49,6 +51,7 @@ export class ChatUser {
     const res = await this.server.inject({
       method: 'POST',
       url: '/api/chat',
+      headers: this.headers,
       payload: { conversationId: this.conversationId, locale: this.locale, ...body },
     });
     const json = res.json() as { conversationId: string; replies: Reply[] };
