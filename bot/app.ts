@@ -47,7 +47,10 @@ export interface AppOptions {
 export async function createApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
   const content = loadContent({ refundWindowDays: config.REFUND_WINDOW_DAYS });
   const flows = loadFlows({ articleIds: new Set(content.articles.map((a) => a.id)) });
-  const understander = await Understander.create(content, { segmenter: options.segmenter ?? 'icu' });
+  const understander = await Understander.create(content, {
+    segmenter: options.segmenter ?? 'icu',
+    cacheDir: path.join(config.dataDir, 'cache'),
+  });
   const state = await StateStore.open({ dataDir: config.dataDir, redisUrl: config.REDIS_URL, logger });
   const store = new ConversationStore({
     keyv: state.namespace('conversation'),

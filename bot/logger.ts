@@ -10,6 +10,9 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     {
       level,
       base: { service: 'refund-assistant' },
+      // ISO time, not epoch milliseconds: a 13-digit number is what a card number looks like to
+      // the redaction below
+      timestamp: pino.stdTimeFunctions.isoTime,
       hooks: { streamWrite: (line) => maskSensitive(line) },
     },
     destination ?? pino.destination({ fd, sync: fd === 2 }),

@@ -1,3 +1,4 @@
+import { BuildCache } from './build-cache.js';
 import type { Content } from './content/load.js';
 import { INTENT_IDS, type IntentId, LANGS, type Lang } from './content/schemas.js';
 import { type Entities, extractEntities } from './entities/index.js';
@@ -52,6 +53,8 @@ function englishVocabulary(content: Content): string[] {
 
 export interface UnderstanderOptions {
   segmenter?: SegmenterKind;
+  /** Where start-up may keep what it derived, for the next start (DATA_DIR/cache). */
+  cacheDir?: string;
 }
 
 /**
@@ -82,8 +85,12 @@ export class Understander {
         }
       }
     }
-    const model = IntentModel.train(training);
-    const search = KnowledgeSearch.build(content.articles, tokenizer);
+    const cache = new BuildCache(options.cacheDir);
+    const trainingKey = BuildCache.key(training);
+    const temperature = cache.get<number>('intent-temperature', trainingKey);
+    const model = IntentModel.train(training, temperature === undefined ? {} : { temperature });
+    if (temperature === undefined) cache.set('intent-temperature', trainingKey, model.temperature);
+    const search = KnowledgeSearch.build(content.articles, tokenizer, cache);
     return new Understander(tokenizer, model, search);
   }
 

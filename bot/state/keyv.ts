@@ -24,6 +24,7 @@ export class StateStore {
   private readonly opened: Array<{ keyv: Keyv<unknown>; sqlite?: KeyvSqlite }> = [];
   private readonly sweeper: NodeJS.Timeout | undefined;
   private readonly pending: Promise<unknown>[] = [];
+  private wal: Promise<unknown> | undefined;
   /** For locks (and messages between instances): keyv's own client is not shared. */
   readonly redis: Redis | undefined;
   readonly lock: Lock;
@@ -78,9 +79,11 @@ export class StateStore {
       // WAL and synchronous=NORMAL: a write is a page append, not an fsync (several times faster);
       // a crash of the process loses nothing, a power cut at worst the last second of turns.
       const db = sqlite;
+      // WAL is a property of the file: switch once, on the first connection; synchronous is per
+      // connection. Doing both on every connection at once makes them trip over each other (BUSY).
+      this.wal ??= db.query('PRAGMA journal_mode=WAL');
       this.pending.push(
-        db
-          .query('PRAGMA journal_mode=WAL')
+        this.wal
           .then(() => db.query('PRAGMA synchronous=NORMAL'))
           .catch((err: unknown) => logger.warn({ err }, 'could not switch SQLite to WAL')),
       );

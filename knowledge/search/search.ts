@@ -1,5 +1,6 @@
 import lunr from 'lunr';
 import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
+import { BuildCache } from '../build-cache.js';
 import type { Article } from '../content/articles.js';
 import { LANGS, type Lang } from '../content/schemas.js';
 import { normalize } from '../text/normalize.js';
@@ -44,24 +45,42 @@ export class KnowledgeSearch {
     private readonly byLang: Record<Lang, Indexed>,
   ) {}
 
-  static build(articles: readonly Article[], tokenizer: Tokenizer): KnowledgeSearch {
-    const tokenize = (value: unknown): lunr.Token[] => {
-      const text = Array.isArray(value) ? value.join('\n') : String(value ?? '');
-      return tokenizer.tokens(normalize(text)).map((t) => new lunr.Token(t, {}));
-    };
+  static build(
+    articles: readonly Article[],
+    tokenizer: Tokenizer,
+    cache = new BuildCache(undefined),
+  ): KnowledgeSearch {
     const byLang = {} as Record<Lang, Indexed>;
     for (const lang of LANGS) {
       const own = articles.filter((a) => a.lang === lang);
-      const index = lunr(function () {
-        this.tokenizer = tokenize as unknown as typeof lunr.tokenizer;
-        this.pipeline.reset();
-        this.searchPipeline.reset();
-        this.ref('id');
-        for (const f of FIELDS) this.field(f.name, { boost: f.boost });
-        for (const a of own) {
-          this.add({ id: a.id, title: a.title, questions: a.questions, tags: a.tags, body: a.plain });
-        }
-      });
+      // the documents as the index sees them: field → tokens, tokenized once
+      const docs = own.map((a) => ({
+        id: a.id,
+        fields: Object.fromEntries(
+          FIELDS.map((f) => {
+            const value = f.name === 'body' ? a.plain : f.name === 'title' ? a.title : a[f.name].join('\n');
+            return [f.name, tokenizer.tokens(normalize(value))];
+          }),
+        ) as Record<(typeof FIELDS)[number]['name'], string[]>,
+      }));
+      const key = BuildCache.key(docs);
+      const saved = cache.get<object>(`search-${lang}`, key);
+      let index: lunr.Index;
+      if (saved) {
+        index = lunr.Index.load(saved);
+      } else {
+        index = lunr(function () {
+          // fields arrive already tokenized: lunr's tokenizer only wraps them
+          this.tokenizer = ((tokens: unknown) =>
+            (tokens as string[]).map((t) => new lunr.Token(t, {}))) as unknown as typeof lunr.tokenizer;
+          this.pipeline.reset();
+          this.searchPipeline.reset();
+          this.ref('id');
+          for (const f of FIELDS) this.field(f.name, { boost: f.boost });
+          for (const d of docs) this.add({ id: d.id, ...d.fields });
+        });
+        cache.set(`search-${lang}`, key, index.toJSON());
+      }
       byLang[lang] = {
         index,
         articles: new Map(own.map((a) => [a.id, a])),
