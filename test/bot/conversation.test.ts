@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/app.js';
 import { ChatUser } from '../support/transcript.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(() => t.close());
+const app = useTestApp();
 
 describe('a merchant asks in Chinese', () => {
   it('gets the short answer, the steps, the article and follow-ups', async () => {
-    const user = new ChatUser(t.server);
+    const user = new ChatUser(app().server);
     const turn = await user.says('退款要收手续费吗');
     expect(turn.articles).toEqual(['refund-policy']);
     expect(turn.said).toContain('手续费');
@@ -22,14 +18,14 @@ describe('a merchant asks in Chinese', () => {
   });
 
   it('is understood in traditional characters and with English mixed in', async () => {
-    const traditional = await new ChatUser(t.server).says('清算和結算有什麼區別');
+    const traditional = await new ChatUser(app().server).says('清算和結算有什麼區別');
     expect(traditional.articles).toEqual(['clearing-settlement']);
-    const mixed = await new ChatUser(t.server).says('POS机void失败了');
+    const mixed = await new ChatUser(app().server).says('POS机void失败了');
     expect(mixed.said).toContain('退款或撤销时是什么情况');
   });
 
   it('is told plainly when a question is not about POS refunds', async () => {
-    const turn = await new ChatUser(t.server).says('12306买的火车票怎么退');
+    const turn = await new ChatUser(app().server).says('12306买的火车票怎么退');
     expect(turn.said).toContain('超出了我的范围');
     expect(turn.articles).toEqual([]);
   });
@@ -37,18 +33,18 @@ describe('a merchant asks in Chinese', () => {
 
 describe('a consumer asks in English', () => {
   it('gets the answer in English', async () => {
-    const turn = await new ChatUser(t.server).says('how does a card payment get to the merchant?');
+    const turn = await new ChatUser(app().server).says('how does a card payment get to the merchant?');
     expect(turn.articles[0]).toBe('payment-process');
     expect(turn.said).not.toMatch(/\p{Script=Han}/u);
   });
 
   it('follows the locale the page asks for, whatever the message looks like', async () => {
-    const turn = await new ChatUser(t.server, 'en-US').says('123456789012');
+    const turn = await new ChatUser(app().server, 'en-US').says('123456789012');
     expect(turn.said).not.toMatch(/\p{Script=Han}/u);
   });
 
   it('switches language when the user does', async () => {
-    const user = new ChatUser(t.server);
+    const user = new ChatUser(app().server);
     expect((await user.says('is the processing fee refunded?')).said).not.toMatch(/\p{Script=Han}/u);
     expect((await user.says('那清算和结算是什么意思')).said).toContain('结算');
   });
@@ -56,7 +52,7 @@ describe('a consumer asks in English', () => {
 
 describe('when the assistant is not sure', () => {
   it('asks which topic is meant, with the candidates as buttons, and answers the one chosen', async () => {
-    const user = new ChatUser(t.server);
+    const user = new ChatUser(app().server);
     const turn = await user.says('退款');
     expect(turn.said).toContain('您是想问哪一个');
     expect(turn.buttons.length).toBeGreaterThanOrEqual(3);
@@ -69,7 +65,7 @@ describe('when the assistant is not sure', () => {
   });
 
   it('says so honestly for gibberish and offers topics and a person', async () => {
-    const turn = await new ChatUser(t.server).says('asdf qwer');
+    const turn = await new ChatUser(app().server).says('asdf qwer');
     expect(turn.said).toContain("didn't quite understand");
     expect(turn.buttons.map((b) => b.label)).toContain('Talk to a person');
   });
@@ -77,7 +73,7 @@ describe('when the assistant is not sure', () => {
 
 describe('small talk', () => {
   it('greets, thanks and says goodbye in kind', async () => {
-    const user = new ChatUser(t.server);
+    const user = new ChatUser(app().server);
     expect((await user.says('你好')).said).toContain('POS退款助手');
     expect((await user.says('谢谢')).said).toContain('不客气');
     expect((await user.says('bye')).said).toContain('Goodbye');
@@ -86,7 +82,7 @@ describe('small talk', () => {
 
 describe('talking to a person', () => {
   it('tells the user how to reach support and what to have ready', async () => {
-    const turn = await new ChatUser(t.server).says('转人工');
+    const turn = await new ChatUser(app().server).says('转人工');
     expect(turn.said).toContain('官方客服');
     expect(turn.said).toContain('参考号');
   });

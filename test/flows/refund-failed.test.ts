@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/app.js';
 import { ChatUser } from '../support/transcript.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(() => t.close());
+const app = useTestApp();
 
 describe('refund or void failed — 退款/撤销失败', () => {
   it('zh, an error on screen: quoted back, the fix, then escalation with the error text', async () => {
-    const user = new ChatUser(t.server);
+    const user = new ChatUser(app().server);
     const what = await user.says('退款的时候POS机提示错误');
     expect(what.said).toContain('屏幕上提示的原文是什么？');
     const fix = await user.says('A7 交易失败 请联系收单行');
@@ -25,7 +21,7 @@ describe('refund or void failed — 退款/撤销失败', () => {
   });
 
   it('zh, network trouble fixed by retrying', async () => {
-    const user = new ChatUser(t.server);
+    const user = new ChatUser(app().server);
     const what = await user.says('撤销失败了');
     const fix = await user.presses(what, '没网络/超时/卡住');
     expect(fix.said).toContain('换到信号好的位置');
@@ -35,14 +31,14 @@ describe('refund or void failed — 退款/撤销失败', () => {
   });
 
   it('zh, no permission: the supervisor password', async () => {
-    const user = new ChatUser(t.server);
+    const user = new ChatUser(app().server);
     const what = await user.says('退款失败');
     const fix = await user.presses(what, '没有权限/密码错误');
     expect(fix.said).toContain('主管密码');
   });
 
   it('en, a sale from today: void it instead', async () => {
-    const user = new ChatUser(t.server);
+    const user = new ChatUser(app().server);
     const what = await user.says("refund won't go through on the terminal");
     expect(what.said).toContain('What happened when you tried the refund or void?');
     const fix = await user.presses(what, 'The sale is from today');
@@ -51,7 +47,7 @@ describe('refund or void failed — 退款/撤销失败', () => {
   });
 
   it('en, too old for the terminal: the application route', async () => {
-    const user = new ChatUser(t.server);
+    const user = new ChatUser(app().server);
     const what = await user.says('the refund failed');
     const fix = await user.presses(what, 'The sale is too old');
     expect(fix.said).toContain('refund window (usually 30 days)');
@@ -59,7 +55,7 @@ describe('refund or void failed — 退款/撤销失败', () => {
   });
 
   it('en, the card was closed: no retrying, a person offered', async () => {
-    const user = new ChatUser(t.server);
+    const user = new ChatUser(app().server);
     const what = await user.says('void failed');
     const fix = await user.presses(what, 'The card was closed or replaced');
     expect(fix.said).toContain("Don't keep retrying");

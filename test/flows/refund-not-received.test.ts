@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/app.js';
 import { ChatUser } from '../support/transcript.js';
 
 // Today is Wednesday 25 November 2026 in Shanghai (test/support/app.ts).
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(() => t.close());
+const app = useTestApp();
 
 describe('refund not arrived — 退款没到账', () => {
   it('zh, within the window: the dated estimate and nothing to do yet', async () => {
-    const user = new ChatUser(t.server);
+    const user = new ChatUser(app().server);
     const asked = await user.says('我的退款还没到账');
     expect(asked.said).toContain('这笔当初是怎么付款的？');
     expect(asked.buttons.map((b) => b.label)).toEqual([
@@ -35,7 +31,7 @@ describe('refund not arrived — 退款没到账', () => {
   });
 
   it('zh, past the window: what to check, whom to call, and a person on offer', async () => {
-    const user = new ChatUser(t.server);
+    const user = new ChatUser(app().server);
     // the opening message already says how it was paid and when: nothing is asked twice
     const overdue = await user.says('上周一刷信用卡退的款，到现在还没到账');
     expect(overdue.said).not.toContain('怎么付款的');
@@ -49,7 +45,7 @@ describe('refund not arrived — 退款没到账', () => {
   });
 
   it('zh, a WeChat balance refund asks where the money came from', async () => {
-    const user = new ChatUser(t.server);
+    const user = new ChatUser(app().server);
     const asked = await user.says('微信付的钱退款了但是没收到');
     expect(asked.said).toContain('零钱，还是绑定的银行卡');
     const date = await user.says('零钱');
@@ -60,7 +56,7 @@ describe('refund not arrived — 退款没到账', () => {
   });
 
   it('en, within the window, answered by typing', async () => {
-    const user = new ChatUser(t.server);
+    const user = new ChatUser(app().server);
     const asked = await user.says("my refund hasn't arrived yet");
     expect(asked.said).toContain('How was the original payment made?');
     const date = await user.says('credit card');
@@ -75,7 +71,7 @@ describe('refund not arrived — 退款没到账', () => {
   });
 
   it('en, past the window via Alipay from a card', async () => {
-    const user = new ChatUser(t.server);
+    const user = new ChatUser(app().server);
     await user.says('refund not received');
     const source = await user.says('alipay');
     expect(source.said).toContain('Alipay balance, or from a bank card or Huabei');
@@ -88,7 +84,7 @@ describe('refund not arrived — 退款没到账', () => {
   });
 
   it('with a reference number: asks for proof first, and an unknown one falls back to asking', async () => {
-    const user = new ChatUser(t.server);
+    const user = new ChatUser(app().server);
     const proof = await user.says('参考号123456789012的退款还没到');
     expect(proof.said).toContain('请告诉我原付款的金额，或付款卡号的后四位');
     const turn = await user.says('尾号1234');
@@ -98,7 +94,7 @@ describe('refund not arrived — 退款没到账', () => {
   });
 
   it('re-asks a date it cannot read, saying what a valid answer looks like', async () => {
-    const user = new ChatUser(t.server);
+    const user = new ChatUser(app().server);
     await user.says('退款还没到账');
     await user.says('借记卡');
     const again = await user.says('不记得了啊');

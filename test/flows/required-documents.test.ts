@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/app.js';
 import { ChatUser } from '../support/transcript.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(() => t.close());
+const app = useTestApp();
 
 describe('documents to prepare — 需要准备的材料', () => {
   it('zh, a merchant applying for a refund gets the application checklist', async () => {
-    const user = new ChatUser(t.server);
+    const user = new ChatUser(app().server);
     const role = await user.says('申请退款要准备哪些材料');
     expect(role.said).toContain('您是商户');
     // "申请退款" in the first message already said what the documents are for
@@ -20,14 +16,14 @@ describe('documents to prepare — 需要准备的材料', () => {
   });
 
   it('zh, a merchant facing a chargeback', async () => {
-    const user = new ChatUser(t.server);
+    const user = new ChatUser(app().server);
     const list = await user.says('我是商家，遇到拒付了，要准备什么材料');
     expect(list.said).toContain('签购单');
     expect(list.said).toContain('期限内提交');
   });
 
   it('en, a customer tracing a refund: only the last four digits, never the PIN', async () => {
-    const user = new ChatUser(t.server);
+    const user = new ChatUser(app().server);
     const role = await user.says('what documents do I need?');
     const purpose = await user.presses(role, "I'm the customer");
     const list = await user.presses(purpose, 'A refund missing or wrong');
@@ -36,7 +32,7 @@ describe('documents to prepare — 需要准备的材料', () => {
   });
 
   it('en, a customer asking the merchant for a refund', async () => {
-    const user = new ChatUser(t.server);
+    const user = new ChatUser(app().server);
     const role = await user.says('which documents do I need to get a refund from the shop?');
     // "get a refund" already said what for: one question, then the list
     const list = await user.presses(role, "I'm the customer");

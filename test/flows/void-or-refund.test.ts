@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/app.js';
 import { ChatUser } from '../support/transcript.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(() => t.close());
+const app = useTestApp();
 
 describe('void or refund — 撤销还是退货', () => {
   it('zh, today and not settled: void on the original terminal with the original card', async () => {
-    const user = new ChatUser(t.server);
+    const user = new ChatUser(app().server);
     const settled = await user.says('今天刷的一笔要退给顾客，用撤销还是退货');
     expect(settled.said).toContain('今天这台POS机做过“结算”');
     const steps = await user.presses(settled, '还没结算');
@@ -21,7 +17,7 @@ describe('void or refund — 撤销还是退货', () => {
   });
 
   it('zh, not sure whether settled: try the void first', async () => {
-    const user = new ChatUser(t.server);
+    const user = new ChatUser(app().server);
     const when = await user.says('撤销和退货有什么区别');
     const settled = await user.presses(when, '今天的');
     const steps = await user.presses(settled, '不确定');
@@ -29,7 +25,7 @@ describe('void or refund — 撤销还是退货', () => {
   });
 
   it('zh, older than the window: the refund application', async () => {
-    const user = new ChatUser(t.server);
+    const user = new ChatUser(app().server);
     const when = await user.says('POS机上怎么退货');
     await user.presses(when, '更早的');
     const application = await user.says('8月3日');
@@ -38,14 +34,14 @@ describe('void or refund — 撤销还是退货', () => {
   });
 
   it('en, last week: a refund, partial allowed', async () => {
-    const user = new ChatUser(t.server);
+    const user = new ChatUser(app().server);
     const steps = await user.says('how do I refund a sale from last Friday?');
     expect(steps.said).toContain('Use a **refund**');
     expect(steps.said).toContain('it can be part of it');
   });
 
   it('en, today and already settled: a refund', async () => {
-    const user = new ChatUser(t.server);
+    const user = new ChatUser(app().server);
     const when = await user.says('void or refund?');
     const settled = await user.presses(when, 'Today');
     const steps = await user.presses(settled, 'Already settled');

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { type App, createApp } from '../../bot/app.js';
 import { loadConfig } from '../../bot/config.js';
 import { buildServer } from '../../bot/http/server.js';
@@ -41,5 +41,23 @@ export async function startTestApp(
       await server.close();
       if (!env.DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * One app for a whole test file, started before its tests and closed after:
+ *   const app = useTestApp();  …  new ChatUser(app().server)
+ */
+export function useTestApp(env: Record<string, string> = {}, now?: () => Date): () => TestApp {
+  let t: TestApp | undefined;
+  beforeAll(async () => {
+    t = await startTestApp(env, now);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+  return () => {
+    if (!t) throw new Error('the test app is not started yet');
+    return t;
   };
 }
