@@ -10,13 +10,15 @@ import {
   WorkingDays,
 } from '../knowledge/index.js';
 import { Answers } from './answers.js';
+import type { EventBus } from './bus.js';
 import { Dialogue, type HandoffPort, type Outcome } from './dialogue.js';
 import type { Logger } from './logger.js';
 import { policyByLang, type Say, sayFor } from './messages.js';
 import { maskSensitive } from './privacy.js';
 import { type Reply, text } from './replies.js';
 import { articlesFor, type Decision } from './route.js';
-import { type Conversation, type ConversationStore, TRANSCRIPT_LIMIT } from './state/conversations.js';
+import type { Conversation, ConversationStore } from './state/conversations.js';
+import { append, type ChatMessage, maskReplies } from './state/messages.js';
 
 export interface TurnInput {
   conversationId?: string | undefined;
@@ -29,12 +31,16 @@ export interface TurnInput {
   merchantNo?: string | undefined;
   /** The client's address, for lock-outs. */
   address?: string | undefined;
+  /** The client's id for this message: sent twice (a reconnect), it is answered once. */
+  clientId?: string | undefined;
 }
 
 export interface TurnResult {
   conversationId: string;
   lang: Lang;
   replies: Reply[];
+  /** The conversation's new messages (the user's and the reply), numbered and masked. */
+  messages: ChatMessage[];
   /** Present when the turn had text to understand. */
   understanding?: Understanding;
   decision?: Decision;
@@ -52,6 +58,8 @@ export interface AssistantDeps {
   articleUrl: (id: string, lang: Lang) => string;
   lookup?: LookupPort;
   handoff?: HandoffPort;
+  /** New messages go out on it to every open client of the conversation. */
+  bus?: EventBus;
   clock?: () => Date;
   observeFlows?: (flow: string, from: string | undefined, to: string) => void;
 }
@@ -130,77 +138,107 @@ export class Assistant {
     const now = this.clock();
     const hinted =
       input.locale ?? (input.text ? detectLanguage(normalize(input.text.slice(0, 500))) : undefined);
-    return this.deps.store.withConversation(input.conversationId, hinted ?? 'zh', now, async (loaded) => {
-      let conversation: Conversation = { ...loaded, lang: input.locale ?? hinted ?? loaded.lang };
-      const notes: Reply[] = [];
-      if (
-        conversation.flow &&
-        now.getTime() - Date.parse(conversation.flow.updatedAt) > this.deps.flowIdleMinutes * 60_000
-      ) {
-        notes.push(text(this.say('flow_expired', conversation.lang, { minutes: this.deps.flowIdleMinutes })));
-        conversation = { ...conversation, flow: undefined };
-      }
-      const requester: Requester = {
-        channel: input.channel,
-        conversationId: conversation.id,
-        ...(input.merchantNo && { merchantNo: input.merchantNo }),
-        ...(input.address && { address: input.address }),
-      };
-      const outcome =
-        input.action !== undefined
-          ? await this.dialogue.onAction(conversation, input.action, requester)
-          : await this.dialogue.onText(conversation, input.text ?? '', requester);
-      const replies = [...notes, ...outcome.replies];
-      const next = this.record(outcome.conversation, input, replies, now);
-      this.deps.logger.debug(
-        {
-          conversationId: next.id,
+    const result = await this.deps.store.withConversation(
+      input.conversationId,
+      hinted ?? 'zh',
+      now,
+      async (loaded) => {
+        const repeated = input.clientId ? this.alreadyAnswered(loaded, input.clientId) : undefined;
+        if (repeated) return { conversation: loaded, result: repeated };
+        let conversation: Conversation = { ...loaded, lang: input.locale ?? hinted ?? loaded.lang };
+        const notes: Reply[] = [];
+        if (
+          conversation.flow &&
+          now.getTime() - Date.parse(conversation.flow.updatedAt) > this.deps.flowIdleMinutes * 60_000
+        ) {
+          notes.push(
+            text(this.say('flow_expired', conversation.lang, { minutes: this.deps.flowIdleMinutes })),
+          );
+          conversation = { ...conversation, flow: undefined };
+        }
+        const requester: Requester = {
           channel: input.channel,
-          decision: outcome.decision?.kind,
-          intent: outcome.understanding?.intent.intent,
-          flow: next.flow?.flow,
-        },
-        'turn',
-      );
-      return {
-        conversation: next,
-        result: {
-          conversationId: next.id,
-          lang: next.lang,
-          replies,
-          ...(outcome.understanding && { understanding: outcome.understanding }),
-          ...(outcome.decision && { decision: outcome.decision }),
-        },
-      };
-    });
+          conversationId: conversation.id,
+          ...(input.merchantNo && { merchantNo: input.merchantNo }),
+          ...(input.address && { address: input.address }),
+        };
+        const outcome =
+          input.action !== undefined
+            ? await this.dialogue.onAction(conversation, input.action, requester)
+            : await this.dialogue.onText(conversation, input.text ?? '', requester);
+        const replies = [...notes, ...outcome.replies];
+        const { conversation: next, added } = this.record(outcome.conversation, input, replies, now);
+        this.deps.logger.debug(
+          {
+            conversationId: next.id,
+            channel: input.channel,
+            decision: outcome.decision?.kind,
+            intent: outcome.understanding?.intent.intent,
+            flow: next.flow?.flow,
+          },
+          'turn',
+        );
+        return {
+          conversation: next,
+          result: {
+            conversationId: next.id,
+            lang: next.lang,
+            replies,
+            messages: added,
+            ...(outcome.understanding && { understanding: outcome.understanding }),
+            ...(outcome.decision && { decision: outcome.decision }),
+          },
+        };
+      },
+    );
+    if (result.messages.length && this.deps.bus) {
+      await this.deps.bus
+        .publish({ conversationId: result.conversationId, messages: result.messages })
+        .catch((err: unknown) => this.deps.logger.warn({ err }, 'could not publish new messages'));
+    }
+    return result;
   }
 
-  /** Turn count, offered buttons and the masked transcript. */
-  private record(c: Conversation, input: TurnInput, replies: Reply[], now: Date): Conversation {
+  /** A message seen before (same client id): its answer again, nothing redone and nothing re-sent. */
+  private alreadyAnswered(c: Conversation, clientId: string): TurnResult | undefined {
+    const i = c.messages.findIndex((m) => m.from === 'user' && m.clientId === clientId);
+    if (i < 0) return undefined;
+    const reply = c.messages[i + 1]?.from === 'bot' ? c.messages[i + 1] : undefined;
+    return { conversationId: c.id, lang: c.lang, replies: reply?.replies ?? [], messages: [] };
+  }
+
+  /** Turn count, offered buttons, and the masked messages of this turn. */
+  private record(
+    c: Conversation,
+    input: TurnInput,
+    replies: Reply[],
+    now: Date,
+  ): { conversation: Conversation; added: ChatMessage[] } {
     const at = now.toISOString();
-    const said = input.action !== undefined ? `[${input.action}]` : (input.text ?? '');
-    const botText = replies
-      .map((r) =>
-        r.type === 'text'
-          ? r.text
-          : r.type === 'article'
-            ? `» ${r.title}`
-            : r.type === 'card'
-              ? `[${r.title}]`
-              : '',
-      )
-      .filter(Boolean)
-      .join('\n');
-    const transcript = [
-      ...c.transcript,
-      { at, from: 'user' as const, text: maskSensitive(said.slice(0, 2000)) },
-      ...(botText ? [{ at, from: 'bot' as const, text: maskSensitive(botText) }] : []),
-    ].slice(-TRANSCRIPT_LIMIT);
+    const clientId = input.clientId ? { clientId: input.clientId } : {};
+    const user: Omit<ChatMessage, 'id'> =
+      input.action !== undefined
+        ? {
+            at,
+            from: 'user',
+            action: input.action,
+            label: c.offered.find((o) => o.action === input.action)?.label ?? input.action,
+            ...clientId,
+          }
+        : { at, from: 'user', text: maskSensitive((input.text ?? '').slice(0, 2000)), ...clientId };
+    const bot: Array<Omit<ChatMessage, 'id'>> = replies.length
+      ? [{ at, from: 'bot', replies: maskReplies(replies) }]
+      : [];
+    const log = append(c, [user, ...bot]);
     return {
-      ...c,
-      turns: c.turns + 1,
-      offered: replies.flatMap((r) => (r.type === 'choices' ? r.choices.map((x) => x.action) : [])),
-      transcript,
+      conversation: {
+        ...c,
+        turns: c.turns + 1,
+        offered: replies.flatMap((r) => (r.type === 'choices' ? r.choices : [])),
+        seq: log.seq,
+        messages: log.messages,
+      },
+      added: log.added,
     };
   }
 }

@@ -5,6 +5,7 @@ import { flowStateSchema } from '../../flows/engine/index.js';
 import { INTENT_IDS, LANGS, type Lang } from '../../knowledge/index.js';
 import type { Logger } from '../logger.js';
 import type { Lock } from './lock.js';
+import { chatMessageSchema } from './messages.js';
 
 export const conversationSchema = z.object({
   id: z.string(),
@@ -15,23 +16,21 @@ export const conversationSchema = z.object({
   /** Understanding failures in a row; the second one offers a person. */
   misunderstandings: z.number().int().nonnegative(),
   lastIntent: z.enum(INTENT_IDS).optional(),
-  /** Actions offered by the last reply: a button press is checked against these. */
-  offered: z.array(z.string()).default([]),
+  /** Buttons offered by the last reply: a press is shown with the label the user saw. */
+  offered: z.array(z.object({ label: z.string(), action: z.string() })).default([]),
   /** The troubleshooting flow under way, if any. */
   flow: flowStateSchema.optional(),
   /** A flow ended and asked "did this solve it?": the flow's id, until answered. */
   awaitingSolved: z.string().optional(),
-  /** What was said, masked (no card, phone or ID numbers), the most recent last. */
-  transcript: z
-    .array(z.object({ at: z.string(), from: z.enum(['user', 'bot']), text: z.string() }))
-    .default([]),
+  /** The last message's number. */
+  seq: z.number().int().nonnegative().default(0),
+  /** What was said, masked, the most recent last (bot/state/messages.ts). */
+  messages: z.array(chatMessageSchema).default([]),
   feedback: z
     .array(z.object({ at: z.string(), flow: z.string().optional(), solved: z.boolean() }))
     .default([]),
 });
 
-/** Transcript entries kept per conversation (older ones drop off). */
-export const TRANSCRIPT_LIMIT = 100;
 export type Conversation = z.infer<typeof conversationSchema>;
 
 const ID = /^[A-Za-z0-9_-]{8,64}$/;
@@ -57,7 +56,8 @@ export class ConversationStore {
       turns: 0,
       misunderstandings: 0,
       offered: [],
-      transcript: [],
+      seq: 0,
+      messages: [],
       feedback: [],
     };
   }

@@ -129,10 +129,10 @@ describe('at any point of a flow', () => {
     const user = new ChatUser(t.server);
     await user.says('我的卡6222021234567890123退款还没到，电话13812345678');
     const saved = await t.app.store.load(user.conversationId as string);
-    const all = JSON.stringify(saved?.transcript);
+    const all = JSON.stringify(saved?.messages);
     expect(all).toContain('6222****0123');
     expect(all).not.toContain('6222021234567890123');
     expect(all).not.toContain('13812345678');
-    expect(saved?.transcript.map((e) => e.from)).toEqual(['user', 'bot']);
+    expect(saved?.messages.map((e) => e.from)).toEqual(['user', 'bot']);
   });
 });

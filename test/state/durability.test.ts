@@ -55,7 +55,7 @@ for (const store of ['SQLite', 'Redis'] as const) {
         expect(new Set(results.map((r) => r.json().conversationId))).toEqual(new Set([id]));
         const saved = await a.app.store.load(id);
         expect(saved?.turns).toBe(11);
-        const said = (saved?.transcript ?? []).filter((e) => e.from === 'user').map((e) => e.text);
+        const said = (saved?.messages ?? []).filter((e) => e.from === 'user').map((e) => e.text);
         for (let i = 0; i < 10; i++) expect(said).toContain(`谢谢 ${i}`);
       } finally {
         if (b !== a) await b.close();
