@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Flow, type LookupPort, loadFlows } from '../flows/engine/index.js';
 import { type Acquirer, createAcquirer } from '../integrations/acquirer.js';
@@ -11,12 +12,16 @@ import {
   WorkingDays,
 } from '../knowledge/index.js';
 import { Assistant } from './assistant.js';
+import { MerchantTokens } from './auth/merchant-token.js';
+import { type EventBus, InProcessBus, RedisBus } from './bus.js';
 import type { Config } from './config.js';
 import type { HandoffPort } from './dialogue.js';
 import type { Logger } from './logger.js';
 import { sayFor } from './messages.js';
 import { ConversationStore } from './state/conversations.js';
 import { StateStore } from './state/keyv.js';
+import { createRedis } from './state/redis.js';
+import { UploadStore } from './uploads.js';
 
 export interface App {
   config: Config;
@@ -28,6 +33,9 @@ export interface App {
   state: StateStore;
   acquirer: Acquirer;
   lookups: LookupService;
+  bus: EventBus;
+  tokens: MerchantTokens;
+  uploads: UploadStore;
   articleUrl: (id: string, lang: Lang) => string;
   close(): Promise<void>;
 }
@@ -59,6 +67,15 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     logger,
   });
   const clock = options.clock ?? (() => new Date());
+  const bus = await createBus(config, logger, state);
+  const tokens = await MerchantTokens.create({
+    secret: config.WIDGET_TOKEN_SECRET,
+    publicKeyPem: config.WIDGET_TOKEN_PUBLIC_KEY_FILE
+      ? readFileSync(config.WIDGET_TOKEN_PUBLIC_KEY_FILE, 'utf8')
+      : undefined,
+    dataDir: config.dataDir,
+  });
+  const uploads = new UploadStore(path.join(config.dataDir, 'uploads'), config.UPLOAD_MAX_BYTES);
   const acquirer = await createAcquirer(config, logger, options.clock);
   const lookups = new LookupService({
     gateway: acquirer.gateway,
@@ -89,6 +106,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     flowIdleMinutes: config.FLOW_IDLE_MINUTES,
     articleUrl,
     lookup: options.lookup ?? lookups,
+    bus,
     ...(options.clock && { clock: options.clock }),
     ...(options.handoff && { handoff: options.handoff }),
     ...(options.observeFlows && { observeFlows: options.observeFlows }),
@@ -103,10 +121,22 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     state,
     acquirer,
     lookups,
+    bus,
+    tokens,
+    uploads,
     articleUrl,
     async close() {
       await acquirer.close();
+      await bus.close();
       await state.close();
     },
   };
+}
+
+/** In-process, or Redis pub/sub on a connection of its own when the state is in Redis. */
+async function createBus(config: Config, logger: Logger, state: StateStore): Promise<EventBus> {
+  if (!config.REDIS_URL || !state.redis) return new InProcessBus();
+  const subscriber = createRedis(config.REDIS_URL, logger);
+  await subscriber.connect();
+  return new RedisBus(state.redis, subscriber, logger);
 }

@@ -18,7 +18,7 @@ import { maskSensitive } from './privacy.js';
 import { type Reply, text } from './replies.js';
 import { articlesFor, type Decision } from './route.js';
 import type { Conversation, ConversationStore } from './state/conversations.js';
-import { append, type ChatMessage, maskReplies } from './state/messages.js';
+import { type Attachment, append, type ChatMessage, maskReplies } from './state/messages.js';
 
 export interface TurnInput {
   conversationId?: string | undefined;
@@ -191,12 +191,77 @@ export class Assistant {
         };
       },
     );
-    if (result.messages.length && this.deps.bus) {
-      await this.deps.bus
-        .publish({ conversationId: result.conversationId, messages: result.messages })
-        .catch((err: unknown) => this.deps.logger.warn({ err }, 'could not publish new messages'));
-    }
+    await this.publish(result);
     return result;
+  }
+
+  /** Messages after `after` (a client's last seen number), for history and resume. */
+  async history(
+    conversationId: string,
+    after = 0,
+  ): Promise<{ conversationId: string; seq: number; lang: Lang; messages: ChatMessage[] } | undefined> {
+    const c = await this.deps.store.load(conversationId);
+    if (!c) return undefined;
+    return {
+      conversationId: c.id,
+      seq: c.seq,
+      lang: c.lang,
+      messages: c.messages.filter((m) => m.id > after),
+    };
+  }
+
+  /** 👍 or 👎 on one of the bot's answers, kept on the message and in the conversation's feedback. */
+  async rate(conversationId: string, messageId: number, value: 'up' | 'down'): Promise<boolean> {
+    let found = false;
+    await this.deps.store.update(conversationId, async (c) => {
+      const message = c.messages.find((m) => m.id === messageId && m.from !== 'user');
+      if (!message) return undefined;
+      found = true;
+      return {
+        ...c,
+        messages: c.messages.map((m) => (m.id === messageId ? { ...m, feedback: value } : m)),
+        feedback: [
+          ...c.feedback,
+          { at: this.clock().toISOString(), message: messageId, solved: value === 'up' },
+        ],
+      };
+    });
+    return found;
+  }
+
+  /** A proof document the user uploaded: recorded in the conversation, acknowledged to everyone. */
+  async attach(
+    input: { conversationId?: string | undefined; locale?: Lang | undefined; channel: string },
+    attachment: Attachment,
+  ): Promise<TurnResult> {
+    const now = this.clock();
+    const result = await this.deps.store.withConversation(
+      input.conversationId,
+      input.locale ?? 'zh',
+      now,
+      async (loaded) => {
+        const c = { ...loaded, lang: input.locale ?? loaded.lang };
+        const at = now.toISOString();
+        const replies: Reply[] = [text(this.say('upload_received', c.lang, { name: attachment.name }))];
+        const log = append(c, [
+          { at, from: 'user', attachment },
+          { at, from: 'bot', replies },
+        ]);
+        return {
+          conversation: { ...c, seq: log.seq, messages: log.messages },
+          result: { conversationId: c.id, lang: c.lang, replies, messages: log.added },
+        };
+      },
+    );
+    await this.publish(result);
+    return result;
+  }
+
+  private async publish(result: TurnResult): Promise<void> {
+    if (!result.messages.length || !this.deps.bus) return;
+    await this.deps.bus
+      .publish({ conversationId: result.conversationId, messages: result.messages })
+      .catch((err: unknown) => this.deps.logger.warn({ err }, 'could not publish new messages'));
   }
 
   /** A message seen before (same client id): its answer again, nothing redone and nothing re-sent. */

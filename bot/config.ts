@@ -22,7 +22,20 @@ export const configSchema = z.object({
   CONVERSATION_TTL_HOURS: positiveInt.default(72),
   FLOW_IDLE_MINUTES: positiveInt.default(30),
   REFUND_WINDOW_DAYS: positiveInt.optional(),
-  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(0),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(300),
+  CONVERSATION_RATE_PER_MINUTE: z.coerce.number().int().min(0).default(40),
+  WIDGET_ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim().replace(/\/+$/, ''))
+        .filter(Boolean),
+    ),
+  WIDGET_TOKEN_SECRET: optionalString,
+  WIDGET_TOKEN_PUBLIC_KEY_FILE: optionalString,
+  UPLOAD_MAX_BYTES: positiveInt.default(10 * 1024 * 1024),
   SANDBOX_PORT: port.default(3979),
   LAKALA_BASE_URL: optionalString,
   LAKALA_APP_ID: optionalString,

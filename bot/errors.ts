@@ -4,6 +4,13 @@ export const ERRORS = {
   BAD_JSON: { status: 400, message: 'The request body is not valid JSON.' },
   BAD_REQUEST: { status: 400, message: 'The request is not of the expected shape: {detail}' },
   UNAUTHORIZED: { status: 401, message: 'This request needs credentials it does not carry: {detail}' },
+  TOKEN_INVALID: { status: 401, message: 'The merchant token is not valid ({detail}); carry on without it.' },
+  ORIGIN_NOT_ALLOWED: { status: 403, message: 'This origin may not embed the assistant.' },
+  UPLOAD_TOO_LARGE: { status: 413, message: 'The file is larger than {limit} bytes.' },
+  UPLOAD_WRONG_TYPE: {
+    status: 415,
+    message: 'Only JPEG, PNG, WebP, HEIC photos and PDF files are accepted.',
+  },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the request body as application/json.' },
   BODY_TOO_LARGE: { status: 413, message: 'The request body is larger than {limit} bytes.' },
   NOT_FOUND: { status: 404, message: 'Nothing is here: {detail}' },
@@ -20,8 +27,10 @@ export class ApiError extends Error {
   constructor(
     readonly code: ErrorCode,
     vars: Record<string, string | number> = {},
+    /** A message for the person, in their language, instead of the English template. */
+    message?: string,
   ) {
-    super(ERRORS[code].message.replace(/\{(\w+)\}/g, (m, k: string) => String(vars[k] ?? m)));
+    super(message ?? ERRORS[code].message.replace(/\{(\w+)\}/g, (m, k: string) => String(vars[k] ?? m)));
     this.status = ERRORS[code].status;
   }
 

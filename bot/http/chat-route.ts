@@ -3,7 +3,9 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { Assistant } from '../assistant.js';
+import type { MerchantTokens } from '../auth/merchant-token.js';
 import { ApiError } from '../errors.js';
+import { PerMinute } from './origins.js';
 
 export interface ChatRouteOptions {
   assistant: Assistant;
@@ -17,6 +19,9 @@ export interface ChatRouteOptions {
    * portal's server, until the widget carries its own signed token.
    */
   trustedCallerToken?: string | undefined;
+  tokens: MerchantTokens;
+  /** Messages per minute per conversation; 0 turns the limit off. */
+  perConversationPerMinute: number;
 }
 
 const locale = z
@@ -31,6 +36,10 @@ export const chatRequestSchema = z
     text: z.string().optional(),
     action: z.string().max(200).optional(),
     locale: locale.optional(),
+    /** the widget's id for this message: a resend is answered once */
+    clientId: z.string().min(1).max(100).optional(),
+    /** a merchant token from the portal (merchant mode) */
+    token: z.string().max(4096).optional(),
   })
   .refine((b) => b.text !== undefined || b.action !== undefined, { message: 'give "text" or "action"' });
 
@@ -64,8 +73,9 @@ function timingSafeEqualString(a: string, b: string): boolean {
 
 export const chatRoute: FastifyPluginAsync<ChatRouteOptions> = async (
   app,
-  { assistant, bodyLimit, ratePerMinute, trustedCallerToken },
+  { assistant, bodyLimit, ratePerMinute, trustedCallerToken, tokens, perConversationPerMinute },
 ) => {
+  const perConversation = new PerMinute(perConversationPerMinute);
   if (ratePerMinute > 0) {
     await app.register(rateLimit, {
       max: ratePerMinute,
@@ -79,8 +89,19 @@ export const chatRoute: FastifyPluginAsync<ChatRouteOptions> = async (
     }
     const parsed = chatRequestSchema.safeParse(request.body);
     if (!parsed.success) throw new ApiError('BAD_REQUEST', { detail: describe(parsed.error) });
-    const { conversationId, text, action, locale: lang } = parsed.data;
-    const merchantNo = merchantOf(request.headers, trustedCallerToken);
+    const { conversationId, text, action, locale: lang, clientId, token } = parsed.data;
+    if (conversationId && !perConversation.allow(conversationId)) throw new ApiError('RATE_LIMITED');
+    let merchantNo = merchantOf(request.headers, trustedCallerToken);
+    if (token) {
+      const check = await tokens.verify(token);
+      if (!check.ok)
+        throw new ApiError(
+          'TOKEN_INVALID',
+          { detail: check.reason },
+          assistant.say('token_refused', lang ?? 'zh'),
+        );
+      merchantNo = check.merchantNo;
+    }
     const result = await assistant.turn({
       conversationId,
       text,
@@ -89,7 +110,8 @@ export const chatRoute: FastifyPluginAsync<ChatRouteOptions> = async (
       channel: 'api',
       merchantNo,
       address: request.ip,
+      clientId,
     });
-    return { conversationId: result.conversationId, replies: result.replies };
+    return { conversationId: result.conversationId, replies: result.replies, messages: result.messages };
   });
 };

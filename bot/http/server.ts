@@ -1,9 +1,16 @@
+import cors from '@fastify/cors';
+import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { App } from '../app.js';
 import { ApiError, asApiError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { chatRoute } from './chat-route.js';
+import { conversationRoutes } from './conversation-routes.js';
+import { safeJson } from './json.js';
 import { kbRoute } from './kb-route.js';
+import { originAllowed } from './origins.js';
+import { widgetAssets } from './widget-assets.js';
+import { wsRoute } from './ws-route.js';
 
 export interface ServerOptions {
   logger: Logger;
@@ -25,6 +32,13 @@ export async function buildServer(app: App, { logger }: ServerOptions): Promise<
     routerOptions: { maxParamLength: 200 },
   });
   let ready = false;
+  server.setReplySerializer((payload) => safeJson(payload));
+  // pages elsewhere that embed the widget call these routes cross-origin
+  await server.register(cors, {
+    origin: (origin, done) =>
+      done(null, originAllowed(origin, undefined, app.config.WIDGET_ALLOWED_ORIGINS) && origin !== undefined),
+    methods: ['GET', 'POST'],
+  });
 
   server.setErrorHandler((err, request, reply) => {
     const apiError = asApiError(err);
@@ -52,6 +66,24 @@ export async function buildServer(app: App, { logger }: ServerOptions): Promise<
     bodyLimit: Math.max(CHAT_BODY_LIMIT, app.config.MAX_MESSAGE_CHARS * 12),
     ratePerMinute: app.config.RATE_LIMIT_PER_MINUTE,
     trustedCallerToken: app.config.TRUSTED_CALLER_TOKEN,
+    tokens: app.tokens,
+    perConversationPerMinute: app.config.CONVERSATION_RATE_PER_MINUTE,
+  });
+  await server.register(websocket, { options: { maxPayload: 256 * 1024 } });
+  await server.register(wsRoute, {
+    assistant: app.assistant,
+    bus: app.bus,
+    tokens: app.tokens,
+    allowedOrigins: app.config.WIDGET_ALLOWED_ORIGINS,
+    perConversationPerMinute: app.config.CONVERSATION_RATE_PER_MINUTE,
+    maxMessageBytes: 256 * 1024,
+    logger,
+  });
+  await server.register(conversationRoutes, { assistant: app.assistant, uploads: app.uploads });
+  const sandbox = app.acquirer.sandbox?.instance;
+  await server.register(widgetAssets, {
+    tokens: app.tokens,
+    ...(sandbox && { fixtures: () => sandbox.fixtures() }),
   });
   await server.register(kbRoute, { article: (id, lang) => app.understander.search.article(id, lang) });
 

@@ -26,8 +26,16 @@ export const conversationSchema = z.object({
   seq: z.number().int().nonnegative().default(0),
   /** What was said, masked, the most recent last (bot/state/messages.ts). */
   messages: z.array(chatMessageSchema).default([]),
+  /** "Did this solve it?" after a flow, and 👍/👎 on single answers (by message number). */
   feedback: z
-    .array(z.object({ at: z.string(), flow: z.string().optional(), solved: z.boolean() }))
+    .array(
+      z.object({
+        at: z.string(),
+        flow: z.string().optional(),
+        message: z.number().optional(),
+        solved: z.boolean(),
+      }),
+    )
     .default([]),
 });
 
@@ -86,6 +94,17 @@ export class ConversationStore {
     };
     // a conversation nobody has an id for yet cannot be contended: no lock needed
     return key ? this.options.lock.run(key, turn) : turn();
+  }
+
+  /** Changes an existing conversation under its lock; `change` returning undefined changes nothing. */
+  async update(id: string, change: (c: Conversation) => Promise<Conversation | undefined>): Promise<void> {
+    if (!ID.test(id)) return;
+    await this.options.lock.run(id, async () => {
+      const c = await this.load(id);
+      if (!c) return;
+      const next = await change(c);
+      if (next) await this.options.keyv.set(id, next, this.options.ttlMs);
+    });
   }
 
   async load(id: string): Promise<Conversation | undefined> {

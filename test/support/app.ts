@@ -25,7 +25,14 @@ export async function startTestApp(
   now: () => Date = () => TEST_NOW,
 ): Promise<TestApp> {
   const dataDir = env.DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'ra-test-'));
-  const config = loadConfig({ LOG_LEVEL: 'silent', SANDBOX_PORT: '0', ...env, DATA_DIR: dataDir });
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    SANDBOX_PORT: '0',
+    RATE_LIMIT_PER_MINUTE: '0',
+    CONVERSATION_RATE_PER_MINUTE: '0',
+    ...env,
+    DATA_DIR: dataDir,
+  });
   const logger = createLogger('silent');
   const app = await createApp(config, logger, {
     clock: now,
