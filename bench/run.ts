@@ -321,11 +321,20 @@ async function wsSection(): Promise<void> {
         }
         clientId = `c${n}-${sent++}`;
         t0 = performance.now();
-        ws.send(JSON.stringify({ type: 'message', clientId, text: messages[(n * perConversation + sent) % messages.length] }));
+        ws.send(
+          JSON.stringify({
+            type: 'message',
+            clientId,
+            text: messages[(n * perConversation + sent) % messages.length],
+          }),
+        );
       };
       ws.on('open', () => ws.send(JSON.stringify({ type: 'hello' })));
       ws.on('message', (raw) => {
-        const f = JSON.parse(String(raw)) as { type: string; messages?: Array<{ from: string; clientId?: string }> };
+        const f = JSON.parse(String(raw)) as {
+          type: string;
+          messages?: Array<{ from: string; clientId?: string }>;
+        };
         if (f.type === 'welcome') next();
         else if (f.type === 'error') errors++;
         else if (f.type === 'messages' && f.messages?.some((m) => m.from === 'bot')) {
@@ -342,7 +351,9 @@ async function wsSection(): Promise<void> {
   await Promise.all(Array.from({ length: conversations }, (_, n) => one(n)));
   const seconds = (performance.now() - started) / 1000;
   rtts.sort((a, b) => a - b);
-  console.log(`\nWebSocket: ${conversations} widget conversations at once, ${perConversation} messages each (one machine, server in its own process)`);
+  console.log(
+    `\nWebSocket: ${conversations} widget conversations at once, ${perConversation} messages each (one machine, server in its own process)`,
+  );
   console.log(
     `  round trip p50 ${fmt(percentile(rtts, 50))}  p99 ${fmt(percentile(rtts, 99))} · ${rtts.length} answers in ${seconds.toFixed(1)} s · errors ${errors + conversations * perConversation - rtts.length}`,
   );
