@@ -8,6 +8,8 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 20_000,
+    // browser and network tests wait for what a user would see; a busy CI machine is slower
+    expect: { poll: { timeout: 5000, interval: 50 } },
     hookTimeout: 30_000,
   },
 });

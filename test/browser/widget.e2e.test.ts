@@ -206,7 +206,7 @@ describe.skipIf(!available)('the web widget in a real browser', () => {
       ),
     );
     await ask(page, '你好');
-    await expect.poll(() => log(page).textContent()).toContain('商户登录信息已失效');
+    await expect.poll(() => log(page).textContent(), { timeout: 5000 }).toContain('商户登录信息已失效');
     await expect.poll(() => page.locator('.mode').isVisible()).toBe(false);
     await context.close();
   });

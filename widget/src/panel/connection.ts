@@ -104,9 +104,15 @@ export class Connection {
     this.state.token = undefined;
   }
 
+  /** A deliberate reconnect (a new token, the network is back): at once, not after a backoff. */
   reconnect(): void {
-    this.ws?.close();
+    if (this.httpMode) return;
+    this.immediate = true;
+    if (this.ws) this.ws.close();
+    else this.open();
   }
+
+  private immediate = false;
 
   private open(): void {
     const url = `${this.server.replace(/^http/, 'ws')}/api/ws`;
@@ -135,8 +141,14 @@ export class Connection {
     ws.onclose = () => {
       if (this.ws !== ws) return;
       this.ws = undefined;
+      if (this.stopped) return;
+      if (this.immediate) {
+        this.immediate = false;
+        this.open();
+        return;
+      }
       this.on.status(false);
-      if (!this.stopped) this.retry();
+      this.retry();
     };
     ws.onerror = () => ws.close();
   }
