@@ -62,7 +62,7 @@ type ServerFrame =
  * The widget's real-time line, at /api/ws. JSON frames: `hello` (resume from the last message number
  * the client has), `message` (acknowledged once stored; a resend with the same clientId is answered
  * once), `feedback`. New messages of the conversation, from this turn or from anyone else (another
- * tab, an agent in Slack via the bus), arrive as `messages`; the client drops numbers it has seen.
+ * tab, an agent in Slack via the bus), arrive as `messages`, each message number once per socket.
  */
 export const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (app, options) => {
   const { assistant, bus, tokens, logger } = options;
@@ -87,13 +87,24 @@ export const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (app, options) 
       const send = (f: ServerFrame) => {
         if (socket.readyState === socket.OPEN) socket.send(safeJson(f));
       };
+      // A turn's messages reach this socket twice (straight from the turn, and from the bus that
+      // carries them to other tabs and instances); each message number goes out once.
+      const delivered = new Set<number>();
+      const deliver = (messages: readonly ChatMessage[]) => {
+        const fresh = messages.filter((m) => !delivered.has(m.id));
+        if (!fresh.length) return;
+        for (const m of fresh) delivered.add(m.id);
+        if (delivered.size > 1000) {
+          const oldest = [...delivered].sort((a, b) => a - b).slice(0, delivered.size - 500);
+          for (const id of oldest) delivered.delete(id);
+        }
+        send({ type: 'messages', messages: fresh });
+      };
       const follow = async (id: string) => {
         if (conversationId === id && unsubscribe) return;
         await unsubscribe?.();
         conversationId = id;
-        unsubscribe = await bus.subscribe(id, (event) =>
-          send({ type: 'messages', messages: event.messages }),
-        );
+        unsubscribe = await bus.subscribe(id, (event) => deliver(event.messages));
       };
 
       const handle = async (data: unknown) => {
@@ -122,7 +133,11 @@ export const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (app, options) 
           const history = f.conversationId
             ? await assistant.history(f.conversationId, f.after ?? 0)
             : undefined;
-          if (history) await follow(history.conversationId);
+          if (history) {
+            if (history.conversationId !== conversationId) delivered.clear();
+            for (const m of history.messages) delivered.add(m.id);
+            await follow(history.conversationId);
+          }
           send({
             type: 'welcome',
             conversationId: history?.conversationId ?? null,
@@ -164,8 +179,7 @@ export const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (app, options) 
           conversationId: result.conversationId,
           ...(own && { id: own.id }),
         });
-        // this turn's messages straight away (the bus brings them too; the client keeps one of each)
-        if (result.messages.length) send({ type: 'messages', messages: result.messages });
+        deliver(result.messages);
       };
 
       // one frame at a time per socket: a user's messages are answered in the order they were sent
