@@ -186,6 +186,71 @@ describe.skipIf(!available)('the web widget in a real browser', () => {
     await context.close();
   });
 
+  it('rates an answer, shows times, counts replies that arrive while closed, and reads in AA contrast', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const page = await context.newPage();
+    await open(page);
+    await ask(page, '清算和结算是什么意思');
+    await expect.poll(() => log(page).textContent()).toContain('结算');
+    await page.getByRole('button', { name: '有帮助' }).last().click();
+    const conversationId = await page.evaluate(() => {
+      const key = Object.keys(localStorage).find((k) => k.startsWith('refund-assistant'));
+      return (JSON.parse(localStorage.getItem(key ?? '') ?? '{}') as { conversationId?: string })
+        .conversationId;
+    });
+    expect(conversationId).toBeTruthy();
+    await expect
+      .poll(
+        async () =>
+          (await t.app.store.load(conversationId ?? ''))?.messages.find((m) => m.feedback)?.feedback,
+      )
+      .toBe('up');
+    expect(await log(page).locator('time').count()).toBeGreaterThan(0);
+
+    // closed panel; a reply arrives from elsewhere (another tab, an agent): the launcher counts it
+    await page.keyboard.press('Escape');
+    const reply = await t.server.inject({
+      method: 'POST',
+      url: '/api/chat',
+      payload: { conversationId, text: '谢谢' },
+    });
+    expect(reply.statusCode).toBe(200);
+    await page.getByRole('button', { name: '在线客服 (1)' }).waitFor();
+    await page.getByRole('button', { name: '在线客服 (1)' }).click();
+    await expect.poll(() => log(page).textContent()).toContain('不客气');
+    await expect.poll(() => page.getByRole('button', { name: '在线客服 (1)' }).count()).toBe(0);
+
+    // WCAG AA: every piece of text in the widget against its background, ratio ≥ 4.5
+    const worst = await page.evaluate(() => {
+      const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 4).map(Number);
+      const lum = ([r = 0, g = 0, b = 0]: number[]) => {
+        const f = (v: number) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4);
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+      };
+      const background = (e: Element | null): number[] => {
+        for (let n = e; n; n = n.parentElement ?? (n.getRootNode() as ShadowRoot).host ?? null) {
+          const c = rgb(getComputedStyle(n).backgroundColor);
+          if (c.length < 4 || (c[3] ?? 0) > 0.9) return c;
+        }
+        return [255, 255, 255];
+      };
+      const roots = [...document.querySelectorAll('*')].flatMap((e) => (e.shadowRoot ? [e.shadowRoot] : []));
+      let min = { ratio: 21, text: '' };
+      for (const root of roots)
+        for (const e of root.querySelectorAll('*')) {
+          const own = [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent?.trim());
+          const box = e.getBoundingClientRect();
+          if (!own || !box.width || getComputedStyle(e).visibility === 'hidden') continue;
+          const [a, b] = [lum(rgb(getComputedStyle(e).color)), lum(background(e))];
+          const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+          if (ratio < min.ratio) min = { ratio, text: e.textContent?.trim().slice(0, 40) ?? '' };
+        }
+      return min;
+    });
+    expect(worst.ratio, `lowest contrast: "${worst.text}"`).toBeGreaterThanOrEqual(4.5);
+    await context.close();
+  });
+
   it('merchant mode on the portal: no proof asked for its own transaction; a bad token falls back to guest', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
     const page = await context.newPage();
