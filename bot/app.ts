@@ -11,11 +11,13 @@ import {
   Understander,
   WorkingDays,
 } from '../knowledge/index.js';
+import { Answers } from './answers.js';
 import { Assistant } from './assistant.js';
+import { FileLinks } from './auth/file-links.js';
 import { MerchantTokens } from './auth/merchant-token.js';
 import { type EventBus, InProcessBus, RedisBus } from './bus.js';
 import type { Config } from './config.js';
-import type { HandoffPort } from './dialogue.js';
+import { HandoffRegistry, HandoffService } from './handoff/index.js';
 import type { Logger } from './logger.js';
 import { sayFor } from './messages.js';
 import { ConversationStore } from './state/conversations.js';
@@ -33,9 +35,15 @@ export interface App {
   state: StateStore;
   acquirer: Acquirer;
   lookups: LookupService;
+  handoffs: HandoffService;
+  handoffRegistry: HandoffRegistry;
+  audit: AuditLog;
   bus: EventBus;
   tokens: MerchantTokens;
   uploads: UploadStore;
+  /** Signed links to uploads, for agents. */
+  fileLinks: FileLinks;
+  clock: () => Date;
   articleUrl: (id: string, lang: Lang) => string;
   close(): Promise<void>;
 }
@@ -44,7 +52,6 @@ export interface AppOptions {
   segmenter?: SegmenterKind;
   clock?: () => Date;
   lookup?: LookupPort;
-  handoff?: HandoffPort;
   observeFlows?: (flow: string, from: string | undefined, to: string) => void;
 }
 
@@ -77,6 +84,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   });
   const uploads = new UploadStore(path.join(config.dataDir, 'uploads'), config.UPLOAD_MAX_BYTES);
   const acquirer = await createAcquirer(config, logger, options.clock);
+  const audit = new AuditLog(path.join(config.dataDir, 'audit'));
   const lookups = new LookupService({
     gateway: acquirer.gateway,
     lockouts: new Lockouts({
@@ -85,7 +93,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       windowMs: config.LOOKUP_LOCK_MINUTES * 60_000,
     }),
     lockMinutes: config.LOOKUP_LOCK_MINUTES,
-    audit: new AuditLog(path.join(config.dataDir, 'audit')),
+    audit,
     cache: state.namespace('lookup-cache'),
     cacheMs: config.LOOKUP_CACHE_SECONDS * 1000,
     logger,
@@ -96,7 +104,41 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   });
   const base = config.PUBLIC_BASE_URL?.replace(/\/+$/, '') ?? '';
   const articleUrl = (id: string, lang: Lang) => `${base}/kb/${lang}/${encodeURIComponent(id)}`;
-  const assistant = new Assistant({
+  const say = sayFor(content);
+  const handoffRegistry = new HandoffRegistry({ keyv: state.namespace('handoffs'), lock: state.lock, clock });
+  const handoffs = new HandoffService({
+    store,
+    registry: handoffRegistry,
+    answers: new Answers({
+      articles: understander.search,
+      intents: new Map(content.intents.map((i) => [i.id, i])),
+      say,
+      articleUrl,
+    }),
+    say,
+    logger,
+    clock,
+    bus,
+    claimTimeoutMs: config.HANDOFF_CLAIM_TIMEOUT_MINUTES * 60_000,
+    suggest: (message, lang) => assistant.understand(message, lang).articles[0],
+    audit: ({ action, conversationId, agent, outcome, desk }) =>
+      audit
+        .write(
+          {
+            at: clock().toISOString(),
+            role: 'agent',
+            channel: desk,
+            conversationId,
+            ...(agent && { actor: agent.id }),
+            what: `handoff.${action}`,
+            query: {},
+            outcome,
+          },
+          'handoffs',
+        )
+        .catch((err: unknown) => logger.error({ err }, 'could not write the audit record')),
+  });
+  const assistant: Assistant = new Assistant({
     content,
     understander,
     store,
@@ -108,9 +150,15 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     lookup: options.lookup ?? lookups,
     bus,
     ...(options.clock && { clock: options.clock }),
-    ...(options.handoff && { handoff: options.handoff }),
+    handoffs,
     ...(options.observeFlows && { observeFlows: options.observeFlows }),
   });
+  // a waiting handoff nobody claims is noticed within a quarter of the timeout (every instance
+  // sweeps; the conversation's lock makes sure the user is told once)
+  const sweeper = setInterval(
+    () => void handoffs.sweep().catch((err: unknown) => logger.warn({ err }, 'handoff sweep failed')),
+    Math.min(30_000, (config.HANDOFF_CLAIM_TIMEOUT_MINUTES * 60_000) / 4),
+  ).unref();
   return {
     config,
     content,
@@ -121,11 +169,17 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     state,
     acquirer,
     lookups,
+    handoffs,
+    handoffRegistry,
+    audit,
     bus,
     tokens,
     uploads,
+    fileLinks: FileLinks.fromDataDir(config.dataDir),
+    clock,
     articleUrl,
     async close() {
+      clearInterval(sweeper);
       await acquirer.close();
       await bus.close();
       await state.close();

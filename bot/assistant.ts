@@ -11,7 +11,8 @@ import {
 } from '../knowledge/index.js';
 import { Answers } from './answers.js';
 import type { EventBus } from './bus.js';
-import { Dialogue, type HandoffPort, type Outcome } from './dialogue.js';
+import { Dialogue, type Outcome } from './dialogue.js';
+import type { HandoffService } from './handoff/index.js';
 import type { Logger } from './logger.js';
 import { policyByLang, type Say, sayFor } from './messages.js';
 import { maskSensitive } from './privacy.js';
@@ -57,7 +58,8 @@ export interface AssistantDeps {
   flowIdleMinutes: number;
   articleUrl: (id: string, lang: Lang) => string;
   lookup?: LookupPort;
-  handoff?: HandoffPort;
+  /** Agents who can take a conversation over; without them a person is asked for by contact details. */
+  handoffs?: HandoffService;
   /** New messages go out on it to every open client of the conversation. */
   bus?: EventBus;
   clock?: () => Date;
@@ -113,7 +115,13 @@ export class Assistant {
       answers: this.answers,
       say,
       commands,
-      handoff: deps.handoff ?? { request: async (_c, lang) => [text(say('human_agent', lang))] },
+      handoff: deps.handoffs ?? {
+        live: false,
+        request: async (c) => ({
+          replies: [text(say('human_agent', c.lang))],
+          conversation: { ...c, flow: undefined, awaitingSolved: undefined },
+        }),
+      },
       maxMessageChars: deps.maxMessageChars,
       clock: this.clock,
     });
@@ -138,6 +146,7 @@ export class Assistant {
     const now = this.clock();
     const hinted =
       input.locale ?? (input.text ? detectLanguage(normalize(input.text.slice(0, 500))) : undefined);
+    let relay: { conversation: Conversation; message: ChatMessage } | undefined;
     const result = await this.deps.store.withConversation(
       input.conversationId,
       hinted ?? 'zh',
@@ -162,12 +171,19 @@ export class Assistant {
           ...(input.merchantNo && { merchantNo: input.merchantNo }),
           ...(input.address && { address: input.address }),
         };
-        const outcome =
-          input.action !== undefined
+        const handoffs = this.deps.handoffs;
+        const owned = conversation.handoff !== undefined && handoffs !== undefined;
+        const outcome: Outcome = owned
+          ? await handoffs.whileOwned(conversation, input.action)
+          : input.action !== undefined
             ? await this.dialogue.onAction(conversation, input.action, requester)
             : await this.dialogue.onText(conversation, input.text ?? '', requester);
         const replies = [...notes, ...outcome.replies];
         const { conversation: next, added } = this.record(outcome.conversation, input, replies, now);
+        // agents own it: what the user wrote goes to them (the message that asked for them is in
+        // the ticket's summary already)
+        const mine = added.find((m) => m.from === 'user');
+        if (owned && next.handoff && mine) relay = { conversation: next, message: mine };
         this.deps.logger.debug(
           {
             conversationId: next.id,
@@ -192,6 +208,7 @@ export class Assistant {
       },
     );
     await this.publish(result);
+    if (relay) this.deps.handoffs?.relay(relay.conversation, relay.message);
     return result;
   }
 
@@ -235,6 +252,7 @@ export class Assistant {
     attachment: Attachment,
   ): Promise<TurnResult> {
     const now = this.clock();
+    let relay: { conversation: Conversation; message: ChatMessage } | undefined;
     const result = await this.deps.store.withConversation(
       input.conversationId,
       input.locale ?? 'zh',
@@ -242,18 +260,24 @@ export class Assistant {
       async (loaded) => {
         const c = { ...loaded, lang: input.locale ?? loaded.lang };
         const at = now.toISOString();
-        const replies: Reply[] = [text(this.say('upload_received', c.lang, { name: attachment.name }))];
+        const receipt = this.say('upload_received', c.lang, { name: attachment.name });
+        const replies: Reply[] = [text(receipt)];
+        // while agents own the conversation the receipt is a notice, not the bot speaking up
         const log = append(c, [
           { at, from: 'user', attachment },
-          { at, from: 'bot', replies },
+          c.handoff ? { at, from: 'system', text: receipt } : { at, from: 'bot', replies },
         ]);
+        const next = { ...c, seq: log.seq, messages: log.messages };
+        const sent = log.added[0];
+        if (next.handoff && sent) relay = { conversation: next, message: sent };
         return {
-          conversation: { ...c, seq: log.seq, messages: log.messages },
+          conversation: next,
           result: { conversationId: c.id, lang: c.lang, replies, messages: log.added },
         };
       },
     );
     await this.publish(result);
+    if (relay) this.deps.handoffs?.relay(relay.conversation, relay.message);
     return result;
   }
 

@@ -6,6 +6,17 @@ import { z } from 'zod';
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 
+/** A comma-separated list; empty entries dropped. */
+const list = z
+  .string()
+  .default('')
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
+
 const optionalString = z
   .string()
   .optional()
@@ -24,15 +35,7 @@ export const configSchema = z.object({
   REFUND_WINDOW_DAYS: positiveInt.optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(300),
   CONVERSATION_RATE_PER_MINUTE: z.coerce.number().int().min(0).default(40),
-  WIDGET_ALLOWED_ORIGINS: z
-    .string()
-    .default('')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((x) => x.trim().replace(/\/+$/, ''))
-        .filter(Boolean),
-    ),
+  WIDGET_ALLOWED_ORIGINS: list.transform((l) => l.map((x) => x.replace(/\/+$/, ''))),
   WIDGET_TOKEN_SECRET: optionalString,
   WIDGET_TOKEN_PUBLIC_KEY_FILE: optionalString,
   UPLOAD_MAX_BYTES: positiveInt.default(10 * 1024 * 1024),
@@ -47,6 +50,15 @@ export const configSchema = z.object({
   LOOKUP_MAX_FAILURES: positiveInt.default(5),
   LOOKUP_LOCK_MINUTES: positiveInt.default(15),
   TRUSTED_CALLER_TOKEN: optionalString,
+  HANDOFF_CLAIM_TIMEOUT_MINUTES: positiveInt.default(5),
+  SLACK_BOT_TOKEN: optionalString,
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: optionalString,
+  SLACK_SUPPORT_CHANNEL: optionalString,
+  SLACK_ALLOWED_TEAM_IDS: list,
+  SLACK_ALLOWED_CHANNEL_IDS: list,
+  SLACK_API_URL: z.url().default('https://slack.com/api/'),
+  SLACK_LANG: z.enum(['zh', 'en']).default('zh'),
   TRUST_PROXY: z
     .enum(['true', 'false', '1', '0'])
     .default('false')
@@ -80,5 +92,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         `Invalid configuration:\n  LAKALA_BASE_URL is set, so these are needed too: ${missing.join(', ')}`,
       );
   }
+  const slack = parsed.data;
+  if (slack.SLACK_BOT_TOKEN && !slack.SLACK_SIGNING_SECRET && !slack.SLACK_APP_TOKEN)
+    throw new ConfigError(
+      'Invalid configuration:\n  SLACK_BOT_TOKEN is set, so SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode) is needed too',
+    );
   return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR) };
 }

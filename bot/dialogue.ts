@@ -16,6 +16,7 @@ import {
   type Understanding,
 } from '../knowledge/index.js';
 import type { Answers } from './answers.js';
+import type { HandoffPort } from './handoff/index.js';
 import type { Say } from './messages.js';
 import { choices, type Reply, text } from './replies.js';
 import { type Decision, decide } from './route.js';
@@ -27,11 +28,6 @@ export interface Outcome {
   conversation: Conversation;
   understanding?: Understanding;
   decision?: Decision;
-}
-
-/** Someone asked for a person. Until a human channel is connected, the answer is how to reach one. */
-export interface HandoffPort {
-  request(conversation: Conversation, lang: Lang, reason: string): Promise<Reply[]>;
 }
 
 export interface DialogueDeps {
@@ -166,7 +162,11 @@ export class Dialogue {
     };
     if (decision.kind === 'answer') {
       if (decision.intent === 'human_agent')
-        return { ...(await this.handoff(next, 'asked for a person')), understanding, decision };
+        return {
+          ...(await this.handoff(next, 'asked for a person', requester, message)),
+          understanding,
+          decision,
+        };
       const flow = this.deps.runner.flowForIntent(decision.intent);
       if (flow) {
         const step = await this.deps.runner.start(
@@ -174,15 +174,25 @@ export class Dialogue {
           { text: message, entities: understanding.entities },
           this.flowContext(next, requester),
         );
-        return { ...(await this.afterStep(next, step)), understanding, decision };
+        return { ...(await this.afterStep(next, step, requester)), understanding, decision };
       }
     }
-    return {
-      replies: this.knowledgeReply(decision, understanding, c.lang),
-      conversation: next,
-      understanding,
-      decision,
-    };
+    const replies = this.knowledgeReply(decision, understanding, c.lang);
+    if (decision.kind === 'no_match' && misunderstandings >= 2 && this.deps.handoff.live) {
+      // twice in a row the bot could not follow: a person takes over, the suggestions stay
+      const handed = await this.handoff(next, 'not understood twice in a row', requester, message);
+      return {
+        replies: [
+          ...replies.filter((r) => r.type !== 'choices'),
+          text(this.deps.say('handoff_misunderstood', c.lang)),
+          ...handed.replies,
+        ],
+        conversation: handed.conversation,
+        understanding,
+        decision,
+      };
+    }
+    return { replies, conversation: next, understanding, decision };
   }
 
   private async inFlow(
@@ -199,22 +209,27 @@ export class Dialogue {
     };
 
     if (state.paused) {
-      if (commands.is(message, 'yes')) return this.afterStep(c, runner.ask(state, ctx));
+      if (commands.is(message, 'yes')) return this.afterStep(c, runner.ask(state, ctx), requester);
       if (commands.is(message, 'no')) return this.leaveFlow(c, 'flow_cancelled');
     }
     // A direct answer first: "不用" answers "do you need a person?" before it cancels anything.
-    if (runner.fits(state, input)) return this.afterStep(c, await runner.answer(state, input, ctx));
+    if (runner.fits(state, input))
+      return this.afterStep(c, await runner.answer(state, input, ctx), requester);
 
     const command = commands.first(message, ['cancel', 'restart', 'back']);
     if (command === 'cancel') return this.leaveFlow(c, 'flow_cancelled');
     if (command === 'restart') return this.leaveFlow(c, 'flow_restarted');
     if (command === 'back') {
       const step = runner.back(state, ctx);
-      if (step) return this.afterStep(c, step);
-      return this.afterStep(c, {
-        ...runner.ask(state, ctx),
-        replies: [text(say('back_first', c.lang)), ...runner.ask(state, ctx).replies],
-      });
+      if (step) return this.afterStep(c, step, requester);
+      return this.afterStep(
+        c,
+        {
+          ...runner.ask(state, ctx),
+          replies: [text(say('back_first', c.lang)), ...runner.ask(state, ctx).replies],
+        },
+        requester,
+      );
     }
 
     const { understanding, decision } = this.understand(message, c.lang);
@@ -223,7 +238,7 @@ export class Dialogue {
       decision.kind === 'answer' && !flow?.intents.includes(decision.intent) ? decision.intent : undefined;
     if (decision.kind === 'answer' && decision.intent === 'human_agent') {
       return {
-        ...(await this.handoff({ ...c, flow: undefined }, `asked for a person during ${state.flow}`)),
+        ...(await this.handoff(c, `asked for a person during ${state.flow}`, requester, message)),
         understanding,
         decision,
       };
@@ -251,7 +266,7 @@ export class Dialogue {
     }
     // not an answer and not another question: ask again, saying what a good answer looks like
     const step = await runner.answer(state, input, ctx);
-    return { ...(await this.afterStep(c, step)), understanding, decision };
+    return { ...(await this.afterStep(c, step, requester)), understanding, decision };
   }
 
   private leaveFlow(c: Conversation, key: 'flow_cancelled' | 'flow_restarted'): Outcome {
@@ -263,11 +278,15 @@ export class Dialogue {
   }
 
   /** Applies a runner step to the conversation: keep asking, end (ask "solved?"), or hand over. */
-  private async afterStep(c: Conversation, step: Step): Promise<Outcome> {
+  private async afterStep(c: Conversation, step: Step, requester: Requester): Promise<Outcome> {
     const { say } = this.deps;
     const flowId = c.flow?.flow ?? step.state?.flow;
     if (step.outcome === 'handoff') {
-      const handed = await this.handoff({ ...c, flow: undefined }, `flow ${flowId ?? ''}`);
+      const handed = await this.handoff(
+        { ...c, flow: step.state ?? c.flow },
+        `flow ${flowId ?? ''}`,
+        requester,
+      );
       return { replies: [...step.replies, ...handed.replies], conversation: handed.conversation };
     }
     if (step.outcome === 'ended') {
@@ -302,11 +321,9 @@ export class Dialogue {
     };
   }
 
-  private async handoff(c: Conversation, reason: string): Promise<Outcome> {
-    return {
-      replies: await this.deps.handoff.request(c, c.lang, reason),
-      conversation: { ...c, flow: undefined },
-    };
+  /** A person: the conversation goes to the agents (or the user hears how to reach one). */
+  private handoff(c: Conversation, reason: string, requester: Requester, said?: string): Promise<Outcome> {
+    return this.deps.handoff.request(c, reason, requester, said);
   }
 
   async onAction(c: Conversation, action: string, requester: Requester): Promise<Outcome> {
@@ -321,21 +338,22 @@ export class Dialogue {
     if (answer) {
       const state = c.flow;
       if (!state || state.flow !== answer.flow || state.node !== answer.node) return stale();
-      return this.afterStep(c, await runner.answer(state, { value: answer.value }, ctx));
+      return this.afterStep(c, await runner.answer(state, { value: answer.value }, ctx), requester);
     }
     const [kind, arg = ''] = action.split(':', 2) as [string, string | undefined];
     switch (kind) {
       case 'human':
-        return this.handoff(c, 'pressed "talk to a person"');
+        return this.handoff(c, 'pressed "talk to a person"', requester);
       case 'resume':
         if (!c.flow) return stale();
-        if (arg === 'yes') return this.afterStep(c, runner.ask(c.flow, ctx));
+        if (arg === 'yes') return this.afterStep(c, runner.ask(c.flow, ctx), requester);
         return this.leaveFlow(c, 'flow_cancelled');
       case 'solved':
         if (!c.awaitingSolved) return stale();
         return this.solved(c, arg === 'yes');
       case 'flow':
-        if (arg === 'retry' && c.flow) return this.afterStep(c, runner.ask({ ...c.flow, invalid: 0 }, ctx));
+        if (arg === 'retry' && c.flow)
+          return this.afterStep(c, runner.ask({ ...c.flow, invalid: 0 }, ctx), requester);
         return stale();
       case 'intent': {
         if (!INTENT_SET.has(arg)) return stale();
@@ -343,11 +361,12 @@ export class Dialogue {
         if (intent === 'out_of_scope') return { replies: [text(say('empty', c.lang))], conversation: c };
         if (SMALLTALK.has(intent))
           return { replies: [text(say(intent as 'greeting', c.lang))], conversation: c };
-        if (intent === 'human_agent') return this.handoff(c, 'chose "talk to a person"');
+        if (intent === 'human_agent') return this.handoff(c, 'chose "talk to a person"', requester);
         const decision: Decision = { kind: 'answer', intent };
         const flow = runner.flowForIntent(intent);
         const next = { ...c, flow: undefined, lastIntent: intent, misunderstandings: 0 };
-        if (flow) return { ...(await this.afterStep(next, await runner.start(flow, {}, ctx))), decision };
+        if (flow)
+          return { ...(await this.afterStep(next, await runner.start(flow, {}, ctx), requester)), decision };
         return { replies: this.articleFor(intent, c.lang), conversation: next, decision };
       }
       case 'article': {

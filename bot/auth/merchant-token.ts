@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { type CryptoKey, errors, importSPKI, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { secretFile } from './secret-file.js';
 
 /** How long a merchant token may live at most, whatever it says: the portal re-issues them. */
 export const MAX_TOKEN_SECONDS = 60 * 60;
@@ -30,14 +28,7 @@ export class MerchantTokens {
   }): Promise<MerchantTokens> {
     const publicKey = options.publicKeyPem ? await importSPKI(options.publicKeyPem, 'ES256') : undefined;
     let secret = options.secret;
-    if (!secret && !publicKey) {
-      const file = path.join(options.dataDir, 'widget-token-secret');
-      if (!existsSync(file)) {
-        mkdirSync(options.dataDir, { recursive: true });
-        writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
-      }
-      secret = readFileSync(file, 'utf8').trim();
-    }
+    if (!secret && !publicKey) secret = secretFile(options.dataDir, 'widget-token-secret');
     return new MerchantTokens(secret ? new TextEncoder().encode(secret) : undefined, publicKey);
   }
 

@@ -2,12 +2,15 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { Assistant } from '../assistant.js';
+import type { FileLinks } from '../auth/file-links.js';
 import { ApiError } from '../errors.js';
 import type { UploadStore } from '../uploads.js';
 
 export interface ConversationRoutesOptions {
   assistant: Assistant;
   uploads: UploadStore;
+  fileLinks: FileLinks;
+  clock: () => Date;
 }
 
 const lang = (v: unknown): 'zh' | 'en' | undefined =>
@@ -22,12 +25,32 @@ const megabytes = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`
 
 /**
  * What the widget needs besides chatting: the history after a reload (and the HTTP fallback's way to
- * catch up), 👍/👎 on an answer, and proof uploads, checked by their bytes.
+ * catch up), 👍/👎 on an answer, and proof uploads, checked by their bytes; agents open an upload
+ * through a signed, expiring link.
  */
 export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> = async (
   app,
-  { assistant, uploads },
+  { assistant, uploads, fileLinks, clock },
 ) => {
+  app.get<{ Params: { id: string }; Querystring: { exp?: string; sig?: string } }>(
+    '/files/:id',
+    async (request, reply) => {
+      const { id } = request.params;
+      const file = fileLinks.verify(id, request.query.exp, request.query.sig, clock())
+        ? await uploads.read(id)
+        : undefined;
+      // a bad signature and a missing file look the same from outside
+      if (!file) throw new ApiError('NOT_FOUND', { detail: 'no such file, or the link has expired' });
+      return reply
+        .header('content-type', file.type)
+        .header('content-disposition', `inline; filename="${id}"`)
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', "sandbox; default-src 'none'")
+        .header('cache-control', 'private, max-age=300')
+        .send(file.bytes);
+    },
+  );
+
   app.get<{ Params: { id: string }; Querystring: { after?: string } }>(
     '/api/conversations/:id/messages',
     async (request) => {

@@ -1,6 +1,7 @@
 import cors from '@fastify/cors';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { createSlackChannel } from '../../integrations/slack/index.js';
 import type { App } from '../app.js';
 import { ApiError, asApiError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -79,7 +80,12 @@ export async function buildServer(app: App, { logger }: ServerOptions): Promise<
     maxMessageBytes: 256 * 1024,
     logger,
   });
-  await server.register(conversationRoutes, { assistant: app.assistant, uploads: app.uploads });
+  await server.register(conversationRoutes, {
+    assistant: app.assistant,
+    uploads: app.uploads,
+    fileLinks: app.fileLinks,
+    clock: app.clock,
+  });
   const sandbox = app.acquirer.sandbox?.instance;
   await server.register(widgetAssets, {
     tokens: app.tokens,
@@ -87,11 +93,17 @@ export async function buildServer(app: App, { logger }: ServerOptions): Promise<
   });
   await server.register(kbRoute, { article: (id, lang) => app.understander.search.article(id, lang) });
 
+  // channels on top of the core: each is off until configured
+  const slack = createSlackChannel(app, logger);
+  if (slack?.routes) await server.register(slack.routes);
+
   server.addHook('onReady', async () => {
+    await slack?.start();
     ready = true;
   });
   server.addHook('preClose', async () => {
     ready = false;
+    await slack?.stop();
   });
   server.addHook('onClose', async () => {
     await app.close();

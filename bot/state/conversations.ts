@@ -3,6 +3,7 @@ import type Keyv from 'keyv';
 import { z } from 'zod';
 import { flowStateSchema } from '../../flows/engine/index.js';
 import { INTENT_IDS, LANGS, type Lang } from '../../knowledge/index.js';
+import { handoffSchema } from '../handoff/state.js';
 import type { Logger } from '../logger.js';
 import type { Lock } from './lock.js';
 import { chatMessageSchema } from './messages.js';
@@ -22,6 +23,8 @@ export const conversationSchema = z.object({
   flow: flowStateSchema.optional(),
   /** A flow ended and asked "did this solve it?": the flow's id, until answered. */
   awaitingSolved: z.string().optional(),
+  /** Agents own the conversation: the bot is silent (bot/handoff). */
+  handoff: handoffSchema.optional(),
   /** The last message's number. */
   seq: z.number().int().nonnegative().default(0),
   /** What was said, masked, the most recent last (bot/state/messages.ts). */

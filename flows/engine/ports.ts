@@ -12,6 +12,8 @@ export interface Requester {
   merchantNo?: string;
   /** The client's network address, for lock-outs. */
   address?: string;
+  /** Who exactly, where the channel knows (a Slack user id): for the audit trail. */
+  actor?: string;
 }
 
 export interface LookupRequest {

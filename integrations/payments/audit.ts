@@ -5,6 +5,8 @@ export interface AuditRecord {
   at: string;
   /** consumer, merchant, agent or operator */
   role: string;
+  /** Who exactly, where the channel knows (a Slack user id). */
+  actor?: string;
   channel: string;
   conversationId?: string;
   merchantNo?: string;
@@ -17,16 +19,17 @@ export interface AuditRecord {
 }
 
 /**
- * Every look-up, one JSON line per record in DATA_DIR/audit/lookups-YYYY-MM-DD.jsonl. Appends are
- * queued, so concurrent look-ups never interleave within a line.
+ * Every look-up, one JSON line per record in DATA_DIR/audit/lookups-YYYY-MM-DD.jsonl (and every
+ * agent's handoff action in handoffs-…). Appends are queued, so concurrent writes never interleave
+ * within a line.
  */
 export class AuditLog {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly dir: string) {}
 
-  write(record: AuditRecord): Promise<void> {
-    const file = path.join(this.dir, `lookups-${record.at.slice(0, 10)}.jsonl`);
+  write(record: AuditRecord, kind: 'lookups' | 'handoffs' = 'lookups'): Promise<void> {
+    const file = path.join(this.dir, `${kind}-${record.at.slice(0, 10)}.jsonl`);
     const line = `${JSON.stringify(record)}\n`;
     const next = this.queue.then(async () => {
       await mkdir(this.dir, { recursive: true });

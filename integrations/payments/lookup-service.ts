@@ -109,6 +109,7 @@ export class LookupService implements LookupPort {
           conversationId: requester.conversationId,
           ...(requester.merchantNo && { merchantNo: requester.merchantNo }),
           ...(requester.address && { address: requester.address }),
+          ...(requester.actor && { actor: requester.actor }),
           what,
           query: {
             ...(ask.reference && { reference: ask.reference }),

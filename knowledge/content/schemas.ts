@@ -205,6 +205,16 @@ export const MESSAGE_KEYS = [
   'method_unionpay_qr',
   'method_wechat',
   'method_alipay',
+  'handoff_connecting',
+  'handoff_misunderstood',
+  'handoff_failed',
+  'handoff_back_to_bot',
+  'handoff_left',
+  'handoff_unclaimed',
+  'handoff_leave_message',
+  'handoff_message_prompt',
+  'agent_joined',
+  'agent_left',
 ] as const;
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
 

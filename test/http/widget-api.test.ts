@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { type Frame, widgetSocket } from '../support/widget-socket.js';
 
 let t: TestApp;
 let ws: string;
@@ -10,29 +10,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-type Frame = { type: string; [k: string]: unknown };
-
-/** A widget's socket: sends frames, collects what comes back. */
-async function socket(headers: Record<string, string> = {}) {
-  const s = new WebSocket(ws, { headers });
-  const frames: Frame[] = [];
-  s.on('message', (raw) => frames.push(JSON.parse(String(raw)) as Frame));
-  await new Promise<void>((resolve, reject) => {
-    s.once('open', () => resolve());
-    s.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    s.once('error', reject);
-  });
-  const until = async (test: (f: Frame) => boolean, ms = 5000) => {
-    const started = Date.now();
-    while (Date.now() - started < ms) {
-      const f = frames.find(test);
-      if (f) return f;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error(`no such frame among ${JSON.stringify(frames.map((f) => f.type))}`);
-  };
-  return { s, frames, send: (f: object) => s.send(JSON.stringify(f)), until, close: () => s.close() };
-}
+/** A widget's socket to this app. */
+const socket = (headers: Record<string, string> = {}) => widgetSocket(ws, headers);
 
 const botMessages = (frames: Frame[]) =>
   frames
@@ -119,7 +98,7 @@ describe('the WebSocket at /api/ws', () => {
 
   it('answers frames it cannot read with an error, and carries on', async () => {
     const a = await socket();
-    a.s.send('not json');
+    a.sendRaw('not json');
     await a.until((f) => f.type === 'error' && f.code === 'BAD_FRAME');
     a.send({ type: 'teleport' });
     a.send({ type: 'hello' });

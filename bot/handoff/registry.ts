@@ -1,0 +1,89 @@
+import type Keyv from 'keyv';
+import { z } from 'zod';
+import { todayIn } from '../../knowledge/index.js';
+import type { Lock } from '../state/lock.js';
+import { agentSchema, ticketSchema } from './state.js';
+
+const openSchema = z.object({
+  conversationId: z.string(),
+  openedAt: z.string(),
+  status: z.enum(['waiting', 'claimed']),
+  agent: agentSchema.optional(),
+  channel: z.string(),
+  reason: z.string(),
+  lang: z.enum(['zh', 'en']),
+  ticket: ticketSchema,
+  unclaimedNotified: z.boolean().default(false),
+});
+export type OpenHandoff = z.infer<typeof openSchema>;
+
+const COUNTS = ['opened', 'claimed', 'resolved', 'left', 'unclaimed'] as const;
+export type DayCounts = Record<(typeof COUNTS)[number], number>;
+const countsSchema = z.object(Object.fromEntries(COUNTS.map((k) => [k, z.number().int().default(0)])));
+
+/**
+ * Every conversation agents own right now, and each day's counts: what App Home shows and what the
+ * unclaimed-handoff sweep walks. One small record per key, changed under a lock, so every instance
+ * sharing the store sees the same desk.
+ */
+export class HandoffRegistry {
+  constructor(private readonly options: { keyv: Keyv<unknown>; lock: Lock; clock: () => Date }) {}
+
+  async list(): Promise<OpenHandoff[]> {
+    const parsed = z.array(openSchema).safeParse((await this.options.keyv.get('open')) ?? []);
+    return parsed.success ? parsed.data : [];
+  }
+
+  /** Today's counts, by the day in China. */
+  async today(): Promise<DayCounts> {
+    const parsed = countsSchema.safeParse((await this.options.keyv.get(this.dayKey())) ?? {});
+    return (parsed.success ? parsed.data : Object.fromEntries(COUNTS.map((k) => [k, 0]))) as DayCounts;
+  }
+
+  opened(entry: OpenHandoff): Promise<void> {
+    return this.change(entry.conversationId, () => entry, 'opened');
+  }
+
+  claimed(conversationId: string, agent: z.infer<typeof agentSchema>): Promise<void> {
+    return this.change(conversationId, (e) => e && { ...e, status: 'claimed', agent }, 'claimed');
+  }
+
+  unclaimed(conversationId: string): Promise<void> {
+    return this.change(conversationId, (e) => e && { ...e, unclaimedNotified: true }, 'unclaimed');
+  }
+
+  closed(conversationId: string, how: 'resolved' | 'left'): Promise<void> {
+    return this.change(conversationId, () => undefined, how);
+  }
+
+  /** A conversation that expired while handed over: no count, just gone from the list. */
+  forget(conversationId: string): Promise<void> {
+    return this.change(conversationId, () => undefined);
+  }
+
+  private async change(
+    conversationId: string,
+    update: (e: OpenHandoff | undefined) => OpenHandoff | undefined,
+    count?: keyof DayCounts,
+  ): Promise<void> {
+    const { keyv, lock } = this.options;
+    await lock.run('handoff-registry', async () => {
+      const list = await this.list();
+      const i = list.findIndex((e) => e.conversationId === conversationId);
+      const next = update(i >= 0 ? list[i] : undefined);
+      const rest = list.filter((e) => e.conversationId !== conversationId);
+      await keyv.set('open', next ? [...rest, next] : rest);
+      if (count) {
+        const key = this.dayKey();
+        const counts = await this.today();
+        // kept for a month: enough for a support lead's weekly look, not forever
+        await keyv.set(key, { ...counts, [count]: counts[count] + 1 }, 31 * 86_400_000);
+      }
+    });
+  }
+
+  private dayKey(): string {
+    const d = todayIn(this.options.clock());
+    return `day:${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+  }
+}

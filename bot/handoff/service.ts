@@ -1,0 +1,443 @@
+import type { Requester } from '../../flows/engine/index.js';
+import type { IntentId, Lang } from '../../knowledge/index.js';
+import type { Answers } from '../answers.js';
+import type { EventBus } from '../bus.js';
+import type { Logger } from '../logger.js';
+import type { Say } from '../messages.js';
+import { type CardReply, choices, type Reply, text } from '../replies.js';
+import type { Conversation, ConversationStore } from '../state/conversations.js';
+import { KeyedMutex } from '../state/keyed-mutex.js';
+import { append, type ChatMessage } from '../state/messages.js';
+import type { AgentDesk, HandoffSummary, Suggestion } from './desk.js';
+import type { HandoffRegistry } from './registry.js';
+import type { Agent, Handoff } from './state.js';
+
+/**
+ * Where a person is asked for: the replies, and the conversation as it is now. `live` when agents
+ * can take a conversation over right now.
+ */
+export interface HandoffPort {
+  readonly live: boolean;
+  request(
+    c: Conversation,
+    reason: string,
+    requester: Requester,
+    said?: string,
+  ): Promise<{ replies: Reply[]; conversation: Conversation }>;
+}
+
+/** One agent action, for the audit trail (the desk adds who and where). */
+export type HandoffAudit = (entry: {
+  action: string;
+  conversationId: string;
+  agent?: Agent;
+  outcome: string;
+  desk: string;
+}) => Promise<void>;
+
+export interface HandoffServiceDeps {
+  store: ConversationStore;
+  registry: HandoffRegistry;
+  answers: Answers;
+  say: Say;
+  logger: Logger;
+  clock: () => Date;
+  bus?: EventBus;
+  /** A waiting handoff nobody claims in this time: the user is told, and offered to leave a message. */
+  claimTimeoutMs: number;
+  /** The bot's best article for a message, offered to agents. */
+  suggest: (message: string, lang: Lang) => string | undefined;
+  audit?: HandoffAudit;
+}
+
+export type AgentActionResult =
+  | { ok: true; conversation: Conversation }
+  | { ok: false; reason: 'gone' | 'not_handed_over' | 'taken'; by?: Agent };
+
+type Changed =
+  | {
+      ok: true;
+      conversation: Conversation;
+      added: ChatMessage[];
+      claimedNow: boolean;
+      ticket: Handoff['ticket'];
+    }
+  | { ok: false; reason: 'gone' | 'not_handed_over' | 'taken'; by?: Agent };
+
+const TRANSCRIPT = 12;
+
+/**
+ * Conversations agents own: opening one at the desk, the bot's silence while agents own it, the
+ * user's messages out to the desk and the agents' back to every open client (through the bus, so
+ * whichever instance holds the user's socket), claiming, resolving, and the honest word to a user
+ * nobody claimed in time. Without a desk a person is asked for by saying how to reach one.
+ */
+export class HandoffService implements HandoffPort {
+  private desk: AgentDesk | undefined;
+  // the user's messages reach the desk in the order they were written
+  private readonly relays = new KeyedMutex();
+
+  constructor(private readonly deps: HandoffServiceDeps) {}
+
+  /** Connected once the desk (Slack) is up; until then, and without one, no handover. */
+  connect(desk: AgentDesk | undefined): void {
+    this.desk = desk;
+  }
+
+  get live(): boolean {
+    return this.desk !== undefined;
+  }
+
+  async request(
+    c: Conversation,
+    reason: string,
+    requester: Requester,
+    said?: string,
+  ): Promise<{ replies: Reply[]; conversation: Conversation }> {
+    const { say, logger } = this.deps;
+    const lang = c.lang;
+    const closed = { ...c, flow: undefined, awaitingSolved: undefined };
+    if (c.handoff) return { replies: [], conversation: c };
+    if (!this.desk) return { replies: [text(say('human_agent', lang))], conversation: closed };
+
+    const summary = this.summarize(c, reason, requester, said);
+    let ticket: Handoff['ticket'];
+    try {
+      ticket = await this.desk.open(summary);
+    } catch (err) {
+      logger.error({ err, conversationId: c.id }, 'could not open a handoff at the desk');
+      return {
+        replies: [text(`${say('handoff_failed', lang)}${say('human_agent', lang)}`)],
+        conversation: closed,
+      };
+    }
+    const handoff: Handoff = {
+      status: 'waiting',
+      openedAt: summary.openedAt,
+      reason,
+      channel: requester.channel,
+      ticket,
+      unclaimedNotified: false,
+      ...(summary.reference && { reference: summary.reference }),
+      ...(requester.merchantNo && { merchantNo: requester.merchantNo }),
+    };
+    await this.deps.registry.opened({
+      conversationId: c.id,
+      openedAt: handoff.openedAt,
+      status: 'waiting',
+      channel: handoff.channel,
+      reason,
+      lang,
+      ticket,
+      unclaimedNotified: false,
+    });
+    logger.info({ conversationId: c.id, desk: ticket.desk, reason }, 'handed over to agents');
+    return {
+      replies: [
+        text(say('handoff_connecting', lang)),
+        choices([{ label: say('handoff_back_to_bot', lang), action: 'handoff:leave' }]),
+      ],
+      conversation: { ...closed, handoff, misunderstandings: 0 },
+    };
+  }
+
+  /**
+   * A message while agents own the conversation: the bot stays silent, except for the user's own
+   * handoff buttons (back to the assistant, leave a message).
+   */
+  async whileOwned(
+    c: Conversation,
+    action: string | undefined,
+  ): Promise<{ replies: Reply[]; conversation: Conversation }> {
+    const { say, answers } = this.deps;
+    if (action === 'handoff:leave' && c.handoff) {
+      await this.deps.registry.closed(c.id, 'left');
+      await this.tellDesk(c.handoff.ticket, c.id, { kind: 'user_left' });
+      return {
+        replies: [text(say('handoff_left', c.lang)), choices(answers.mainTopics(c.lang))],
+        conversation: { ...c, handoff: undefined },
+      };
+    }
+    if (action === 'handoff:message')
+      return { replies: [text(say('handoff_message_prompt', c.lang))], conversation: c };
+    return { replies: [], conversation: c };
+  }
+
+  /** The user's message (or file) to the agents, with the bot's suggestion for a text. */
+  relay(c: Conversation, message: ChatMessage): void {
+    const desk = this.desk;
+    const ticket = c.handoff?.ticket;
+    if (!desk || !ticket) return;
+    const said = message.text ?? message.label;
+    const suggestion = said ? this.suggestion(said, c.lang) : undefined;
+    void this.relays
+      .run(c.id, () => desk.userSaid(ticket, c.id, message, suggestion))
+      .catch((err: unknown) =>
+        this.deps.logger.error({ err, conversationId: c.id }, 'could not pass a message to the agents'),
+      );
+  }
+
+  suggestion(message: string, lang: Lang): Suggestion | undefined {
+    const id = this.deps.suggest(message, lang);
+    const replies = id ? this.deps.answers.article(id, lang) : undefined;
+    const card = replies?.find((r) => r.type === 'article');
+    const first = replies?.find((r) => r.type === 'text');
+    if (!id || !card || !first) return undefined;
+    return { articleId: id, title: card.title, text: first.text };
+  }
+
+  /** An agent takes the conversation; the user sees them join. */
+  async claim(conversationId: string, agent: Agent): Promise<AgentActionResult> {
+    const result = await this.change(conversationId, (c, h) => {
+      if (h.status === 'claimed') {
+        if (h.agent?.id === agent.id) return { conversation: c, entries: [] };
+        return { refused: 'taken' as const, by: h.agent };
+      }
+      return {
+        conversation: { ...c, handoff: { ...h, status: 'claimed', agent, claimedAt: this.now() } },
+        entries: [this.joined(c, agent)],
+      };
+    });
+    if (result.ok && result.claimedNow) {
+      await this.deps.registry.claimed(conversationId, agent);
+      await this.tellDesk(result.conversation.handoff?.ticket, conversationId, { kind: 'claimed', agent });
+    }
+    await this.audit('claim', conversationId, agent, result);
+    return strip(result);
+  }
+
+  /** An agent's reply reaches the user; replying to a waiting conversation claims it. */
+  async reply(conversationId: string, agent: Agent, message: string): Promise<AgentActionResult> {
+    return this.agentSays(conversationId, agent, { text: message.slice(0, 4000) }, 'reply');
+  }
+
+  /** The bot's suggested article, sent as the agent's answer. */
+  async sendArticle(conversationId: string, agent: Agent, articleId: string): Promise<AgentActionResult> {
+    const c = await this.deps.store.load(conversationId);
+    const replies = c && this.deps.answers.article(articleId, c.lang);
+    if (!replies) return { ok: false, reason: 'gone' };
+    return this.agentSays(
+      conversationId,
+      agent,
+      { replies: replies.filter((r) => r.type !== 'choices') },
+      'send_suggestion',
+    );
+  }
+
+  /** The agents are done: the bot is back and asks whether it was solved. */
+  async resolve(conversationId: string, agent: Agent): Promise<AgentActionResult> {
+    const { say } = this.deps;
+    const result = await this.change(conversationId, (c) => {
+      const solved = [
+        { label: say('solved_yes', c.lang), action: 'solved:yes' },
+        { label: say('solved_no', c.lang), action: 'solved:no' },
+      ];
+      return {
+        conversation: { ...c, handoff: undefined, awaitingSolved: 'handoff', offered: solved },
+        entries: [
+          { at: this.now(), from: 'system', text: say('agent_left', c.lang, { name: agent.name }) },
+          { at: this.now(), from: 'bot', replies: [text(say('solved_question', c.lang)), choices(solved)] },
+        ],
+      };
+    });
+    if (result.ok) {
+      await this.deps.registry.closed(conversationId, 'resolved');
+      await this.tellDesk(result.ticket, conversationId, { kind: 'resolved', agent });
+    }
+    await this.audit('resolve', conversationId, agent, result);
+    return strip(result);
+  }
+
+  /**
+   * Waiting handoffs nobody claimed in time: the user hears so honestly, once, and may leave a
+   * message (which still reaches the agents) or go back to the assistant. Returns how many.
+   */
+  async sweep(): Promise<number> {
+    const { registry, say, claimTimeoutMs } = this.deps;
+    const now = this.deps.clock().getTime();
+    let told = 0;
+    for (const open of await registry.list()) {
+      if (!(await this.deps.store.load(open.conversationId))) {
+        await registry.forget(open.conversationId);
+        continue;
+      }
+      if (open.status !== 'waiting' || open.unclaimedNotified) continue;
+      if (now - Date.parse(open.openedAt) < claimTimeoutMs) continue;
+      const result = await this.change(open.conversationId, (c, h) => {
+        if (h.status !== 'waiting' || h.unclaimedNotified) return { conversation: c, entries: [] };
+        const offered = [
+          { label: say('handoff_leave_message', c.lang), action: 'handoff:message' },
+          { label: say('handoff_back_to_bot', c.lang), action: 'handoff:leave' },
+        ];
+        return {
+          conversation: { ...c, handoff: { ...h, unclaimedNotified: true }, offered },
+          entries: [
+            {
+              at: this.now(),
+              from: 'bot',
+              replies: [text(say('handoff_unclaimed', c.lang)), choices(offered)],
+            },
+          ],
+        };
+      });
+      if (!result.ok || !result.added.length) continue;
+      told++;
+      await registry.unclaimed(open.conversationId);
+      await this.tellDesk(result.ticket, open.conversationId, {
+        kind: 'unclaimed',
+        minutes: Math.round(claimTimeoutMs / 60_000),
+      });
+    }
+    return told;
+  }
+
+  private async agentSays(
+    conversationId: string,
+    agent: Agent,
+    said: { text?: string; replies?: Reply[] },
+    action: string,
+  ): Promise<AgentActionResult> {
+    const result = await this.change(conversationId, (c, h) => {
+      const message: Omit<ChatMessage, 'id'> = { at: this.now(), from: 'agent', author: agent.name, ...said };
+      if (h.status === 'claimed') return { conversation: c, entries: [message] };
+      return {
+        conversation: { ...c, handoff: { ...h, status: 'claimed', agent, claimedAt: this.now() } },
+        entries: [this.joined(c, agent), message],
+      };
+    });
+    if (result.ok && result.claimedNow) {
+      await this.deps.registry.claimed(conversationId, agent);
+      await this.tellDesk(result.ticket, conversationId, { kind: 'claimed', agent });
+    }
+    await this.audit(action, conversationId, agent, result);
+    return strip(result);
+  }
+
+  private joined(c: Conversation, agent: Agent): Omit<ChatMessage, 'id'> {
+    return {
+      at: this.now(),
+      from: 'system',
+      text: this.deps.say('agent_joined', c.lang, { name: agent.name }),
+    };
+  }
+
+  /**
+   * Changes a handed-over conversation under its lock, numbers the new messages and sends them to
+   * every open client.
+   */
+  private async change(
+    conversationId: string,
+    step: (
+      c: Conversation,
+      h: Handoff,
+    ) =>
+      | { conversation: Conversation; entries: Array<Omit<ChatMessage, 'id'>> }
+      | { refused: 'taken'; by: Agent | undefined },
+  ): Promise<Changed> {
+    // set inside the locked update; a conversation that is gone leaves it as it starts
+    let outcome = { ok: false, reason: 'gone' } as Changed;
+    await this.deps.store.update(conversationId, async (c) => {
+      const h = c.handoff;
+      if (!h) {
+        outcome = { ok: false, reason: 'not_handed_over' };
+        return undefined;
+      }
+      const next = step(c, h);
+      if ('refused' in next) {
+        outcome = { ok: false, reason: next.refused, ...(next.by && { by: next.by }) };
+        return undefined;
+      }
+      const log = append(next.conversation, next.entries);
+      const conversation = {
+        ...next.conversation,
+        seq: log.seq,
+        messages: log.messages,
+        updatedAt: this.now(),
+      };
+      outcome = {
+        ok: true,
+        conversation,
+        added: log.added,
+        claimedNow: h.status === 'waiting' && conversation.handoff?.status === 'claimed',
+        ticket: h.ticket,
+      };
+      return conversation;
+    });
+    const done = outcome as Changed;
+    if (done.ok && done.added.length && this.deps.bus) {
+      await this.deps.bus
+        .publish({ conversationId, messages: done.added })
+        .catch((err: unknown) => this.deps.logger.warn({ err }, 'could not publish agent messages'));
+    }
+    return done;
+  }
+
+  private summarize(c: Conversation, reason: string, requester: Requester, said?: string): HandoffSummary {
+    const given = Object.fromEntries(
+      Object.entries(c.flow?.slots ?? {}).filter((e): e is [string, string | number | boolean] =>
+        ['string', 'number', 'boolean'].includes(typeof e[1]),
+      ),
+    );
+    const transcript: ChatMessage[] = [
+      ...c.messages,
+      ...(said ? [{ id: c.seq + 1, at: this.now(), from: 'user' as const, text: said }] : []),
+    ].slice(-TRANSCRIPT);
+    const status = [...c.messages]
+      .reverse()
+      .flatMap((m) => m.replies ?? [])
+      .find((r): r is CardReply => r.type === 'card');
+    const reference =
+      (typeof given.reference === 'string' && given.reference) ||
+      [...transcript]
+        .reverse()
+        .map((m) => (m.from === 'user' ? /(?<!\d)\d{12}(?!\d)/.exec(m.text ?? '')?.[0] : undefined))
+        .find(Boolean);
+    const intent = c.lastIntent as IntentId | undefined;
+    return {
+      conversationId: c.id,
+      lang: c.lang,
+      channel: requester.channel,
+      reason,
+      openedAt: this.now(),
+      given,
+      transcript,
+      ...(intent && { intent: { id: intent, title: this.deps.answers.intentLabel(intent, c.lang) } }),
+      ...(requester.merchantNo && { merchantNo: requester.merchantNo }),
+      ...(reference && { reference }),
+      ...(status && { status }),
+    };
+  }
+
+  private async tellDesk(
+    ticket: Handoff['ticket'] | undefined,
+    conversationId: string,
+    event: Parameters<AgentDesk['event']>[2],
+  ): Promise<void> {
+    if (!this.desk || !ticket) return;
+    await this.desk
+      .event(ticket, conversationId, event)
+      .catch((err: unknown) => this.deps.logger.warn({ err, conversationId }, 'could not update the ticket'));
+  }
+
+  private async audit(
+    action: string,
+    conversationId: string,
+    agent: Agent,
+    result: { ok: boolean; reason?: string },
+  ): Promise<void> {
+    await this.record(action, conversationId, agent, result.ok ? 'ok' : (result.reason ?? 'refused'));
+  }
+
+  /** An agent's action the desk handles itself (an internal note), for the audit trail. */
+  async record(action: string, conversationId: string, agent: Agent, outcome: string): Promise<void> {
+    await this.deps.audit?.({ action, conversationId, agent, outcome, desk: this.desk?.name ?? 'desk' });
+  }
+
+  private now(): string {
+    return this.deps.clock().toISOString();
+  }
+}
+
+function strip(r: Changed): AgentActionResult {
+  return r.ok ? { ok: true, conversation: r.conversation } : r;
+}

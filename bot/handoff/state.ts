@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/** Where agents see a handed-over conversation: the desk's name and its own address for it. */
+export const ticketSchema = z.object({
+  desk: z.string(),
+  /** e.g. a Slack channel id */
+  place: z.string(),
+  /** e.g. a Slack thread's ts */
+  thread: z.string(),
+});
+export type Ticket = z.infer<typeof ticketSchema>;
+
+export const agentSchema = z.object({ id: z.string(), name: z.string() });
+export type Agent = z.infer<typeof agentSchema>;
+
+/**
+ * A conversation agents own. While it is set the bot says nothing: the user's messages go to the
+ * ticket, the agents' replies come back. Resolving it, or the user going back, clears it.
+ */
+export const handoffSchema = z.object({
+  status: z.enum(['waiting', 'claimed']),
+  openedAt: z.string(),
+  reason: z.string(),
+  /** The channel the user writes from (widget, teams, …). */
+  channel: z.string(),
+  ticket: ticketSchema,
+  agent: agentSchema.optional(),
+  claimedAt: z.string().optional(),
+  /** A reference the user gave, for the agents' "Look up". */
+  reference: z.string().optional(),
+  merchantNo: z.string().optional(),
+  /** Nobody claimed it in time, and the user was told so. */
+  unclaimedNotified: z.boolean().default(false),
+});
+export type Handoff = z.infer<typeof handoffSchema>;

@@ -1,0 +1,170 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatMessage } from '../../bot/state/messages.js';
+import { startTestApp, TEST_NOW, type TestApp } from '../support/app.js';
+import { BOT_TOKEN, SIGNING_SECRET, SlackStandIn, SUPPORT_CHANNEL, slackSender } from '../support/slack.js';
+import { type WidgetSocket, widgetSocket } from '../support/widget-socket.js';
+
+// A user in the widget (over the real WebSocket), agents in Slack (through the real Bolt app,
+// talking to a local stand-in of Slack's Web API): the whole handoff, as both sides see it.
+
+let slack: SlackStandIn;
+let t: TestApp;
+let base: string;
+let ws: string;
+const now = TEST_NOW;
+let agents: ReturnType<typeof slackSender>;
+
+beforeAll(async () => {
+  slack = await SlackStandIn.start();
+  t = await startTestApp(
+    {
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_SUPPORT_CHANNEL: SUPPORT_CHANNEL,
+      SLACK_API_URL: slack.apiUrl,
+      PUBLIC_BASE_URL: 'https://assistant.example.com',
+      HANDOFF_CLAIM_TIMEOUT_MINUTES: '5',
+    },
+    () => now,
+  );
+  base = await t.server.listen({ port: 0, host: '127.0.0.1' });
+  ws = `${base.replace('http', 'ws')}/api/ws`;
+  agents = slackSender(base);
+});
+afterAll(async () => {
+  await t.close();
+  await slack.close();
+});
+
+const fixture = (scenario: string) => {
+  const f = t.app.acquirer.sandbox?.instance.fixtures().find((x) => x.scenario === scenario);
+  if (!f) throw new Error(scenario);
+  return f;
+};
+const said = (m: ChatMessage) => m.text ?? m.replies?.map((r) => ('text' in r ? r.text : '')).join(' ') ?? '';
+const threadOf = async (conversationId: string) => {
+  const root = await slack.waitFor(
+    'chat.postMessage',
+    (a) => a.channel === SUPPORT_CHANNEL && !a.thread_ts && JSON.stringify(a.blocks).includes(conversationId),
+  );
+  return slack.tsOf(root);
+};
+const inThread = (ts: string) => slack.callsOf('chat.postMessage').filter((c) => c.args.thread_ts === ts);
+
+/** A user opens the widget and starts a conversation. */
+async function user(): Promise<WidgetSocket & { say(text: string): void; press(action: string): void }> {
+  const s = await widgetSocket(ws);
+  s.send({ type: 'hello' });
+  await s.until((f) => f.type === 'welcome');
+  let n = 0;
+  return Object.assign(s, {
+    say: (text: string) => s.send({ type: 'message', clientId: `m${++n}`, text }),
+    press: (action: string) => s.send({ type: 'message', clientId: `m${++n}`, action }),
+  });
+}
+const conversationOf = async (u: WidgetSocket) =>
+  (await u.until((f) => f.type === 'ack')).conversationId as string;
+
+describe('handing a conversation over to agents in Slack', () => {
+  it('from the widget to a thread, claimed, answered live, resolved, and the bot is back', async () => {
+    // the user looks a refund up, then asks for a person
+    const u = await user();
+    const f = fixture('refund_processing_card');
+    u.say(`帮我查一下参考号 ${f.reference} 的退款`);
+    const id = await conversationOf(u);
+    await u.message((m) => said(m).includes('后四位'));
+    u.say(`${f.amountFen / 100}元`);
+    await u.message((m) => m.replies?.some((r) => r.type === 'card') === true);
+    u.say('我要转人工');
+    await u.message((m) => said(m).includes('正在为您转接人工客服'));
+
+    // agents see a thread: why, what the user gave, the looked-up status, the recent transcript
+    const thread = await threadOf(id);
+    const root = slack.callsOf('chat.postMessage').find((c) => c.result?.ts === thread);
+    const summary = JSON.stringify(root?.args.blocks);
+    expect(summary).toContain('等待认领');
+    expect(summary).toContain(f.reference);
+    expect(summary).toContain('交易与退款状态');
+    expect(summary).toMatch(/handoff_claim.*handoff_resolve.*handoff_lookup/);
+    const transcript = JSON.stringify(inThread(thread)[0]?.args.blocks);
+    expect(transcript).toContain('帮我查一下参考号');
+    expect(transcript).toContain('我要转人工');
+
+    // 小王 claims it: the user sees them join, the thread says who has it
+    await agents.click('handoff_claim', id, slack.responseUrl(), { user: 'U0WANG', threadTs: thread });
+    await u.message((m) => m.from === 'system' && said(m) === '客服小王已加入对话');
+    await slack.waitFor('chat.update', (a) => JSON.stringify(a.blocks).includes('已由 小王 认领'));
+
+    // 小王 replies in the thread: the user gets it live, in our Markdown, and the thread shows ✅
+    await agents.reply(
+      thread,
+      '您好，我是小王。这笔退款*正在处理*，我帮您跟进 <https://example.com/faq|说明>',
+    );
+    const reply = await u.message((m) => m.from === 'agent');
+    expect(reply).toMatchObject({ author: '小王' });
+    expect(reply.text).toBe(
+      '您好，我是小王。这笔退款**正在处理**，我帮您跟进 [说明](https://example.com/faq)',
+    );
+    await slack.waitFor('reactions.add', (a) => a.name === 'white_check_mark');
+
+    // a note stays among the agents
+    await agents.reply(thread, 'note: 已联系发卡行的王经理，等回电');
+    await slack.waitFor('reactions.add', (a) => a.name === 'lock');
+    expect(u.messages().some((m) => said(m).includes('王经理'))).toBe(false);
+
+    // the user writes; it appears in the thread, with the bot's suggestion for the agents; the bot says nothing
+    const before = u.messages().filter((m) => m.from === 'bot').length;
+    u.say('好的，那一般几个工作日能到账？');
+    await slack.waitFor(
+      'chat.postMessage',
+      (a) => a.thread_ts === thread && String(a.text).includes('几个工作日'),
+    );
+    const suggestion = await slack.waitFor(
+      'chat.postMessage',
+      (a) => a.thread_ts === thread && JSON.stringify(a.blocks ?? '').includes('handoff_send_suggestion'),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    expect(u.messages().filter((m) => m.from === 'bot')).toHaveLength(before);
+
+    // "Send": the suggestion reaches the user as 小王's answer
+    const value = /"value":"([^"]+\|[^"]+)"/.exec(JSON.stringify(suggestion.blocks))?.[1] ?? '';
+    await agents.click('handoff_send_suggestion', value, slack.responseUrl(), { threadTs: thread });
+    const sent = await u.message((m) => m.from === 'agent' && m.replies !== undefined);
+    expect(sent.author).toBe('小王');
+    expect(sent.replies?.some((r) => r.type === 'article')).toBe(true);
+
+    // resolved: the bot is back and asks whether it was solved
+    await agents.click('handoff_resolve', id, slack.responseUrl(), { threadTs: thread });
+    await u.message((m) => m.from === 'system' && said(m).includes('已结束本次服务'));
+    await u.message((m) => said(m).includes('解决了您的问题吗') || said(m).includes('解决'));
+    await slack.waitFor('chat.update', (a) => JSON.stringify(a.blocks).includes('已由 小王 解决'));
+    u.press('solved:yes');
+    await u.message((m) => m.from === 'bot' && said(m).startsWith('太好了'));
+    expect(u.messages().find((m) => m.action === 'solved:yes')?.label).toBe('解决了');
+    const saved = await t.app.store.load(id);
+    expect(saved?.handoff).toBeUndefined();
+    expect(saved?.feedback.at(-1)).toMatchObject({ flow: 'handoff', solved: true });
+
+    u.say('退款要手续费吗');
+    await u.message((m) => m.from === 'bot' && said(m).includes('手续费'));
+    u.close();
+
+    // every agent action is in the audit trail with the Slack user id
+    const dir = path.join(t.dataDir, 'audit');
+    const audit = readdirSync(dir)
+      .filter((n) => n.startsWith('handoffs-'))
+      .flatMap((n) => readFileSync(path.join(dir, n), 'utf8').trim().split('\n'))
+      .map((l) => JSON.parse(l) as { what: string; actor: string; conversationId: string; channel: string })
+      .filter((r) => r.conversationId === id);
+    expect(audit.map((r) => r.what)).toEqual([
+      'handoff.claim',
+      'handoff.reply',
+      'handoff.note',
+      'handoff.send_suggestion',
+      'handoff.resolve',
+    ]);
+    expect(audit.every((r) => r.actor === 'U0WANG' && r.channel === 'slack')).toBe(true);
+  });
+});
