@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../knowledge/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { chromiumAvailable, launch, shot } from '../support/browser.js';
+import { BOT_TOKEN, SIGNING_SECRET, SlackStandIn, SUPPORT_CHANNEL, slackSender } from '../support/slack.js';
 
 // Real headless Chromium (Debian's), the real server on loopback, the demo pages a newcomer opens.
 const available = chromiumAvailable();
@@ -13,16 +14,24 @@ describe.skipIf(!available)('the web widget in a real browser', () => {
   let t: TestApp;
   let base: string;
   let browser: Browser;
+  let slack: SlackStandIn;
 
   beforeAll(async () => {
     execFileSync(process.execPath, ['widget/build.mjs', '--quiet'], { cwd: projectRoot });
-    t = await startTestApp();
+    slack = await SlackStandIn.start();
+    t = await startTestApp({
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_SUPPORT_CHANNEL: SUPPORT_CHANNEL,
+      SLACK_API_URL: slack.apiUrl,
+    });
     base = await t.server.listen({ port: 0, host: '127.0.0.1' });
     browser = await launch();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
     await t?.close();
+    await slack?.close();
   });
 
   const fixture = (scenario: string) => {
@@ -248,6 +257,32 @@ describe.skipIf(!available)('the web widget in a real browser', () => {
       return min;
     });
     expect(worst.ratio, `lowest contrast: "${worst.text}"`).toBeGreaterThanOrEqual(4.5);
+    await context.close();
+  });
+
+  it('asks for a person: an agent joins from Slack and answers in the widget, live', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const page = await context.newPage();
+    await open(page);
+    await ask(page, '我要找人工客服');
+    await expect.poll(() => log(page).textContent()).toContain('正在为您转接人工客服');
+    const root = await slack.waitFor(
+      'chat.postMessage',
+      (a) => a.channel === SUPPORT_CHANNEL && !a.thread_ts,
+    );
+    const thread = slack.tsOf(root);
+    const agents = slackSender(base);
+    await agents.reply(thread, '您好，我是小王，请把*参考号*发给我');
+    await expect.poll(() => log(page).textContent()).toContain('客服小王已加入对话');
+    await expect.poll(() => log(page).locator('.msg.agent').textContent()).toContain('请把参考号发给我');
+    expect(await log(page).locator('.msg.agent strong').textContent()).toBe('参考号');
+    expect(await page.locator('.typing').isVisible()).toBe(false);
+    await ask(page, '261120000001');
+    await slack.waitFor(
+      'chat.postMessage',
+      (a) => a.thread_ts === thread && String(a.text).includes('261120000001'),
+    );
+    await page.screenshot({ path: shot('8-agent-in-widget') });
     await context.close();
   });
 

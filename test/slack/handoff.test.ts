@@ -13,7 +13,7 @@ let slack: SlackStandIn;
 let t: TestApp;
 let base: string;
 let ws: string;
-const now = TEST_NOW;
+let now = TEST_NOW;
 let agents: ReturnType<typeof slackSender>;
 
 beforeAll(async () => {
@@ -166,5 +166,136 @@ describe('handing a conversation over to agents in Slack', () => {
       'handoff.resolve',
     ]);
     expect(audit.every((r) => r.actor === 'U0WANG' && r.channel === 'slack')).toBe(true);
+  });
+
+  it('nobody claims it in time: the user is told honestly, leaves a message, and nothing is lost', async () => {
+    const u = await user();
+    u.say('转人工');
+    const id = await conversationOf(u);
+    await u.message((m) => said(m).includes('正在为您转接人工客服'));
+    const thread = await threadOf(id);
+
+    now = new Date(TEST_NOW.getTime() + 4 * 60_000);
+    expect(await t.app.handoffs.sweep()).toBe(0);
+    now = new Date(TEST_NOW.getTime() + 6 * 60_000);
+    expect(await t.app.handoffs.sweep()).toBe(1);
+    expect(await t.app.handoffs.sweep()).toBe(0); // told once
+    await u.message((m) => said(m).includes('现在没有客服能马上接入'));
+    await slack.waitFor(
+      'chat.postMessage',
+      (a) => a.thread_ts === thread && String(a.text).includes('无人认领'),
+    );
+
+    u.press('handoff:message');
+    await u.message((m) => said(m).includes('请写下您的问题和联系方式'));
+    u.say('退款三周了还没到，电话13812345678，下午都在');
+    const left = await slack.waitFor(
+      'chat.postMessage',
+      (a) => a.thread_ts === thread && String(a.text).includes('退款三周了'),
+    );
+    expect(String(left.text)).not.toContain('13812345678'); // masked on its way to Slack too
+    const saved = await t.app.store.load(id);
+    expect(saved?.messages.some((m) => m.text?.includes('退款三周了'))).toBe(true);
+    expect(saved?.handoff?.status).toBe('waiting');
+
+    // an agent can still pick it up later
+    await agents.reply(thread, '您好，我是小李，我来处理', 'U0LI');
+    await u.message((m) => m.from === 'agent' && m.author === '小李');
+    u.close();
+    now = TEST_NOW;
+  });
+
+  it('the user can go back to the assistant; the thread is told', async () => {
+    const u = await user();
+    u.say('能帮我转人工吗');
+    const id = await conversationOf(u);
+    await u.message((m) => said(m).includes('正在为您转接人工客服'));
+    const thread = await threadOf(id);
+    u.press('handoff:leave');
+    await u.message((m) => said(m).includes('已回到智能助手'));
+    await slack.waitFor(
+      'chat.postMessage',
+      (a) => a.thread_ts === thread && String(a.text).includes('用户已回到智能助手'),
+    );
+    u.say('退款要手续费吗');
+    await u.message((m) => m.from === 'bot' && said(m).includes('手续费'));
+
+    // a late reply in that thread does not reach the user, and the agent is told so
+    await agents.reply(thread, '您好还在吗', 'U0LI');
+    await slack.waitFor(
+      'chat.postEphemeral',
+      (a) => a.user === 'U0LI' && String(a.text).includes('没有发给用户'),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    expect(u.messages().some((m) => said(m).includes('您好还在吗'))).toBe(false);
+    u.close();
+  });
+
+  it('a second agent pressing Claim is told who has it', async () => {
+    const u = await user();
+    u.say('转人工');
+    const id = await conversationOf(u);
+    const thread = await threadOf(id);
+    await agents.click('handoff_claim', id, slack.responseUrl(), { user: 'U0WANG', threadTs: thread });
+    await u.message((m) => said(m) === '客服小王已加入对话');
+    await agents.click('handoff_claim', id, slack.responseUrl(), { user: 'U0LI', threadTs: thread });
+    await slack.waitFor(
+      'chat.postEphemeral',
+      (a) => a.user === 'U0LI' && String(a.text).includes('小王 已经认领'),
+    );
+    expect(u.messages().filter((m) => m.from === 'system')).toHaveLength(1);
+    u.close();
+  });
+
+  it('two messages in a row the bot cannot follow bring in a person', async () => {
+    const u = await user();
+    u.say('那个单子弄一下');
+    const id = await conversationOf(u);
+    await u.message((m) => said(m).includes('没能理解'));
+    u.say('那个东西再弄一下');
+    await u.message((m) => said(m).includes('为您转接人工客服'));
+    const root = await slack.waitFor('chat.postMessage', (a) => JSON.stringify(a.blocks ?? '').includes(id));
+    expect(JSON.stringify(root.blocks)).toContain('not understood twice');
+    u.close();
+  });
+
+  it('a file the user sends to the agents arrives as a signed, expiring link', async () => {
+    const u = await user();
+    u.say('转人工');
+    const id = await conversationOf(u);
+    const thread = await threadOf(id);
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+    const body = new FormData();
+    body.append('conversationId', id);
+    body.append('file', new Blob([pdf], { type: 'application/pdf' }), '发票.pdf');
+    expect((await fetch(`${base}/api/upload`, { method: 'POST', body })).status).toBe(200);
+    const posted = await slack.waitFor(
+      'chat.postMessage',
+      (a) => a.thread_ts === thread && String(a.text).includes('发票.pdf'),
+    );
+    const link = /<(https:\/\/assistant\.example\.com\/files\/[^|>]+)\|/.exec(String(posted.text))?.[1];
+    expect(link).toBeDefined();
+    const local = (link ?? '').replace('https://assistant.example.com', base);
+    const file = await fetch(local);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('application/pdf');
+    expect(Buffer.from(await file.arrayBuffer()).equals(pdf)).toBe(true);
+    expect((await fetch(local.replace(/sig=[^&]+/, 'sig=forged'))).status).toBe(404);
+    expect((await fetch(local.replace(/exp=\d+/, 'exp=9999999999'))).status).toBe(404);
+    // while agents own the conversation the receipt is a notice, not the bot talking
+    await u.message((m) => m.from === 'system' && said(m).includes('发票.pdf'));
+    u.close();
+  });
+
+  it('Slack down when a person is asked for: the user is told how to reach one, and the bot carries on', async () => {
+    slack.fail('chat.postMessage', 2);
+    const u = await user();
+    u.say('转人工');
+    const id = await conversationOf(u);
+    await u.message((m) => said(m).includes('现在连不上人工客服'));
+    expect((await t.app.store.load(id))?.handoff).toBeUndefined();
+    u.say('退款要手续费吗');
+    await u.message((m) => m.from === 'bot' && said(m).includes('手续费'));
+    u.close();
   });
 });

@@ -321,6 +321,8 @@ function mount(m: Mount): PanelApi {
     },
     messages: receive,
     acked(_clientId, conversationId) {
+      // the turn is over; while agents own the conversation it ends without a bot message
+      typing.hidden = true;
       if (state.conversationId !== conversationId) {
         state.conversationId = conversationId;
         persist();
