@@ -121,16 +121,20 @@ export class HandoffService implements HandoffPort {
       ...(summary.reference && { reference: summary.reference }),
       ...(requester.merchantNo && { merchantNo: requester.merchantNo }),
     };
-    await this.deps.registry.opened({
-      conversationId: c.id,
-      openedAt: handoff.openedAt,
-      status: 'waiting',
-      channel: handoff.channel,
-      reason,
-      lang,
-      ticket,
-      unclaimedNotified: false,
-    });
+    // The desk's list (App Home, the unclaimed sweep) is one record changed under its own lock;
+    // the user waiting for "connecting you" must not queue behind every other handoff's write.
+    void this.deps.registry
+      .opened({
+        conversationId: c.id,
+        openedAt: handoff.openedAt,
+        status: 'waiting',
+        channel: handoff.channel,
+        reason,
+        lang,
+        ticket,
+        unclaimedNotified: false,
+      })
+      .catch((err: unknown) => logger.error({ err, conversationId: c.id }, 'could not list the handoff'));
     logger.info({ conversationId: c.id, desk: ticket.desk, reason }, 'handed over to agents');
     return {
       replies: [

@@ -48,6 +48,7 @@ export class SlackStandIn {
   private ts = 0;
   private sockets = new Set<WebSocket>();
   private readonly acks = new Map<string, (payload: unknown) => void>();
+  private readonly waiters = new Set<() => void>();
 
   private constructor(
     private readonly server: Server,
@@ -72,6 +73,7 @@ export class SlackStandIn {
         if (url.pathname.startsWith('/respond/')) {
           s.responses.push({ id: url.pathname.slice(9), body: JSON.parse(raw) });
           reply(200, { ok: true });
+          s.changed();
           return;
         }
         const method = url.pathname.replace(/^\/api\//, '');
@@ -95,6 +97,7 @@ export class SlackStandIn {
         const handler = s.handlers.get(method) ?? s.builtIn(method, url);
         call.result = handler ? handler(args) : { ok: false, error: 'unknown_method' };
         reply(200, call.result);
+        s.changed();
       })();
     });
     server.on('upgrade', (req, socket, head) => {
@@ -185,14 +188,26 @@ export class SlackStandIn {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private async until<T>(find: () => T | undefined, what: string, ms: number): Promise<T> {
-    const started = Date.now();
-    while (Date.now() - started < ms) {
-      const found = find();
-      if (found !== undefined) return found;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error(`no ${what} within ${ms} ms; calls: ${this.calls.map((c) => c.method).join(', ')}`);
+  private changed(): void {
+    for (const w of this.waiters) w();
+  }
+
+  private until<T>(find: () => T | undefined, what: string, ms: number): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const check = () => {
+        const found = find();
+        if (found === undefined) return;
+        this.waiters.delete(check);
+        clearTimeout(timer);
+        resolve(found);
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        reject(new Error(`no ${what} within ${ms} ms; calls: ${this.calls.map((c) => c.method).join(', ')}`));
+      }, ms);
+      this.waiters.add(check);
+      check();
+    });
   }
 
   private builtIn(method: string, _url: URL): Handler | undefined {
