@@ -173,10 +173,16 @@ export class Assistant {
         };
         const handoffs = this.deps.handoffs;
         const owned = conversation.handoff !== undefined && handoffs !== undefined;
+        // a button's label sent back as text (Bot Framework's imBack, or typed) is that button
+        const pressed =
+          input.action ??
+          (input.text !== undefined
+            ? conversation.offered.find((o) => o.label === input.text?.trim())?.action
+            : undefined);
         const outcome: Outcome = owned
-          ? await handoffs.whileOwned(conversation, input.action)
-          : input.action !== undefined
-            ? await this.dialogue.onAction(conversation, input.action, requester)
+          ? await handoffs.whileOwned(conversation, pressed)
+          : pressed !== undefined
+            ? await this.dialogue.onAction(conversation, pressed, requester)
             : await this.dialogue.onText(conversation, input.text ?? '', requester);
         const replies = [...notes, ...outcome.replies];
         const { conversation: next, added } = this.record(outcome.conversation, input, replies, now);

@@ -59,6 +59,14 @@ export const configSchema = z.object({
   SLACK_ALLOWED_CHANNEL_IDS: list,
   SLACK_API_URL: z.url().default('https://slack.com/api/'),
   SLACK_LANG: z.enum(['zh', 'en']).default('zh'),
+  NODE_ENV: z.string().default('development'),
+  // Bot Framework (Microsoft 365 Agents SDK): the SDK's own names for its service connection
+  connections__serviceConnection__settings__clientId: optionalString,
+  connections__serviceConnection__settings__clientSecret: optionalString,
+  connections__serviceConnection__settings__tenantId: optionalString,
+  connections__serviceConnection__settings__certPemFile: optionalString,
+  connections__serviceConnection__settings__certKeyFile: optionalString,
+  connections__serviceConnection__settings__authorityEndpoint: optionalString,
   TRUST_PROXY: z
     .enum(['true', 'false', '1', '0'])
     .default('false')

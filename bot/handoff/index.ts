@@ -6,5 +6,6 @@ export {
   type HandoffPort,
   HandoffService,
   type HandoffServiceDeps,
+  type Pusher,
 } from './service.js';
 export { type Agent, type Handoff, handoffSchema, type Ticket } from './state.js';

@@ -61,8 +61,12 @@ type Changed =
       added: ChatMessage[];
       claimedNow: boolean;
       ticket: Handoff['ticket'];
+      channel: string;
     }
   | { ok: false; reason: 'gone' | 'not_handed_over' | 'taken'; by?: Agent };
+
+/** Delivers new messages of a conversation to its user on a channel without a live socket. */
+export type Pusher = (conversationId: string, messages: ChatMessage[]) => Promise<void>;
 
 const TRANSCRIPT = 12;
 
@@ -74,6 +78,7 @@ const TRANSCRIPT = 12;
  */
 export class HandoffService implements HandoffPort {
   private desk: AgentDesk | undefined;
+  private readonly pushers = new Map<string, Pusher>();
   // the user's messages reach the desk in the order they were written
   private readonly relays = new KeyedMutex();
 
@@ -86,6 +91,22 @@ export class HandoffService implements HandoffPort {
 
   get live(): boolean {
     return this.desk !== undefined;
+  }
+
+  /**
+   * A channel that holds no socket open (Bot Framework) has the agents' messages pushed to it, once,
+   * by the instance where the agent acted; `channel` matches the start of the user's channel name.
+   */
+  pushTo(channel: string, push: Pusher): void {
+    this.pushers.set(channel, push);
+  }
+
+  private async push(channel: string, conversationId: string, messages: ChatMessage[]): Promise<void> {
+    const push = [...this.pushers].find(([name]) => channel === name || channel.startsWith(`${name}/`))?.[1];
+    if (!push) return;
+    await push(conversationId, messages).catch((err: unknown) =>
+      this.deps.logger.error({ err, conversationId, channel }, 'could not deliver agent messages'),
+    );
   }
 
   async request(
@@ -364,14 +385,16 @@ export class HandoffService implements HandoffPort {
         added: log.added,
         claimedNow: h.status === 'waiting' && conversation.handoff?.status === 'claimed',
         ticket: h.ticket,
+        channel: h.channel,
       };
       return conversation;
     });
     const done = outcome as Changed;
-    if (done.ok && done.added.length && this.deps.bus) {
+    if (done.ok && done.added.length) {
       await this.deps.bus
-        .publish({ conversationId, messages: done.added })
+        ?.publish({ conversationId, messages: done.added })
         .catch((err: unknown) => this.deps.logger.warn({ err }, 'could not publish agent messages'));
+      await this.push(done.channel, conversationId, done.added);
     }
     return done;
   }

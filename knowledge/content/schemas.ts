@@ -215,6 +215,7 @@ export const MESSAGE_KEYS = [
   'handoff_message_prompt',
   'agent_joined',
   'agent_left',
+  'something_wrong',
 ] as const;
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
 
