@@ -85,7 +85,7 @@ export function createBotFrameworkChannel(app: App, logger: Logger): BotFramewor
   let sdk: Promise<Sdk> | undefined;
   const load = (): Promise<Sdk> => {
     sdk ??= (async () => {
-      const [{ CloudAdapter }, { Activity, DeliveryModes }] = await Promise.all([
+      const [{ CloudAdapter, OutboundHostValidator }, { Activity, DeliveryModes }] = await Promise.all([
         import('@microsoft/agents-hosting'),
         import('@microsoft/agents-activity'),
       ]);
@@ -102,6 +102,12 @@ export function createBotFrameworkChannel(app: App, logger: Logger): BotFramewor
               }),
             }
           : {},
+        undefined,
+        undefined,
+        // with a registration, replies go only to Microsoft's channel hosts, and only to the host
+        // the channel's token names: a forged serviceUrl cannot turn the bot into a proxy
+        clientId ? { validateServiceUrl: true } : undefined,
+        clientId ? new OutboundHostValidator({ enabled: true }) : undefined,
       );
       adapter.onTurnError = async (context, error) => {
         log.error({ err: error, activityType: context.activity.type }, 'bot framework turn failed');

@@ -84,6 +84,16 @@ describe('/api/messages with an app registration', () => {
   });
 });
 
+describe('where replies may go', () => {
+  it('a valid token with a serviceUrl off Microsoft’s hosts is refused: the bot posts nowhere it is told', async () => {
+    const user = as(`Bearer ${await token(good)}`);
+    const r = await user.post(
+      user.activity({ text: '你好', serviceUrl: 'http://127.0.0.1:9/steal', deliveryMode: 'normal' }),
+    );
+    expect(r.status).toBe(400);
+  });
+});
+
 describe('/api/messages in production without an app registration', () => {
   it('refuses every request', async () => {
     const prod = await startTestApp({ NODE_ENV: 'production' });
