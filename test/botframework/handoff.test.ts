@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { ChannelUser, ConnectorStandIn, readable } from '../support/botframework.js';
-import { BOT_TOKEN, SIGNING_SECRET, SlackStandIn, SUPPORT_CHANNEL, slackSender } from '../support/slack.js';
+import { SlackStandIn, SUPPORT_CHANNEL, slackEnv, slackSender } from '../support/slack.js';
 
 // A Web Chat user asks for a person; an agent answers from Slack; the answer is delivered
 // proactively to the channel's connector (no socket is held open on Bot Framework channels).
@@ -17,10 +17,7 @@ beforeAll(async () => {
   slack = await SlackStandIn.start();
   connector = await ConnectorStandIn.start();
   t = await startTestApp({
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_SUPPORT_CHANNEL: SUPPORT_CHANNEL,
-    SLACK_API_URL: slack.apiUrl,
+    ...slackEnv(slack),
   });
   base = await t.server.listen({ port: 0, host: '127.0.0.1' });
 });

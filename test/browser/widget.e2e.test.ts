@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../knowledge/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { chromiumAvailable, launch, shot } from '../support/browser.js';
-import { BOT_TOKEN, SIGNING_SECRET, SlackStandIn, SUPPORT_CHANNEL, slackSender } from '../support/slack.js';
+import { SlackStandIn, SUPPORT_CHANNEL, slackEnv, slackSender } from '../support/slack.js';
 
 // Real headless Chromium (Debian's), the real server on loopback, the demo pages a newcomer opens.
 const available = chromiumAvailable();
@@ -20,10 +20,7 @@ describe.skipIf(!available)('the web widget in a real browser', () => {
     execFileSync(process.execPath, ['widget/build.mjs', '--quiet'], { cwd: projectRoot });
     slack = await SlackStandIn.start();
     t = await startTestApp({
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_SUPPORT_CHANNEL: SUPPORT_CHANNEL,
-      SLACK_API_URL: slack.apiUrl,
+      ...slackEnv(slack),
     });
     base = await t.server.listen({ port: 0, host: '127.0.0.1' });
     browser = await launch();

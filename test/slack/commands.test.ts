@@ -4,14 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import {
   actionBody,
-  BOT_TOKEN,
   commandBody,
   eventBody,
   OTHER_TEAM,
-  SIGNING_SECRET,
   SlackStandIn,
-  SUPPORT_CHANNEL,
   sign,
+  slackEnv,
+  slackSender,
 } from '../support/slack.js';
 
 let slack: SlackStandIn;
@@ -21,10 +20,7 @@ let base: string;
 beforeAll(async () => {
   slack = await SlackStandIn.start();
   t = await startTestApp({
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_SUPPORT_CHANNEL: SUPPORT_CHANNEL,
-    SLACK_API_URL: slack.apiUrl,
+    ...slackEnv(slack),
   });
   base = await t.server.listen({ port: 0, host: '127.0.0.1' });
 });
@@ -34,17 +30,9 @@ afterAll(async () => {
 });
 
 const FORM = 'application/x-www-form-urlencoded';
-
 /** Posts to /slack/events as Slack does: signed, unless the test forges it. */
-async function post(body: string, type = FORM, headers: Record<string, string> = sign(body)) {
-  const res = await fetch(`${base}/slack/events`, {
-    method: 'POST',
-    headers: { 'content-type': type, ...headers },
-    body,
-  });
-  const text = await res.text();
-  return { status: res.status, text, json: () => JSON.parse(text) as Record<string, unknown> };
-}
+const post = (body: string, type = FORM, headers?: Record<string, string>) =>
+  slackSender(base).post(body, type, headers);
 
 const fixture = (scenario: string) => {
   const f = t.app.acquirer.sandbox?.instance.fixtures().find((x) => x.scenario === scenario);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../bot/state/messages.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { REDIS_URL, redisAvailable } from '../support/redis.js';
-import { BOT_TOKEN, SIGNING_SECRET, SlackStandIn, SUPPORT_CHANNEL, slackSender } from '../support/slack.js';
+import { SlackStandIn, slackEnv, slackSender } from '../support/slack.js';
 import { widgetSocket } from '../support/widget-socket.js';
 
 // Two instances sharing Redis: the user's widget holds a socket to one, Slack calls the other.
@@ -19,10 +19,7 @@ describe.skipIf(!available)('a handoff across two instances sharing Redis', () =
     slack = await SlackStandIn.start();
     const env = {
       REDIS_URL,
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_SUPPORT_CHANNEL: SUPPORT_CHANNEL,
-      SLACK_API_URL: slack.apiUrl,
+      ...slackEnv(slack),
     };
     a = await startTestApp(env);
     b = await startTestApp(env);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../bot/state/messages.js';
 import { startTestApp, TEST_NOW, type TestApp } from '../support/app.js';
-import { BOT_TOKEN, SIGNING_SECRET, SlackStandIn, SUPPORT_CHANNEL, slackSender } from '../support/slack.js';
+import { SlackStandIn, SUPPORT_CHANNEL, slackEnv, slackSender } from '../support/slack.js';
 import { type WidgetSocket, widgetSocket } from '../support/widget-socket.js';
 
 // A user in the widget (over the real WebSocket), agents in Slack (through the real Bolt app,
@@ -20,10 +20,7 @@ beforeAll(async () => {
   slack = await SlackStandIn.start();
   t = await startTestApp(
     {
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_SUPPORT_CHANNEL: SUPPORT_CHANNEL,
-      SLACK_API_URL: slack.apiUrl,
+      ...slackEnv(slack),
       PUBLIC_BASE_URL: 'https://assistant.example.com',
       HANDOFF_CLAIM_TIMEOUT_MINUTES: '5',
     },

@@ -254,6 +254,16 @@ export class SlackStandIn {
   }
 }
 
+/** The environment that connects an app to this stand-in over HTTP mode, handoffs on. */
+export function slackEnv(slack: SlackStandIn): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_SUPPORT_CHANNEL: SUPPORT_CHANNEL,
+    SLACK_API_URL: slack.apiUrl,
+  };
+}
+
 /** Slack's request signature: v0=HMAC-SHA256(secret, "v0:{timestamp}:{body}"). */
 export function sign(body: string, timestamp = Math.floor(Date.now() / 1000), secret = SIGNING_SECRET) {
   const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
