@@ -146,7 +146,8 @@ export class Assistant {
     const now = this.clock();
     const hinted =
       input.locale ?? (input.text ? detectLanguage(normalize(input.text.slice(0, 500))) : undefined);
-    let relay: { conversation: Conversation; message: ChatMessage } | undefined;
+    // what the handoff does once this turn is saved (never under the conversation's lock)
+    let after: (() => void) | undefined;
     const result = await this.deps.store.withConversation(
       input.conversationId,
       hinted ?? 'zh',
@@ -180,16 +181,24 @@ export class Assistant {
             ? conversation.offered.find((o) => o.label === input.text?.trim())?.action
             : undefined);
         const outcome: Outcome = owned
-          ? await handoffs.whileOwned(conversation, pressed)
+          ? handoffs.whileOwned(conversation, pressed)
           : pressed !== undefined
             ? await this.dialogue.onAction(conversation, pressed, requester)
             : await this.dialogue.onText(conversation, input.text ?? '', requester);
         const replies = [...notes, ...outcome.replies];
-        const { conversation: next, added } = this.record(outcome.conversation, input, replies, now);
-        // agents own it: what the user wrote goes to them (the message that asked for them is in
-        // the ticket's summary already)
-        const mine = added.find((m) => m.from === 'user');
-        if (owned && next.handoff && mine) relay = { conversation: next, message: mine };
+        const recorded = this.record(outcome.conversation, input, replies, now);
+        const { added } = recorded;
+        let next = recorded.conversation;
+        const before = loaded.handoff;
+        if (handoffs && !before && next.handoff) {
+          // handed over in this turn: its messages are in the ticket's summary, not relayed again
+          next = { ...next, handoff: { ...next.handoff, relayedUpTo: next.seq } };
+          after = () => void handoffs.open(next.id);
+        } else if (handoffs && before && !next.handoff) {
+          after = () => void handoffs.left(next.id, before);
+        } else if (handoffs && next.handoff) {
+          after = () => handoffs.relay(next.id);
+        }
         this.deps.logger.debug(
           {
             conversationId: next.id,
@@ -214,7 +223,7 @@ export class Assistant {
       },
     );
     await this.publish(result);
-    if (relay) this.deps.handoffs?.relay(relay.conversation, relay.message);
+    after?.();
     return result;
   }
 
@@ -258,7 +267,7 @@ export class Assistant {
     attachment: Attachment,
   ): Promise<TurnResult> {
     const now = this.clock();
-    let relay: { conversation: Conversation; message: ChatMessage } | undefined;
+    let handedOver: string | undefined;
     const result = await this.deps.store.withConversation(
       input.conversationId,
       input.locale ?? 'zh',
@@ -274,8 +283,7 @@ export class Assistant {
           c.handoff ? { at, from: 'system', text: receipt } : { at, from: 'bot', replies },
         ]);
         const next = { ...c, seq: log.seq, messages: log.messages };
-        const sent = log.added[0];
-        if (next.handoff && sent) relay = { conversation: next, message: sent };
+        if (next.handoff) handedOver = next.id;
         return {
           conversation: next,
           result: { conversationId: c.id, lang: c.lang, replies, messages: log.added },
@@ -283,7 +291,7 @@ export class Assistant {
       },
     );
     await this.publish(result);
-    if (relay) this.deps.handoffs?.relay(relay.conversation, relay.message);
+    if (handedOver) this.deps.handoffs?.relay(handedOver);
     return result;
   }
 
@@ -329,7 +337,8 @@ export class Assistant {
       conversation: {
         ...c,
         turns: c.turns + 1,
-        offered: replies.flatMap((r) => (r.type === 'choices' ? r.choices : [])),
+        // a turn the bot stays silent in (agents own the conversation) leaves the buttons as they were
+        offered: replies.length ? replies.flatMap((r) => (r.type === 'choices' ? r.choices : [])) : c.offered,
         seq: log.seq,
         messages: log.messages,
       },

@@ -12,7 +12,7 @@ const openSchema = z.object({
   channel: z.string(),
   reason: z.string(),
   lang: z.enum(['zh', 'en']),
-  ticket: ticketSchema,
+  ticket: ticketSchema.optional(),
   unclaimedNotified: z.boolean().default(false),
 });
 export type OpenHandoff = z.infer<typeof openSchema>;
@@ -30,8 +30,17 @@ export class HandoffRegistry {
   constructor(private readonly options: { keyv: Keyv<unknown>; lock: Lock; clock: () => Date }) {}
 
   async list(): Promise<OpenHandoff[]> {
-    const parsed = z.array(openSchema).safeParse((await this.options.keyv.get('open')) ?? []);
-    return parsed.success ? parsed.data : [];
+    const raw = await this.options.keyv.get('open');
+    // one unreadable entry (an older version's) must not take the others with it
+    return (Array.isArray(raw) ? raw : []).flatMap((e) => {
+      const parsed = openSchema.safeParse(e);
+      return parsed.success ? [parsed.data] : [];
+    });
+  }
+
+  /** The desk has its ticket now. */
+  ticketed(conversationId: string, ticket: NonNullable<OpenHandoff['ticket']>): Promise<void> {
+    return this.change(conversationId, (e) => e && { ...e, ticket });
   }
 
   /** Today's counts, by the day in China. */
@@ -67,7 +76,8 @@ export class HandoffRegistry {
     count?: keyof DayCounts,
   ): Promise<void> {
     const { keyv, lock } = this.options;
-    await lock.run('handoff-registry', async () => {
+    // a key no conversation id can take (they have no ':')
+    await lock.run('registry:handoffs', async () => {
       const list = await this.list();
       const i = list.findIndex((e) => e.conversationId === conversationId);
       const next = update(i >= 0 ? list[i] : undefined);

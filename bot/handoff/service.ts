@@ -10,7 +10,7 @@ import { KeyedMutex } from '../state/keyed-mutex.js';
 import { append, type ChatMessage } from '../state/messages.js';
 import type { AgentDesk, HandoffSummary, Suggestion } from './desk.js';
 import type { HandoffRegistry } from './registry.js';
-import type { Agent, Handoff } from './state.js';
+import type { Agent, Handoff, Ticket } from './state.js';
 
 /**
  * Where a person is asked for: the replies, and the conversation as it is now. `live` when agents
@@ -69,6 +69,8 @@ type Changed =
 export type Pusher = (conversationId: string, messages: ChatMessage[]) => Promise<void>;
 
 const TRANSCRIPT = 12;
+/** A handoff whose ticket was never opened after this long is given up (see sweep). */
+const STUCK_OPENING_MS = 2 * 60_000;
 
 /**
  * Conversations agents own: opening one at the desk, the bot's silence while agents own it, the
@@ -79,6 +81,8 @@ const TRANSCRIPT = 12;
 export class HandoffService implements HandoffPort {
   private desk: AgentDesk | undefined;
   private readonly pushers = new Map<string, Pusher>();
+  /** Summaries of handoffs asked for in a turn not yet saved, for open(). */
+  private readonly opening = new Map<string, HandoffSummary>();
   // the user's messages reach the desk in the order they were written
   private readonly relays = new KeyedMutex();
 
@@ -87,6 +91,9 @@ export class HandoffService implements HandoffPort {
   /** Connected once the desk (Slack) is up; until then, and without one, no handover. */
   connect(desk: AgentDesk | undefined): void {
     this.desk = desk;
+    // what waited for the desk (messages written while it was away) goes now
+    if (desk)
+      void this.sweep().catch((err: unknown) => this.deps.logger.warn({ err }, 'handoff sweep failed'));
   }
 
   get live(): boolean {
@@ -115,48 +122,25 @@ export class HandoffService implements HandoffPort {
     requester: Requester,
     said?: string,
   ): Promise<{ replies: Reply[]; conversation: Conversation }> {
-    const { say, logger } = this.deps;
+    const { say } = this.deps;
     const lang = c.lang;
     const closed = { ...c, flow: undefined, awaitingSolved: undefined };
     if (c.handoff) return { replies: [], conversation: c };
     if (!this.desk) return { replies: [text(say('human_agent', lang))], conversation: closed };
-
+    // The ticket is opened after this turn is saved (open()), not under the conversation's lock:
+    // the desk may be slow or rate-limited, and the lock's lease is short.
     const summary = this.summarize(c, reason, requester, said);
-    let ticket: Handoff['ticket'];
-    try {
-      ticket = await this.desk.open(summary);
-    } catch (err) {
-      logger.error({ err, conversationId: c.id }, 'could not open a handoff at the desk');
-      return {
-        replies: [text(`${say('handoff_failed', lang)}${say('human_agent', lang)}`)],
-        conversation: closed,
-      };
-    }
+    this.opening.set(c.id, summary);
     const handoff: Handoff = {
       status: 'waiting',
       openedAt: summary.openedAt,
       reason,
       channel: requester.channel,
-      ticket,
+      relayedUpTo: 0,
       unclaimedNotified: false,
       ...(summary.reference && { reference: summary.reference }),
       ...(requester.merchantNo && { merchantNo: requester.merchantNo }),
     };
-    // The desk's list (App Home, the unclaimed sweep) is one record changed under its own lock;
-    // the user waiting for "connecting you" must not queue behind every other handoff's write.
-    void this.deps.registry
-      .opened({
-        conversationId: c.id,
-        openedAt: handoff.openedAt,
-        status: 'waiting',
-        channel: handoff.channel,
-        reason,
-        lang,
-        ticket,
-        unclaimedNotified: false,
-      })
-      .catch((err: unknown) => logger.error({ err, conversationId: c.id }, 'could not list the handoff'));
-    logger.info({ conversationId: c.id, desk: ticket.desk, reason }, 'handed over to agents');
     return {
       replies: [
         text(say('handoff_connecting', lang)),
@@ -167,17 +151,88 @@ export class HandoffService implements HandoffPort {
   }
 
   /**
-   * A message while agents own the conversation: the bot stays silent, except for the user's own
-   * handoff buttons (back to the assistant, leave a message).
+   * After the turn that handed the conversation over is saved: the ticket at the desk, then
+   * whatever the user wrote meanwhile. If the desk cannot take it, the user hears so.
    */
-  async whileOwned(
-    c: Conversation,
-    action: string | undefined,
-  ): Promise<{ replies: Reply[]; conversation: Conversation }> {
+  async open(conversationId: string): Promise<void> {
+    const summary = this.opening.get(conversationId);
+    if (!summary) return;
+    try {
+      await this.openTicket(conversationId, summary);
+    } finally {
+      this.opening.delete(conversationId);
+    }
+  }
+
+  private async openTicket(conversationId: string, summary: HandoffSummary): Promise<void> {
+    const { logger, registry } = this.deps;
+    const desk = this.desk;
+    await registry
+      .opened({
+        conversationId,
+        openedAt: summary.openedAt,
+        status: 'waiting',
+        channel: summary.channel,
+        reason: summary.reason,
+        lang: summary.lang,
+        unclaimedNotified: false,
+      })
+      .catch((err: unknown) => logger.error({ err, conversationId }, 'could not list the handoff'));
+    let ticket: Ticket;
+    try {
+      if (!desk) throw new Error('the desk went away');
+      ticket = await desk.open(summary);
+    } catch (err) {
+      logger.error({ err, conversationId }, 'could not open a handoff at the desk');
+      await this.openFailed(conversationId);
+      return;
+    }
+    let gone = false;
+    await this.deps.store.update(conversationId, async (c) => {
+      gone = !c.handoff;
+      if (!c.handoff || c.handoff.ticket) return undefined;
+      return { ...c, handoff: { ...c.handoff, ticket } };
+    });
+    if (gone) {
+      // the user went back to the assistant before the ticket was there
+      await this.tellDesk(ticket, conversationId, { kind: 'user_left' });
+      return;
+    }
+    await registry
+      .ticketed(conversationId, ticket)
+      .catch((err: unknown) => logger.error({ err, conversationId }, 'could not list the ticket'));
+    logger.info({ conversationId, desk: ticket.desk, reason: summary.reason }, 'handed over to agents');
+    await this.relays.run(conversationId, () => this.flush(conversationId));
+  }
+
+  /** The desk could not take the conversation: the bot is back and says how to reach a person. */
+  private async openFailed(conversationId: string): Promise<void> {
+    const { say } = this.deps;
+    const result = await this.change(conversationId, undefined, (c, h) =>
+      h.ticket
+        ? { conversation: c, entries: [] }
+        : {
+            conversation: { ...c, handoff: undefined },
+            entries: [
+              {
+                at: this.now(),
+                from: 'bot',
+                replies: [text(`${say('handoff_failed', c.lang)}${say('human_agent', c.lang)}`)],
+              },
+            ],
+          },
+    );
+    if (result.ok && result.added.length)
+      await this.deps.registry.forget(conversationId).catch(() => undefined);
+  }
+
+  /**
+   * A message while agents own the conversation: the bot stays silent, except for the user's own
+   * handoff buttons (back to the assistant, leave a message). The desk hears of a leave in left().
+   */
+  whileOwned(c: Conversation, action: string | undefined): { replies: Reply[]; conversation: Conversation } {
     const { say, answers } = this.deps;
     if (action === 'handoff:leave' && c.handoff) {
-      await this.deps.registry.closed(c.id, 'left');
-      await this.tellDesk(c.handoff.ticket, c.id, { kind: 'user_left' });
       return {
         replies: [text(say('handoff_left', c.lang)), choices(answers.mainTopics(c.lang))],
         conversation: { ...c, handoff: undefined },
@@ -188,18 +243,45 @@ export class HandoffService implements HandoffPort {
     return { replies: [], conversation: c };
   }
 
-  /** The user's message (or file) to the agents, with the bot's suggestion for a text. */
-  relay(c: Conversation, message: ChatMessage): void {
-    const desk = this.desk;
-    const ticket = c.handoff?.ticket;
-    if (!desk || !ticket) return;
-    const said = message.text ?? message.label;
-    const suggestion = said ? this.suggestion(said, c.lang) : undefined;
-    void this.relays
-      .run(c.id, () => desk.userSaid(ticket, c.id, message, suggestion))
+  /** After the turn in which the user went back to the assistant is saved. */
+  async left(conversationId: string, handoff: Handoff): Promise<void> {
+    await this.deps.registry
+      .closed(conversationId, 'left')
       .catch((err: unknown) =>
-        this.deps.logger.error({ err, conversationId: c.id }, 'could not pass a message to the agents'),
+        this.deps.logger.error({ err, conversationId }, 'could not unlist the handoff'),
       );
+    await this.tellDesk(handoff.ticket, conversationId, { kind: 'user_left' });
+  }
+
+  /**
+   * The user wrote (or sent a file) while agents own the conversation: it goes to the desk, in
+   * order. What the desk could not take yet (no ticket yet, the desk down) stays pending in the
+   * conversation and goes with the next message or the next sweep: nothing is lost.
+   */
+  relay(conversationId: string): void {
+    void this.relays
+      .run(conversationId, () => this.flush(conversationId))
+      .catch((err: unknown) =>
+        this.deps.logger.error({ err, conversationId }, 'could not pass messages to the agents; will retry'),
+      );
+  }
+
+  private async flush(conversationId: string): Promise<void> {
+    const desk = this.desk;
+    if (!desk) return;
+    const c = await this.deps.store.load(conversationId);
+    const h = c?.handoff;
+    if (!c || !h?.ticket) return;
+    const ticket = h.ticket;
+    for (const m of c.messages.filter((x) => x.from === 'user' && x.id > h.relayedUpTo)) {
+      const said = m.text ?? m.label;
+      await desk.userSaid(ticket, conversationId, m, said ? this.suggestion(said, c.lang) : undefined);
+      await this.deps.store.update(conversationId, async (x) =>
+        x.handoff && x.handoff.relayedUpTo < m.id
+          ? { ...x, handoff: { ...x.handoff, relayedUpTo: m.id } }
+          : undefined,
+      );
+    }
   }
 
   suggestion(message: string, lang: Lang): Suggestion | undefined {
@@ -211,9 +293,12 @@ export class HandoffService implements HandoffPort {
     return { articleId: id, title: card.title, text: first.text };
   }
 
-  /** An agent takes the conversation; the user sees them join. */
-  async claim(conversationId: string, agent: Agent): Promise<AgentActionResult> {
-    const result = await this.change(conversationId, (c, h) => {
+  /**
+   * An agent takes the conversation; the user sees them join. `thread` (where the agent acted) must
+   * be this handoff's ticket: a button or reply in an older, resolved thread reaches nobody.
+   */
+  async claim(conversationId: string, agent: Agent, thread?: string): Promise<AgentActionResult> {
+    const result = await this.change(conversationId, thread, (c, h) => {
       if (h.status === 'claimed') {
         if (h.agent?.id === agent.id) return { conversation: c, entries: [] };
         return { refused: 'taken' as const, by: h.agent };
@@ -225,19 +310,29 @@ export class HandoffService implements HandoffPort {
     });
     if (result.ok && result.claimedNow) {
       await this.deps.registry.claimed(conversationId, agent);
-      await this.tellDesk(result.conversation.handoff?.ticket, conversationId, { kind: 'claimed', agent });
+      await this.tellDesk(result.ticket, conversationId, { kind: 'claimed', agent });
     }
     await this.audit('claim', conversationId, agent, result);
     return strip(result);
   }
 
   /** An agent's reply reaches the user; replying to a waiting conversation claims it. */
-  async reply(conversationId: string, agent: Agent, message: string): Promise<AgentActionResult> {
-    return this.agentSays(conversationId, agent, { text: message.slice(0, 4000) }, 'reply');
+  async reply(
+    conversationId: string,
+    agent: Agent,
+    message: string,
+    thread?: string,
+  ): Promise<AgentActionResult> {
+    return this.agentSays(conversationId, agent, { text: message.slice(0, 4000) }, 'reply', thread);
   }
 
   /** The bot's suggested article, sent as the agent's answer. */
-  async sendArticle(conversationId: string, agent: Agent, articleId: string): Promise<AgentActionResult> {
+  async sendArticle(
+    conversationId: string,
+    agent: Agent,
+    articleId: string,
+    thread?: string,
+  ): Promise<AgentActionResult> {
     const c = await this.deps.store.load(conversationId);
     const replies = c && this.deps.answers.article(articleId, c.lang);
     if (!replies) return { ok: false, reason: 'gone' };
@@ -246,13 +341,14 @@ export class HandoffService implements HandoffPort {
       agent,
       { replies: replies.filter((r) => r.type !== 'choices') },
       'send_suggestion',
+      thread,
     );
   }
 
   /** The agents are done: the bot is back and asks whether it was solved. */
-  async resolve(conversationId: string, agent: Agent): Promise<AgentActionResult> {
+  async resolve(conversationId: string, agent: Agent, thread?: string): Promise<AgentActionResult> {
     const { say } = this.deps;
-    const result = await this.change(conversationId, (c) => {
+    const result = await this.change(conversationId, thread, (c) => {
       const solved = [
         { label: say('solved_yes', c.lang), action: 'solved:yes' },
         { label: say('solved_no', c.lang), action: 'solved:no' },
@@ -282,13 +378,26 @@ export class HandoffService implements HandoffPort {
     const now = this.deps.clock().getTime();
     let told = 0;
     for (const open of await registry.list()) {
-      if (!(await this.deps.store.load(open.conversationId))) {
+      const c = await this.deps.store.load(open.conversationId);
+      if (!c?.handoff) {
         await registry.forget(open.conversationId);
         continue;
       }
+      if (!c.handoff.ticket) {
+        // an instance that went away between the turn and the desk: the user must not wait forever
+        if (!this.opening.has(c.id) && now - Date.parse(c.handoff.openedAt) > STUCK_OPENING_MS)
+          await this.openFailed(c.id);
+        continue;
+      }
+      // messages the desk could not take before (it was down): now
+      await this.relays
+        .run(c.id, () => this.flush(c.id))
+        .catch((err: unknown) =>
+          this.deps.logger.warn({ err, conversationId: c.id }, 'messages still waiting for the desk'),
+        );
       if (open.status !== 'waiting' || open.unclaimedNotified) continue;
       if (now - Date.parse(open.openedAt) < claimTimeoutMs) continue;
-      const result = await this.change(open.conversationId, (c, h) => {
+      const result = await this.change(open.conversationId, undefined, (c, h) => {
         if (h.status !== 'waiting' || h.unclaimedNotified) return { conversation: c, entries: [] };
         const offered = [
           { label: say('handoff_leave_message', c.lang), action: 'handoff:message' },
@@ -321,8 +430,9 @@ export class HandoffService implements HandoffPort {
     agent: Agent,
     said: { text?: string; replies?: Reply[] },
     action: string,
+    thread: string | undefined,
   ): Promise<AgentActionResult> {
-    const result = await this.change(conversationId, (c, h) => {
+    const result = await this.change(conversationId, thread, (c, h) => {
       const message: Omit<ChatMessage, 'id'> = { at: this.now(), from: 'agent', author: agent.name, ...said };
       if (h.status === 'claimed') return { conversation: c, entries: [message] };
       return {
@@ -352,6 +462,7 @@ export class HandoffService implements HandoffPort {
    */
   private async change(
     conversationId: string,
+    thread: string | undefined,
     step: (
       c: Conversation,
       h: Handoff,
@@ -363,7 +474,7 @@ export class HandoffService implements HandoffPort {
     let outcome = { ok: false, reason: 'gone' } as Changed;
     await this.deps.store.update(conversationId, async (c) => {
       const h = c.handoff;
-      if (!h) {
+      if (!h || (thread !== undefined && h.ticket?.thread !== thread)) {
         outcome = { ok: false, reason: 'not_handed_over' };
         return undefined;
       }

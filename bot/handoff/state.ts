@@ -23,7 +23,10 @@ export const handoffSchema = z.object({
   reason: z.string(),
   /** The channel the user writes from (widget, teams, …). */
   channel: z.string(),
-  ticket: ticketSchema,
+  /** Unset while the desk is opening it (off the conversation's lock). */
+  ticket: ticketSchema.optional(),
+  /** The user's messages up to this number are at the desk (the opening turn is in its summary). */
+  relayedUpTo: z.number().int().nonnegative().default(0),
   agent: agentSchema.optional(),
   claimedAt: z.string().optional(),
   /** A reference the user gave, for the agents' "Look up". */

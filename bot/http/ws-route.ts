@@ -100,11 +100,17 @@ export const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (app, options) 
         }
         send({ type: 'messages', messages: fresh });
       };
+      let closed = false;
       const follow = async (id: string) => {
         if (conversationId === id && unsubscribe) return;
         await unsubscribe?.();
+        unsubscribe = undefined;
+        if (conversationId !== id) delivered.clear();
         conversationId = id;
-        unsubscribe = await bus.subscribe(id, (event) => deliver(event.messages));
+        const stop = await bus.subscribe(id, (event) => deliver(event.messages));
+        // the socket may have closed while this frame was being handled
+        if (closed) await stop();
+        else unsubscribe = stop;
       };
 
       const handle = async (data: unknown) => {
@@ -130,13 +136,17 @@ export const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (app, options) 
                 message: assistant.say('token_refused', lang ?? 'zh'),
               });
           }
+          // listen first, then read the history: a message published in between comes by the bus
+          // (and is sent once), instead of falling between the two
+          if (f.conversationId) await follow(f.conversationId);
           const history = f.conversationId
             ? await assistant.history(f.conversationId, f.after ?? 0)
             : undefined;
-          if (history) {
-            if (history.conversationId !== conversationId) delivered.clear();
-            for (const m of history.messages) delivered.add(m.id);
-            await follow(history.conversationId);
+          if (history) for (const m of history.messages) delivered.add(m.id);
+          else if (f.conversationId) {
+            await unsubscribe?.();
+            unsubscribe = undefined;
+            conversationId = undefined;
           }
           send({
             type: 'welcome',
@@ -210,6 +220,7 @@ export const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (app, options) 
         });
       });
       socket.on('close', () => {
+        closed = true;
         void unsubscribe?.();
       });
     },

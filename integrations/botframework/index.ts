@@ -104,10 +104,17 @@ export function createBotFrameworkChannel(app: App, logger: Logger): BotFramewor
           : {},
         undefined,
         undefined,
-        // with a registration, replies go only to Microsoft's channel hosts, and only to the host
-        // the channel's token names: a forged serviceUrl cannot turn the bot into a proxy
+        // With a registration, replies go only to Microsoft's channel hosts, and only to the host
+        // the channel's token names; anonymous (the Emulator on this machine), only to loopback.
+        // Either way a forged serviceUrl cannot turn the bot into a proxy.
         clientId ? { validateServiceUrl: true } : undefined,
-        clientId ? new OutboundHostValidator({ enabled: true }) : undefined,
+        clientId
+          ? new OutboundHostValidator({ enabled: true })
+          : new OutboundHostValidator({
+              enabled: true,
+              includeDefaultMicrosoftHosts: false,
+              hosts: ['localhost', '127.0.0.1', '[::1]'],
+            }),
       );
       adapter.onTurnError = async (context, error) => {
         log.error({ err: error, activityType: context.activity.type }, 'bot framework turn failed');
@@ -167,23 +174,29 @@ export function createBotFrameworkChannel(app: App, logger: Logger): BotFramewor
         : setTimeout(() => {
             typing = context.sendActivity(s.activity({ type: 'typing' })).catch(() => undefined);
           }, TYPING_AFTER_MS);
-    const result = await assistant.turn({
-      conversationId: (await byChannel.get(conversationKey)) ?? undefined,
-      ...(action !== undefined ? { action } : { text }),
-      locale: langOf(a.locale),
-      channel: `botframework/${channelId}`,
-      // who, for look-up lock-outs: the channel's user id (requests come from Azure, not the user)
-      address: `bf:${channelId}:${a.from?.id ?? ''}`,
-      clientId: a.id,
-    });
-    clearTimeout(slow);
+    // one turn at a time per channel conversation: two quick first messages must not start two
+    // conversations of ours (the key has a ':', so it is no conversation id of ours)
+    const result = await app.state.lock
+      .run(`bf:${conversationKey}`, async () => {
+        const r = await assistant.turn({
+          conversationId: (await byChannel.get(conversationKey)) ?? undefined,
+          ...(action !== undefined ? { action } : { text }),
+          locale: langOf(a.locale),
+          channel: `botframework/${channelId}`,
+          // who, for look-up lock-outs: the channel's user (requests come from Azure, not the user)
+          address: `bf:${channelId}:${a.from?.id ?? ''}`,
+          clientId: a.id,
+        });
+        await byChannel.set(conversationKey, r.conversationId, ttlMs);
+        await links.set(
+          r.conversationId,
+          { reference: a.getConversationReference(), channelId, lang: r.lang },
+          ttlMs,
+        );
+        return r;
+      })
+      .finally(() => clearTimeout(slow));
     await typing;
-    await byChannel.set(conversationKey, result.conversationId, ttlMs);
-    await links.set(
-      result.conversationId,
-      { reference: a.getConversationReference(), channelId, lang: result.lang },
-      ttlMs,
-    );
     await send(
       context,
       s,

@@ -18,7 +18,7 @@ type Body = {
   user_id?: string;
   channel_id?: string;
   channel?: { id?: string };
-  event?: { channel?: string; user?: string };
+  event?: { channel?: string; user?: string; user_team?: string };
 };
 
 /**
@@ -31,7 +31,13 @@ export function allowListed(options: AccessOptions): Middleware<AnyMiddlewareArg
     const team = args.context.teamId ?? body.team_id ?? body.team?.id ?? body.user?.team_id;
     const channel = body.channel_id ?? body.channel?.id ?? body.event?.channel;
     const user = body.user_id ?? body.user?.id ?? body.event?.user;
-    const teamOk = team !== undefined && options.teams.includes(team);
+    // in a shared (Slack Connect) channel the installing workspace is ours but the person acting may
+    // belong to another organisation: their own team must be allowed too
+    const actingTeam = body.user?.team_id ?? body.event?.user_team;
+    const teamOk =
+      team !== undefined &&
+      options.teams.includes(team) &&
+      (actingTeam === undefined || options.teams.includes(actingTeam));
     // public (C…) and private (G…) channels are checked; DMs (D…) and App Home are not channels
     const channelOk =
       options.channels.length === 0 ||

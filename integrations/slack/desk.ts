@@ -76,6 +76,7 @@ export class SlackDesk implements AgentDesk {
     suggestion: Suggestion | undefined,
   ): Promise<void> {
     const { client, words: w } = this.options;
+    await this.keep(ticket);
     await client.chat.postMessage({
       channel: ticket.place,
       thread_ts: ticket.thread,
@@ -119,6 +120,13 @@ export class SlackDesk implements AgentDesk {
       thread_ts: ticket.thread,
       text: stateLine(state, w),
     });
+  }
+
+  /** A thread in use stays known as long as its conversation (whose life each message extends). */
+  private async keep(ticket: Ticket): Promise<void> {
+    const k = key(ticket.place, ticket.thread);
+    const record = await this.options.threads.get(k);
+    if (record) await this.options.threads.set(k, record, this.options.ttlMs);
   }
 
   /** The conversation a thread in the support channel belongs to. */

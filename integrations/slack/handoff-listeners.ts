@@ -29,6 +29,8 @@ export function registerHandoffListeners(app: App, deps: SlackDeps): void {
   };
   const refusal = (r: AgentActionResult) =>
     r.ok ? undefined : r.reason === 'taken' ? w('takenBy', { agent: r.by?.name ?? '' }) : w('closed');
+  /** The thread a button was pressed in: the root message's own ts, or its thread's. */
+  const threadOf = (body: BlockAction) => body.message?.thread_ts ?? body.message?.ts;
   const buttonValue = (action: unknown) =>
     typeof action === 'object' && action !== null && 'value' in action && typeof action.value === 'string'
       ? action.value
@@ -37,14 +39,14 @@ export function registerHandoffListeners(app: App, deps: SlackDeps): void {
   app.action<BlockAction>(ACTIONS.claim, async ({ ack, body, action, client }) => {
     await ack();
     const agent = await agents.of(client, body.user.id, body.user.name);
-    const refused = refusal(await handoffs.claim(buttonValue(action), agent));
+    const refused = refusal(await handoffs.claim(buttonValue(action), agent, threadOf(body)));
     if (refused) await whisper(client, body, refused);
   });
 
   app.action<BlockAction>(ACTIONS.resolve, async ({ ack, body, action, client }) => {
     await ack();
     const agent = await agents.of(client, body.user.id, body.user.name);
-    const refused = refusal(await handoffs.resolve(buttonValue(action), agent));
+    const refused = refusal(await handoffs.resolve(buttonValue(action), agent, threadOf(body)));
     if (refused) await whisper(client, body, refused);
   });
 
@@ -72,16 +74,27 @@ export function registerHandoffListeners(app: App, deps: SlackDeps): void {
     await ack();
     const [conversationId = '', articleId = ''] = buttonValue(action).split('|', 2);
     const agent = await agents.of(client, body.user.id, body.user.name);
-    const result = await handoffs.sendArticle(conversationId, agent, articleId);
+    const result = await handoffs.sendArticle(conversationId, agent, articleId, threadOf(body));
     await whisper(client, body, refusal(result) ?? w('sent', { agent: agent.name }));
   });
 
   // an agent's reply in a handoff thread
   app.message(async ({ message, client }) => {
-    if (message.subtype !== undefined || !('thread_ts' in message) || !message.thread_ts) return;
-    if (message.channel !== deps.supportChannel || message.thread_ts === message.ts) return;
+    if (!('thread_ts' in message) || !message.thread_ts || message.thread_ts === message.ts) return;
+    if (message.channel !== deps.supportChannel) return;
+    if (message.subtype !== undefined && message.subtype !== 'file_share') return;
     const conversationId = await desk.conversationOf(message.channel, message.thread_ts);
     if (!conversationId || !message.user) return;
+    if (message.subtype === 'file_share') {
+      // files stay in Slack: the agent is told rather than left believing the user has it
+      await client.chat.postEphemeral({
+        channel: message.channel,
+        user: message.user,
+        thread_ts: message.thread_ts,
+        text: w('fileNotSent'),
+      });
+      if (!message.text?.trim()) return;
+    }
     const text = message.text ?? '';
     const agent = await agents.of(client, message.user);
     const react = (name: string) =>
@@ -95,7 +108,7 @@ export function registerHandoffListeners(app: App, deps: SlackDeps): void {
     }
     const said = fromMrkdwn(text);
     if (!said) return;
-    const result = await handoffs.reply(conversationId, agent, said);
+    const result = await handoffs.reply(conversationId, agent, said, message.thread_ts);
     if (result.ok) {
       await react('white_check_mark');
       return;

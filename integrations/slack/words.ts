@@ -32,6 +32,7 @@ const WORDS = {
     noteHint: '在此线程回复会直接发给用户；以 note: 开头的消息只在内部可见。',
     delivered: '已发送给用户',
     notDelivered: '这段对话已结束或已过期，消息没有发给用户。',
+    fileNotSent: '文件不会转发给用户；需要的话请把内容写成文字，或发一个用户能打开的链接。',
     takenBy: '{agent} 已经认领了这段对话。',
     closed: '这段对话已经不在人工处理中。',
     sent: '已作为 {agent} 的回复发送。',
@@ -85,6 +86,8 @@ const WORDS = {
     noteHint: 'Replies in this thread go to the user; messages starting with note: stay internal.',
     delivered: 'sent to the user',
     notDelivered: 'This conversation has ended or expired; the message did not reach the user.',
+    fileNotSent:
+      "Files aren't passed on to the user; write what they need to know, or send a link they can open.",
     takenBy: '{agent} has already claimed this conversation.',
     closed: 'This conversation is no longer with agents.',
     sent: "Sent as {agent}'s answer.",

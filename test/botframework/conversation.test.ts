@@ -136,6 +136,22 @@ describe('a Bot Framework channel', () => {
     expect(conversation?.messages.filter((m) => m.from === 'user')).toHaveLength(1);
   });
 
+  it('anonymous (the Emulator), replies go to this machine only: another serviceUrl is refused', async () => {
+    const user = new ChannelUser(base);
+    const r = await user.post(
+      user.activity({ text: '你好', serviceUrl: 'http://192.0.2.10/steal', deliveryMode: 'normal' }),
+    );
+    expect(r.status).toBe(400);
+  });
+
+  it('two first messages at once make one conversation', async () => {
+    const user = new ChannelUser(base);
+    await Promise.all([user.say('你好'), user.say('退款要手续费吗')]);
+    const id = await t.app.state.namespace<string>('bf-conversation').get(`webchat:${user.conversationId}`);
+    const conversation = await t.app.store.load(id ?? '');
+    expect(conversation?.messages.filter((m) => m.from === 'user')).toHaveLength(2);
+  });
+
   it('refuses what is not an activity, and carries on', async () => {
     const bad = await fetch(`${base}/api/messages`, {
       method: 'POST',

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../bot/state/messages.js';
 import { startTestApp, TEST_NOW, type TestApp } from '../support/app.js';
-import { SlackStandIn, SUPPORT_CHANNEL, slackEnv, slackSender } from '../support/slack.js';
+import { eventBody, SlackStandIn, SUPPORT_CHANNEL, slackEnv, slackSender } from '../support/slack.js';
 import { type WidgetSocket, widgetSocket } from '../support/widget-socket.js';
 
 // A user in the widget (over the real WebSocket), agents in Slack (through the real Bolt app,
@@ -46,7 +46,10 @@ const threadOf = async (conversationId: string) => {
     'chat.postMessage',
     (a) => a.channel === SUPPORT_CHANNEL && !a.thread_ts && JSON.stringify(a.blocks).includes(conversationId),
   );
-  return slack.tsOf(root);
+  const ts = slack.tsOf(root);
+  // and the conversation knows its thread (saved once the desk answered)
+  await expect.poll(async () => (await t.app.store.load(conversationId))?.handoff?.ticket?.thread).toBe(ts);
+  return ts;
 };
 const inThread = (ts: string) => slack.callsOf('chat.postMessage').filter((c) => c.args.thread_ts === ts);
 
@@ -85,6 +88,7 @@ describe('handing a conversation over to agents in Slack', () => {
     expect(summary).toContain(f.reference);
     expect(summary).toContain('交易与退款状态');
     expect(summary).toMatch(/handoff_claim.*handoff_resolve.*handoff_lookup/);
+    await slack.waitFor('chat.postMessage', (a) => a.thread_ts === thread);
     const transcript = JSON.stringify(inThread(thread)[0]?.args.blocks);
     expect(transcript).toContain('帮我查一下参考号');
     expect(transcript).toContain('我要转人工');
@@ -295,4 +299,104 @@ describe('handing a conversation over to agents in Slack', () => {
     await u.message((m) => m.from === 'bot' && said(m).includes('手续费'));
     u.close();
   });
+
+  it('a reply or a button in an older, resolved thread reaches nobody', async () => {
+    const u = await user();
+    u.say('转人工');
+    const id = await conversationOf(u);
+    const first = await threadOf(id);
+    await agents.click('handoff_resolve', id, slack.responseUrl(), { threadTs: first });
+    await u.message((m) => said(m).includes('已结束本次服务'));
+    u.say('还是要找人工');
+    await u.message((m) => said(m).includes('正在为您转接人工客服') && m.id > 4);
+    const second = await slackThreadAfter(id, first);
+    await agents.reply(first, '这条发在旧线程里', 'U0LI');
+    await slack.waitFor('chat.postEphemeral', (a) => a.user === 'U0LI' && a.thread_ts === first);
+    await agents.click('handoff_claim', id, slack.responseUrl(), { user: 'U0LI', threadTs: first });
+    await slack.waitFor(
+      'chat.postEphemeral',
+      (a) => a.user === 'U0LI' && String(a.text).includes('不在人工处理中'),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    expect(u.messages().some((m) => said(m).includes('旧线程'))).toBe(false);
+    expect((await t.app.store.load(id))?.handoff).toMatchObject({
+      status: 'waiting',
+      ticket: { thread: second },
+    });
+    u.close();
+  });
+
+  it('what the user writes while Slack is down waits, and reaches the thread in order once it is back', async () => {
+    const u = await user();
+    u.say('转人工');
+    const id = await conversationOf(u);
+    const thread = await threadOf(id);
+    slack.fail('chat.postMessage', 1000);
+    u.say('第一条：退款还没到');
+    u.say('第二条：尾号8223');
+    await u.until((f) => f.type === 'ack' && f.clientId === 'm3');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(inThread(thread).some((c) => c.result?.ok && String(c.args.text).includes('第一条'))).toBe(false);
+    slack.fail('chat.postMessage', 0);
+    await t.app.handoffs.sweep();
+    await slack.waitFor(
+      'chat.postMessage',
+      (a) => a.thread_ts === thread && String(a.text).includes('第二条'),
+    );
+    const order = inThread(thread)
+      .filter((c) => c.result?.ok)
+      .map((c) => String(c.args.text))
+      .filter((x) => x.includes('第一条') || x.includes('第二条'));
+    expect(order).toHaveLength(2);
+    expect(order[0]).toContain('第一条');
+    u.close();
+  });
+
+  it('someone from another organisation in a shared channel cannot answer the user', async () => {
+    const u = await user();
+    u.say('转人工');
+    const id = await conversationOf(u);
+    const thread = await threadOf(id);
+    await agents.post(
+      eventBody({
+        type: 'message',
+        channel: SUPPORT_CHANNEL,
+        user: 'U0OUTSIDER',
+        user_team: 'T0STRANGER',
+        text: '我是外部的人',
+        ts: '1764043999.000001',
+        thread_ts: thread,
+        event_ts: '1764043999.000001',
+      }),
+      'application/json',
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    expect(u.messages().some((m) => said(m).includes('外部'))).toBe(false);
+    u.close();
+  });
+
+  it('typing the "back to the assistant" button’s words works, even after writing to the agents', async () => {
+    const u = await user();
+    u.say('转人工');
+    const id = await conversationOf(u);
+    await threadOf(id);
+    u.say('有人吗');
+    await u.until((f) => f.type === 'ack' && f.clientId === 'm2');
+    u.say('回到智能助手');
+    await u.message((m) => said(m).includes('已回到智能助手'));
+    expect((await t.app.store.load(id))?.handoff).toBeUndefined();
+    u.close();
+  });
 });
+
+/** The thread opened for a conversation after `previous`. */
+async function slackThreadAfter(conversationId: string, previous: string): Promise<string> {
+  const root = await slack.waitFor(
+    'chat.postMessage',
+    (a) =>
+      !a.thread_ts && JSON.stringify(a.blocks ?? '').includes(conversationId) && slack.tsOf(a) !== previous,
+  );
+  const ts = slack.tsOf(root);
+  await expect.poll(async () => (await t.app.store.load(conversationId))?.handoff?.ticket?.thread).toBe(ts);
+  return ts;
+}

@@ -136,7 +136,7 @@ export class SlackStandIn {
     this.handlers.set(method, handler);
   }
 
-  /** The next `times` calls of `method` fail with a 500. */
+  /** The next `times` calls of `method` fail with a 500 (0: they succeed again). */
   fail(method: string, times = 1): void {
     this.failures.set(method, times);
   }
@@ -146,8 +146,13 @@ export class SlackStandIn {
   }
 
   /** Waits until a recorded call of `method` passes `test`. */
+  /** Waits until a call of `method` that passes `test` has been answered successfully. */
   async waitFor(method: string, test: (args: Record<string, unknown>) => boolean = () => true, ms = 5000) {
-    return this.until(() => this.callsOf(method).find((c) => test(c.args))?.args, `${method} call`, ms);
+    return this.until(
+      () => this.callsOf(method).find((c) => c.result?.ok === true && test(c.args))?.args,
+      `${method} call`,
+      ms,
+    );
   }
 
   /** The ts Slack gave the message posted with these args. */
