@@ -197,7 +197,7 @@ export class Assistant {
         } else if (handoffs && before && !next.handoff) {
           after = () => void handoffs.left(next.id, before);
         } else if (handoffs && next.handoff) {
-          after = () => handoffs.relay(next.id);
+          after = () => handoffs.relay(next.id, next);
         }
         this.deps.logger.debug(
           {

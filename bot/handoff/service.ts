@@ -81,6 +81,8 @@ const STUCK_OPENING_MS = 2 * 60_000;
 export class HandoffService implements HandoffPort {
   private desk: AgentDesk | undefined;
   private readonly pushers = new Map<string, Pusher>();
+  /** What this instance has relayed lately, ahead of the conversation's own record of it. */
+  private readonly progress = new Map<string, number>();
   /** Summaries of handoffs asked for in a turn not yet saved, for open(). */
   private readonly opening = new Map<string, HandoffSummary>();
   // the user's messages reach the desk in the order they were written
@@ -167,7 +169,10 @@ export class HandoffService implements HandoffPort {
   private async openTicket(conversationId: string, summary: HandoffSummary): Promise<void> {
     const { logger, registry } = this.deps;
     const desk = this.desk;
-    await registry
+    // The desk's list (App Home, the sweep) is one record changed under its own lock: under a burst
+    // its writes queue, and the ticket must not wait behind them. Listed first (the sweep then
+    // notices a ticket that never came), not awaited.
+    void registry
       .opened({
         conversationId,
         openedAt: summary.openedAt,
@@ -198,7 +203,7 @@ export class HandoffService implements HandoffPort {
       await this.tellDesk(ticket, conversationId, { kind: 'user_left' });
       return;
     }
-    await registry
+    void registry
       .ticketed(conversationId, ticket)
       .catch((err: unknown) => logger.error({ err, conversationId }, 'could not list the ticket'));
     logger.info({ conversationId, desk: ticket.desk, reason: summary.reason }, 'handed over to agents');
@@ -245,6 +250,7 @@ export class HandoffService implements HandoffPort {
 
   /** After the turn in which the user went back to the assistant is saved. */
   async left(conversationId: string, handoff: Handoff): Promise<void> {
+    this.progress.delete(conversationId);
     await this.deps.registry
       .closed(conversationId, 'left')
       .catch((err: unknown) =>
@@ -258,29 +264,43 @@ export class HandoffService implements HandoffPort {
    * order. What the desk could not take yet (no ticket yet, the desk down) stays pending in the
    * conversation and goes with the next message or the next sweep: nothing is lost.
    */
-  relay(conversationId: string): void {
+  relay(conversationId: string, saved?: Conversation): void {
     void this.relays
-      .run(conversationId, () => this.flush(conversationId))
+      .run(conversationId, () => this.flush(conversationId, saved))
       .catch((err: unknown) =>
         this.deps.logger.error({ err, conversationId }, 'could not pass messages to the agents; will retry'),
       );
   }
 
-  private async flush(conversationId: string): Promise<void> {
+  /** `saved`: the conversation as the turn just saved it (saves reading it again). */
+  private async flush(conversationId: string, saved?: Conversation): Promise<void> {
     const desk = this.desk;
     if (!desk) return;
-    const c = await this.deps.store.load(conversationId);
+    const c = saved ?? (await this.deps.store.load(conversationId));
     const h = c?.handoff;
     if (!c || !h?.ticket) return;
     const ticket = h.ticket;
-    for (const m of c.messages.filter((x) => x.from === 'user' && x.id > h.relayedUpTo)) {
-      const said = m.text ?? m.label;
-      await desk.userSaid(ticket, conversationId, m, said ? this.suggestion(said, c.lang) : undefined);
-      await this.deps.store.update(conversationId, async (x) =>
-        x.handoff && x.handoff.relayedUpTo < m.id
-          ? { ...x, handoff: { ...x.handoff, relayedUpTo: m.id } }
-          : undefined,
-      );
+    // relays of one conversation run one after another; a snapshot may predate what an earlier
+    // relay already sent, which this instance remembers
+    const from = Math.max(h.relayedUpTo, this.progress.get(conversationId) ?? 0);
+    let done = from;
+    try {
+      for (const m of c.messages.filter((x) => x.from === 'user' && x.id > from)) {
+        const said = m.text ?? m.label;
+        await desk.userSaid(ticket, conversationId, m, said ? this.suggestion(said, c.lang) : undefined);
+        done = m.id;
+        this.progress.set(conversationId, done);
+      }
+    } finally {
+      // one write for what went, whether all of it went or not
+      if (done > h.relayedUpTo) {
+        const upTo = done;
+        await this.deps.store.update(conversationId, async (x) =>
+          x.handoff && x.handoff.relayedUpTo < upTo
+            ? { ...x, handoff: { ...x.handoff, relayedUpTo: upTo } }
+            : undefined,
+        );
+      }
     }
   }
 
@@ -362,6 +382,7 @@ export class HandoffService implements HandoffPort {
       };
     });
     if (result.ok) {
+      this.progress.delete(conversationId);
       await this.deps.registry.closed(conversationId, 'resolved');
       await this.tellDesk(result.ticket, conversationId, { kind: 'resolved', agent });
     }
@@ -380,6 +401,7 @@ export class HandoffService implements HandoffPort {
     for (const open of await registry.list()) {
       const c = await this.deps.store.load(open.conversationId);
       if (!c?.handoff) {
+        this.progress.delete(open.conversationId);
         await registry.forget(open.conversationId);
         continue;
       }
@@ -474,7 +496,8 @@ export class HandoffService implements HandoffPort {
     let outcome = { ok: false, reason: 'gone' } as Changed;
     await this.deps.store.update(conversationId, async (c) => {
       const h = c.handoff;
-      if (!h || (thread !== undefined && h.ticket?.thread !== thread)) {
+      // (a ticket still being saved has just been vouched for by the desk that posted it)
+      if (!h || (thread !== undefined && h.ticket !== undefined && h.ticket.thread !== thread)) {
         outcome = { ok: false, reason: 'not_handed_over' };
         return undefined;
       }

@@ -38,6 +38,7 @@ const key = (place: string, ts: string) => `${place}:${ts}`;
  */
 export class SlackDesk implements AgentDesk {
   readonly name = 'slack';
+  private readonly kept = new Map<string, number>();
 
   constructor(private readonly options: SlackDeskOptions) {}
 
@@ -56,6 +57,7 @@ export class SlackDesk implements AgentDesk {
       { conversationId: summary.conversationId, summary } satisfies ThreadRecord,
       this.options.ttlMs,
     );
+    this.kept.set(key(place, root.ts), Date.now());
     if (summary.transcript.length) {
       await client.chat.postMessage({
         channel: place,
@@ -122,9 +124,16 @@ export class SlackDesk implements AgentDesk {
     });
   }
 
-  /** A thread in use stays known as long as its conversation (whose life each message extends). */
+  /**
+   * A thread in use stays known as long as its conversation, whose life each message extends;
+   * renewed at most hourly, not on every message.
+   */
   private async keep(ticket: Ticket): Promise<void> {
     const k = key(ticket.place, ticket.thread);
+    const now = Date.now();
+    if (now - (this.kept.get(k) ?? 0) < 3_600_000) return;
+    this.kept.set(k, now);
+    if (this.kept.size > 10_000) this.kept.clear();
     const record = await this.options.threads.get(k);
     if (record) await this.options.threads.set(k, record, this.options.ttlMs);
   }

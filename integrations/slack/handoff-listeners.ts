@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { App, BlockAction, webApi } from '@slack/bolt';
 import type { AgentActionResult } from '../../bot/handoff/index.js';
 import { ACTIONS } from './blocks.js';
@@ -15,6 +16,18 @@ const NOTE = /^\s*(note|备注)\s*[:：]/i;
 export function registerHandoffListeners(app: App, deps: SlackDeps): void {
   const { handoffs, words: w, agents, logger, desk } = deps;
   if (!desk) return;
+
+  /**
+   * The conversation of a thread. A reply can arrive a moment before the desk has stored the new
+   * thread (it learns the thread's id from Slack's answer): look again briefly before ignoring it.
+   */
+  const threadConversation = async (place: string, thread: string) => {
+    for (let attempt = 0; ; attempt++) {
+      const id = await desk.conversationOf(place, thread);
+      if (id || attempt === 3) return id;
+      await sleep(100);
+    }
+  };
 
   /** A word to the agent alone, in the thread they acted in. */
   const whisper = async (client: webApi.WebClient, body: BlockAction, text: string) => {
@@ -83,7 +96,7 @@ export function registerHandoffListeners(app: App, deps: SlackDeps): void {
     if (!('thread_ts' in message) || !message.thread_ts || message.thread_ts === message.ts) return;
     if (message.channel !== deps.supportChannel) return;
     if (message.subtype !== undefined && message.subtype !== 'file_share') return;
-    const conversationId = await desk.conversationOf(message.channel, message.thread_ts);
+    const conversationId = await threadConversation(message.channel, message.thread_ts);
     if (!conversationId || !message.user) return;
     if (message.subtype === 'file_share') {
       // files stay in Slack: the agent is told rather than left believing the user has it
@@ -113,6 +126,7 @@ export function registerHandoffListeners(app: App, deps: SlackDeps): void {
       await react('white_check_mark');
       return;
     }
+    logger.info({ conversationId, reason: result.reason }, 'agent reply not delivered');
     await client.chat.postEphemeral({
       channel: message.channel,
       user: message.user,
