@@ -371,8 +371,7 @@ async function wsSection(): Promise<void> {
 async function handoffSection(): Promise<void> {
   const { buildServer } = await import('../bot/http/server.js');
   const { widgetSocket } = await import('../test/support/widget-socket.js');
-  const slackSupport = await import('../test/support/slack.js');
-  const { SlackStandIn, slackSender, BOT_TOKEN, SIGNING_SECRET, SUPPORT_CHANNEL } = slackSupport;
+  const { SlackStandIn, slackSender, slackEnv } = await import('../test/support/slack.js');
   const burst = Number(process.env.BENCH_HANDOFFS ?? 40);
   const repliesEach = 5;
   console.log(
@@ -389,10 +388,7 @@ async function handoffSection(): Promise<void> {
         SANDBOX_PORT: '0',
         RATE_LIMIT_PER_MINUTE: '0',
         CONVERSATION_RATE_PER_MINUTE: '0',
-        SLACK_BOT_TOKEN: BOT_TOKEN,
-        SLACK_SIGNING_SECRET: SIGNING_SECRET,
-        SLACK_SUPPORT_CHANNEL: SUPPORT_CHANNEL,
-        SLACK_API_URL: slack.apiUrl,
+        ...slackEnv(slack),
         ...(mode !== 'one instance' && { REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }),
       });
       const logger = createLogger('silent');

@@ -1,6 +1,14 @@
 import type { Article, IntentDefinition, IntentId, Lang, SearchHit } from '../knowledge/index.js';
 import type { Say } from './messages.js';
-import { type ArticleReply, type Choice, choices, type Reply, text } from './replies.js';
+import {
+  type ArticleReply,
+  type Choice,
+  type ChoicesReply,
+  choices,
+  type Reply,
+  type TextReply,
+  text,
+} from './replies.js';
 
 export interface ArticleSource {
   article(id: string, lang: Lang): Article | undefined;
@@ -9,16 +17,11 @@ export interface ArticleSource {
 export interface AnswerDeps {
   articles: ArticleSource;
   intents: ReadonlyMap<IntentId, IntentDefinition>;
+  /** knowledge/intents.yml's mainTopics. */
+  mainTopics: readonly IntentId[];
   say: Say;
   articleUrl: (id: string, lang: Lang) => string;
 }
-
-const MAIN_TOPICS: IntentId[] = [
-  'refund_not_received',
-  'refund_failed',
-  'how_to_refund',
-  'refund_wrong_amount',
-];
 
 /** The first sentence of the short answer: the card links to the whole, it need not repeat it. */
 function plainSnippet(markdownInline: string, max = 120): string {
@@ -65,12 +68,24 @@ export class Answers {
     return this.deps.intents.get(intent)?.label[lang] ?? intent;
   }
 
+  /** "Did this solve it?" with its yes/no buttons (after a flow, after agents resolve). */
+  solvedQuestion(lang: Lang): [TextReply, ChoicesReply] {
+    const { say } = this.deps;
+    return [
+      text(say('solved_question', lang)),
+      choices([
+        { label: say('solved_yes', lang), action: 'solved:yes' },
+        { label: say('solved_no', lang), action: 'solved:no' },
+      ]),
+    ];
+  }
+
   talkToPerson(lang: Lang): Choice {
     return { label: this.deps.say('talk_to_person', lang), action: 'human' };
   }
 
   mainTopics(lang: Lang): Choice[] {
-    return MAIN_TOPICS.map((i) => ({ label: this.intentLabel(i, lang), action: `intent:${i}` }));
+    return this.deps.mainTopics.map((i) => ({ label: this.intentLabel(i, lang), action: `intent:${i}` }));
   }
 
   clarify(candidates: IntentId[], lang: Lang): Reply[] {

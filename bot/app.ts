@@ -85,6 +85,18 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   const uploads = new UploadStore(path.join(config.dataDir, 'uploads'), config.UPLOAD_MAX_BYTES);
   const acquirer = await createAcquirer(config, logger, options.clock);
   const audit = new AuditLog(path.join(config.dataDir, 'audit'));
+  // words, answers and the working-day calendar, built once for everyone who speaks
+  const say = sayFor(content);
+  const calendar = new WorkingDays();
+  const articleUrl = (id: string, lang: Lang) =>
+    `${config.PUBLIC_BASE_URL ?? ''}/kb/${lang}/${encodeURIComponent(id)}`;
+  const answers = new Answers({
+    articles: understander.search,
+    intents: new Map(content.intents.map((i) => [i.id, i])),
+    mainTopics: content.mainTopics,
+    say,
+    articleUrl,
+  });
   const lookups = new LookupService({
     gateway: acquirer.gateway,
     lockouts: new Lockouts({
@@ -98,23 +110,15 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     cacheMs: config.LOOKUP_CACHE_SECONDS * 1000,
     logger,
     clock,
-    say: sayFor(content),
-    calendar: new WorkingDays(),
+    say,
+    calendar,
     arrivalMethods: content.arrivalMethods,
   });
-  const base = config.PUBLIC_BASE_URL?.replace(/\/+$/, '') ?? '';
-  const articleUrl = (id: string, lang: Lang) => `${base}/kb/${lang}/${encodeURIComponent(id)}`;
-  const say = sayFor(content);
   const handoffRegistry = new HandoffRegistry({ keyv: state.namespace('handoffs'), lock: state.lock, clock });
   const handoffs = new HandoffService({
     store,
     registry: handoffRegistry,
-    answers: new Answers({
-      articles: understander.search,
-      intents: new Map(content.intents.map((i) => [i.id, i])),
-      say,
-      articleUrl,
-    }),
+    answers,
     say,
     logger,
     clock,
@@ -146,10 +150,12 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     flows,
     maxMessageChars: config.MAX_MESSAGE_CHARS,
     flowIdleMinutes: config.FLOW_IDLE_MINUTES,
-    articleUrl,
+    say,
+    answers,
+    calendar,
     lookup: options.lookup ?? lookups,
     bus,
-    ...(options.clock && { clock: options.clock }),
+    clock,
     handoffs,
     ...(options.observeFlows && { observeFlows: options.observeFlows }),
   });

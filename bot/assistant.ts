@@ -1,4 +1,4 @@
-import { type Flow, FlowRunner, type LookupPort, noLiveData, type Requester } from '../flows/engine/index.js';
+import { type Flow, FlowRunner, type LookupPort, type Requester } from '../flows/engine/index.js';
 import {
   Commands,
   type Content,
@@ -7,14 +7,14 @@ import {
   normalize,
   type Understander,
   type Understanding,
-  WorkingDays,
+  type WorkingDays,
 } from '../knowledge/index.js';
-import { Answers } from './answers.js';
+import type { Answers } from './answers.js';
 import type { EventBus } from './bus.js';
 import { Dialogue, type Outcome } from './dialogue.js';
 import type { HandoffService } from './handoff/index.js';
 import type { Logger } from './logger.js';
-import { policyByLang, type Say, sayFor } from './messages.js';
+import { policyByLang, type Say } from './messages.js';
 import { maskSensitive } from './privacy.js';
 import { type Reply, text } from './replies.js';
 import { articlesFor, type Decision } from './route.js';
@@ -56,13 +56,16 @@ export interface AssistantDeps {
   maxMessageChars: number;
   /** A flow left alone this long is over; the next message starts afresh. */
   flowIdleMinutes: number;
-  articleUrl: (id: string, lang: Lang) => string;
-  lookup?: LookupPort;
-  /** Agents who can take a conversation over; without them a person is asked for by contact details. */
-  handoffs?: HandoffService;
+  /** The one set of words and answers built from the content (shared with the handoff). */
+  say: Say;
+  answers: Answers;
+  calendar: WorkingDays;
+  lookup: LookupPort;
+  /** Agents who can take a conversation over; with no desk, a person is asked for by contact details. */
+  handoffs: HandoffService;
   /** New messages go out on it to every open client of the conversation. */
-  bus?: EventBus;
-  clock?: () => Date;
+  bus: EventBus;
+  clock: () => Date;
   observeFlows?: (flow: string, from: string | undefined, to: string) => void;
 }
 
@@ -75,35 +78,26 @@ export class Assistant {
   private readonly clock: () => Date;
 
   constructor(private readonly deps: AssistantDeps) {
-    const { content } = deps;
-    this.clock = deps.clock ?? (() => new Date());
+    const { content, say } = deps;
+    this.clock = deps.clock;
     const policy = policyByLang(content);
-    this.say = sayFor(content);
-    this.answers = new Answers({
-      articles: deps.understander.search,
-      intents: new Map(content.intents.map((i) => [i.id, i])),
-      say: this.say,
-      articleUrl: deps.articleUrl,
-    });
+    this.say = say;
+    this.answers = deps.answers;
     const commands = new Commands(content.commands);
-    const say = this.say;
     this.runner = new FlowRunner({
       flows: deps.flows,
       words: {
         yes: (l) => say('yes', l),
         no: (l) => say('no', l),
-        solvedQuestion: (l) => say('solved_question', l),
-        solvedYes: (l) => say('solved_yes', l),
-        solvedNo: (l) => say('solved_no', l),
         tooManyTries: (l) => say('too_many_tries', l),
         talkToPerson: (l) => say('talk_to_person', l),
         tryAgain: (l) => say('try_again', l),
         policy: (l) => policy[l],
       },
       articles: this.answers,
-      lookup: deps.lookup ?? noLiveData,
+      lookup: deps.lookup,
       arrivalMethods: content.arrivalMethods,
-      calendar: new WorkingDays(),
+      calendar: deps.calendar,
       refundWindowDays: content.policy.refundWindowDays,
       commands,
       clock: this.clock,
@@ -115,13 +109,7 @@ export class Assistant {
       answers: this.answers,
       say,
       commands,
-      handoff: deps.handoffs ?? {
-        live: false,
-        request: async (c) => ({
-          replies: [text(say('human_agent', c.lang))],
-          conversation: { ...c, flow: undefined, awaitingSolved: undefined },
-        }),
-      },
+      handoff: deps.handoffs,
       maxMessageChars: deps.maxMessageChars,
       clock: this.clock,
     });
@@ -155,7 +143,7 @@ export class Assistant {
       async (loaded) => {
         const repeated = input.clientId ? this.alreadyAnswered(loaded, input.clientId) : undefined;
         if (repeated) return { conversation: loaded, result: repeated };
-        let conversation: Conversation = { ...loaded, lang: input.locale ?? hinted ?? loaded.lang };
+        let conversation: Conversation = { ...loaded, lang: hinted ?? loaded.lang };
         const notes: Reply[] = [];
         if (
           conversation.flow &&
@@ -173,7 +161,7 @@ export class Assistant {
           ...(input.address && { address: input.address }),
         };
         const handoffs = this.deps.handoffs;
-        const owned = conversation.handoff !== undefined && handoffs !== undefined;
+        const owned = conversation.handoff !== undefined;
         // a button's label sent back as text (Bot Framework's imBack, or typed) is that button
         const pressed =
           input.action ??
@@ -190,13 +178,13 @@ export class Assistant {
         const { added } = recorded;
         let next = recorded.conversation;
         const before = loaded.handoff;
-        if (handoffs && !before && next.handoff) {
+        if (!before && next.handoff) {
           // handed over in this turn: its messages are in the ticket's summary, not relayed again
           next = { ...next, handoff: { ...next.handoff, relayedUpTo: next.seq } };
           after = () => void handoffs.open(next.id);
-        } else if (handoffs && before && !next.handoff) {
+        } else if (before && !next.handoff) {
           after = () => void handoffs.left(next.id, before);
-        } else if (handoffs && next.handoff) {
+        } else if (next.handoff) {
           after = () => handoffs.relay(next.id, next);
         }
         this.deps.logger.debug(
@@ -291,12 +279,12 @@ export class Assistant {
       },
     );
     await this.publish(result);
-    if (handedOver) this.deps.handoffs?.relay(handedOver);
+    if (handedOver) this.deps.handoffs.relay(handedOver);
     return result;
   }
 
   private async publish(result: TurnResult): Promise<void> {
-    if (!result.messages.length || !this.deps.bus) return;
+    if (!result.messages.length) return;
     await this.deps.bus
       .publish({ conversationId: result.conversationId, messages: result.messages })
       .catch((err: unknown) => this.deps.logger.warn({ err }, 'could not publish new messages'));
@@ -328,7 +316,12 @@ export class Assistant {
             label: c.offered.find((o) => o.action === input.action)?.label ?? input.action,
             ...clientId,
           }
-        : { at, from: 'user', text: maskSensitive((input.text ?? '').slice(0, 2000)), ...clientId };
+        : {
+            at,
+            from: 'user',
+            text: maskSensitive((input.text ?? '').slice(0, this.deps.maxMessageChars)),
+            ...clientId,
+          };
     const bot: Array<Omit<ChatMessage, 'id'>> = replies.length
       ? [{ at, from: 'bot', replies: maskReplies(replies) }]
       : [];

@@ -22,13 +22,16 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/** A base URL others append paths to: its trailing slashes go once, here. */
+const withoutTrailingSlash = optionalString.transform((v) => v?.replace(/\/+$/, ''));
+
 export const configSchema = z.object({
   PORT: port.default(3978),
   HOST: z.string().default('0.0.0.0'),
   DATA_DIR: z.string().default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REDIS_URL: optionalString,
-  PUBLIC_BASE_URL: optionalString,
+  PUBLIC_BASE_URL: withoutTrailingSlash,
   MAX_MESSAGE_CHARS: positiveInt.default(2000),
   CONVERSATION_TTL_HOURS: positiveInt.default(72),
   FLOW_IDLE_MINUTES: positiveInt.default(30),
@@ -40,7 +43,7 @@ export const configSchema = z.object({
   WIDGET_TOKEN_PUBLIC_KEY_FILE: optionalString,
   UPLOAD_MAX_BYTES: positiveInt.default(10 * 1024 * 1024),
   SANDBOX_PORT: port.default(3979),
-  LAKALA_BASE_URL: optionalString,
+  LAKALA_BASE_URL: withoutTrailingSlash,
   LAKALA_APP_ID: optionalString,
   LAKALA_SERIAL_NO: optionalString,
   LAKALA_PRIVATE_KEY_FILE: optionalString,

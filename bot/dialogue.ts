@@ -19,7 +19,7 @@ import type { Answers } from './answers.js';
 import type { HandoffPort } from './handoff/index.js';
 import type { Say } from './messages.js';
 import { choices, type Reply, text } from './replies.js';
-import { type Decision, decide } from './route.js';
+import { type Decision, decide, SMALLTALK } from './route.js';
 import type { Conversation } from './state/conversations.js';
 
 /** What a dialogue step produces; the assistant saves `conversation` and returns `replies`. */
@@ -45,7 +45,6 @@ export interface DialogueDeps {
 // alone are not.
 const READABLE = /[\p{L}\p{N}]/u;
 const INTENT_SET = new Set<string>(INTENT_IDS);
-const SMALLTALK = new Set<IntentId>(['greeting', 'thanks', 'goodbye']);
 
 /**
  * The conversation rules between one message and its replies: flows and their questions, the
@@ -139,15 +138,7 @@ export class Dialogue {
     }
     const cleared = { ...c, awaitingSolved: undefined };
     const command = commands.first(message, ['cancel', 'restart', 'back']);
-    if (command) {
-      return {
-        replies: [
-          text(say(command === 'restart' ? 'flow_restarted' : 'flow_cancelled', c.lang)),
-          choices(this.deps.answers.mainTopics(c.lang)),
-        ],
-        conversation: cleared,
-      };
-    }
+    if (command) return this.leaveFlow(cleared, command === 'restart' ? 'flow_restarted' : 'flow_cancelled');
     return this.fresh(cleared, message, requester);
   }
 
@@ -203,10 +194,9 @@ export class Dialogue {
   ): Promise<Outcome> {
     const { commands, runner, say } = this.deps;
     const ctx = this.flowContext(c, requester);
-    const input = {
-      text: message,
-      entities: this.deps.understander.understand(message, { now: this.deps.clock() }).entities,
-    };
+    // understood once: its entities may answer the question, its intent may be a side question
+    const { understanding, decision } = this.understand(message, c.lang);
+    const input = { text: message, entities: understanding.entities };
 
     if (state.paused) {
       if (commands.is(message, 'yes')) return this.afterStep(c, runner.ask(state, ctx), requester);
@@ -222,17 +212,14 @@ export class Dialogue {
     if (command === 'back') {
       const step = runner.back(state, ctx);
       if (step) return this.afterStep(c, step, requester);
+      const again = runner.ask(state, ctx);
       return this.afterStep(
         c,
-        {
-          ...runner.ask(state, ctx),
-          replies: [text(say('back_first', c.lang)), ...runner.ask(state, ctx).replies],
-        },
+        { ...again, replies: [text(say('back_first', c.lang)), ...again.replies] },
         requester,
       );
     }
 
-    const { understanding, decision } = this.understand(message, c.lang);
     const flow = runner.flow(state.flow);
     const sideIntent =
       decision.kind === 'answer' && !flow?.intents.includes(decision.intent) ? decision.intent : undefined;
@@ -279,7 +266,6 @@ export class Dialogue {
 
   /** Applies a runner step to the conversation: keep asking, end (ask "solved?"), or hand over. */
   private async afterStep(c: Conversation, step: Step, requester: Requester): Promise<Outcome> {
-    const { say } = this.deps;
     const flowId = c.flow?.flow ?? step.state?.flow;
     if (step.outcome === 'handoff') {
       const handed = await this.handoff(
@@ -294,13 +280,7 @@ export class Dialogue {
       let awaitingSolved: string | undefined;
       if (step.askSolved) {
         awaitingSolved = flowId;
-        replies.push(
-          text(say('solved_question', c.lang)),
-          choices([
-            { label: say('solved_yes', c.lang), action: 'solved:yes' },
-            { label: say('solved_no', c.lang), action: 'solved:no' },
-          ]),
-        );
+        replies.push(...this.deps.answers.solvedQuestion(c.lang));
       }
       return { replies, conversation: { ...c, flow: undefined, awaitingSolved } };
     }

@@ -24,7 +24,7 @@ export const THRESHOLDS = {
   coverage: 0.25,
 } as const;
 
-const SMALLTALK = new Set<IntentId>(['greeting', 'thanks', 'goodbye']);
+export const SMALLTALK: ReadonlySet<IntentId> = new Set<IntentId>(['greeting', 'thanks', 'goodbye']);
 const NOT_CLARIFIABLE = new Set<IntentId>(['greeting', 'thanks', 'goodbye', 'out_of_scope']);
 
 export function decide(u: Understanding): Decision {

@@ -9,8 +9,8 @@ export {
 } from './arrival/index.js';
 export { Commands, commandKey } from './commands.js';
 export type { Article } from './content/articles.js';
-export { markdown, policyValues, STEPS_HEADING } from './content/articles.js';
-export { type Content, ContentProblems, type LoadOptions, loadContent } from './content/load.js';
+export { markdown, POLICY_PLACEHOLDERS, policyValues, STEPS_HEADING } from './content/articles.js';
+export { type Content, ContentProblems, type LoadOptions, loadContent, readYaml } from './content/load.js';
 export { knowledgeDir, projectRoot } from './content/paths.js';
 export {
   type Command,
@@ -28,5 +28,5 @@ export {
 export * from './entities/index.js';
 export type { IntentResult, RankedIntent } from './intent/model.js';
 export type { SearchHit } from './search/search.js';
-export { detectLanguage, normalize, type SegmenterKind } from './text/index.js';
+export { detectLanguage, langOfLocale, normalize, type SegmenterKind } from './text/index.js';
 export { Understander, type Understanding, type UnderstandOptions } from './understand.js';

@@ -1,6 +1,6 @@
 // Builds the embeddable widget: dist/public/widget.js (the launcher) and widget-panel.js (the chat
 // panel, loaded on first open). Part of `npm run build`, so `npm start` always serves a fresh one.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -29,7 +29,6 @@ for (const e of entries) {
     metafile: true,
   });
   const bytes = Object.values(result.metafile.outputs)[0]?.bytes ?? 0;
-  const { readFileSync } = await import('node:fs');
   const gz = gzipSync(readFileSync(path.join(out, e.out))).length;
   total += gz;
   if (!quiet)

@@ -1,6 +1,9 @@
 import { type CryptoKey, errors, importSPKI, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { secretFile } from './secret-file.js';
 
+/** What a merchant number looks like, wherever one comes in (a token, a trusted caller's header). */
+export const MERCHANT_NO = /^[0-9A-Za-z]{6,32}$/;
+
 /** How long a merchant token may live at most, whatever it says: the portal re-issues them. */
 export const MAX_TOKEN_SECONDS = 60 * 60;
 
@@ -54,11 +57,7 @@ export class MerchantTokens {
       if (!key) return { ok: false, reason: 'invalid' };
       const { payload } = await jwtVerify(token, key, options);
       const merchantNo = (payload as JWTPayload & { merchant_no?: unknown }).merchant_no;
-      if (
-        typeof merchantNo !== 'string' ||
-        !/^[0-9A-Za-z]{6,32}$/.test(merchantNo) ||
-        payload.exp === undefined
-      ) {
+      if (typeof merchantNo !== 'string' || !MERCHANT_NO.test(merchantNo) || payload.exp === undefined) {
         return { ok: false, reason: 'invalid' };
       }
       return { ok: true, merchantNo };

@@ -1,6 +1,6 @@
 import type Keyv from 'keyv';
 import { z } from 'zod';
-import { todayIn } from '../../knowledge/index.js';
+import { formatDate, todayIn } from '../../knowledge/index.js';
 import type { Lock } from '../state/lock.js';
 import { agentSchema, ticketSchema } from './state.js';
 
@@ -93,7 +93,6 @@ export class HandoffRegistry {
   }
 
   private dayKey(): string {
-    const d = todayIn(this.options.clock());
-    return `day:${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+    return `day:${formatDate(todayIn(this.options.clock()))}`;
   }
 }

@@ -323,17 +323,9 @@ export class HandoffService implements HandoffPort {
         if (h.agent?.id === agent.id) return { conversation: c, entries: [] };
         return { refused: 'taken' as const, by: h.agent };
       }
-      return {
-        conversation: { ...c, handoff: { ...h, status: 'claimed', agent, claimedAt: this.now() } },
-        entries: [this.joined(c, agent)],
-      };
+      return this.claimedBy(c, h, agent, []);
     });
-    if (result.ok && result.claimedNow) {
-      await this.deps.registry.claimed(conversationId, agent);
-      await this.tellDesk(result.ticket, conversationId, { kind: 'claimed', agent });
-    }
-    await this.audit('claim', conversationId, agent, result);
-    return strip(result);
+    return this.afterAgent('claim', conversationId, agent, result);
   }
 
   /** An agent's reply reaches the user; replying to a waiting conversation claims it. */
@@ -367,17 +359,14 @@ export class HandoffService implements HandoffPort {
 
   /** The agents are done: the bot is back and asks whether it was solved. */
   async resolve(conversationId: string, agent: Agent, thread?: string): Promise<AgentActionResult> {
-    const { say } = this.deps;
+    const { say, answers } = this.deps;
     const result = await this.change(conversationId, thread, (c) => {
-      const solved = [
-        { label: say('solved_yes', c.lang), action: 'solved:yes' },
-        { label: say('solved_no', c.lang), action: 'solved:no' },
-      ];
+      const question = answers.solvedQuestion(c.lang);
       return {
-        conversation: { ...c, handoff: undefined, awaitingSolved: 'handoff', offered: solved },
+        conversation: { ...c, handoff: undefined, awaitingSolved: 'handoff', offered: question[1].choices },
         entries: [
           { at: this.now(), from: 'system', text: say('agent_left', c.lang, { name: agent.name }) },
-          { at: this.now(), from: 'bot', replies: [text(say('solved_question', c.lang)), choices(solved)] },
+          { at: this.now(), from: 'bot', replies: question },
         ],
       };
     });
@@ -457,25 +446,42 @@ export class HandoffService implements HandoffPort {
     const result = await this.change(conversationId, thread, (c, h) => {
       const message: Omit<ChatMessage, 'id'> = { at: this.now(), from: 'agent', author: agent.name, ...said };
       if (h.status === 'claimed') return { conversation: c, entries: [message] };
-      return {
-        conversation: { ...c, handoff: { ...h, status: 'claimed', agent, claimedAt: this.now() } },
-        entries: [this.joined(c, agent), message],
-      };
+      return this.claimedBy(c, h, agent, [message]);
     });
+    return this.afterAgent(action, conversationId, agent, result);
+  }
+
+  /** A waiting conversation becomes the agent's: the user sees them join, then `then`. */
+  private claimedBy(
+    c: Conversation,
+    h: Handoff,
+    agent: Agent,
+    then: Array<Omit<ChatMessage, 'id'>>,
+  ): { conversation: Conversation; entries: Array<Omit<ChatMessage, 'id'>> } {
+    const joined: Omit<ChatMessage, 'id'> = {
+      at: this.now(),
+      from: 'system',
+      text: this.deps.say('agent_joined', c.lang, { name: agent.name }),
+    };
+    return {
+      conversation: { ...c, handoff: { ...h, status: 'claimed', agent, claimedAt: this.now() } },
+      entries: [joined, ...then],
+    };
+  }
+
+  /** After an agent's claim or message: the desk's list and ticket learn of a claim; audited. */
+  private async afterAgent(
+    action: string,
+    conversationId: string,
+    agent: Agent,
+    result: Changed,
+  ): Promise<AgentActionResult> {
     if (result.ok && result.claimedNow) {
       await this.deps.registry.claimed(conversationId, agent);
       await this.tellDesk(result.ticket, conversationId, { kind: 'claimed', agent });
     }
     await this.audit(action, conversationId, agent, result);
     return strip(result);
-  }
-
-  private joined(c: Conversation, agent: Agent): Omit<ChatMessage, 'id'> {
-    return {
-      at: this.now(),
-      from: 'system',
-      text: this.deps.say('agent_joined', c.lang, { name: agent.name }),
-    };
   }
 
   /**

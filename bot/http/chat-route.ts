@@ -3,7 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { Assistant } from '../assistant.js';
-import type { MerchantTokens } from '../auth/merchant-token.js';
+import { MERCHANT_NO, type MerchantTokens } from '../auth/merchant-token.js';
 import { ApiError } from '../errors.js';
 import { PerMinute } from './origins.js';
 
@@ -59,7 +59,7 @@ function merchantOf(
   if (!token || typeof auth !== 'string' || !timingSafeEqualString(auth, `Bearer ${token}`)) {
     throw new ApiError('UNAUTHORIZED', { detail: 'X-Merchant-No is only accepted from a trusted caller' });
   }
-  if (typeof claimed !== 'string' || !/^[0-9A-Za-z]{6,32}$/.test(claimed)) {
+  if (typeof claimed !== 'string' || !MERCHANT_NO.test(claimed)) {
     throw new ApiError('BAD_REQUEST', { detail: 'X-Merchant-No must be a merchant number' });
   }
   return claimed;

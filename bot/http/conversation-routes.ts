@@ -1,6 +1,7 @@
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import { langOfLocale } from '../../knowledge/index.js';
 import type { Assistant } from '../assistant.js';
 import type { FileLinks } from '../auth/file-links.js';
 import { ApiError } from '../errors.js';
@@ -13,14 +14,6 @@ export interface ConversationRoutesOptions {
   clock: () => Date;
 }
 
-const lang = (v: unknown): 'zh' | 'en' | undefined =>
-  v === 'en' || v === 'zh'
-    ? v
-    : typeof v === 'string' && v.startsWith('en')
-      ? 'en'
-      : typeof v === 'string' && v.startsWith('zh')
-        ? 'zh'
-        : undefined;
 const megabytes = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
 
 /**
@@ -90,7 +83,7 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
         const f = file.fields[name];
         return f && !Array.isArray(f) && f.type === 'field' ? String(f.value) : undefined;
       };
-      const locale = lang(field('locale'));
+      const locale = langOfLocale(field('locale'));
       const bytes = await file.toBuffer().catch(() => undefined);
       const say = (key: 'upload_too_large' | 'upload_wrong_type' | 'upload_empty') =>
         assistant.say(key, locale ?? 'zh', { max: megabytes(uploads.maxBytes) });

@@ -77,7 +77,6 @@ export async function buildServer(app: App, { logger }: ServerOptions): Promise<
     tokens: app.tokens,
     allowedOrigins: app.config.WIDGET_ALLOWED_ORIGINS,
     perConversationPerMinute: app.config.CONVERSATION_RATE_PER_MINUTE,
-    maxMessageBytes: 256 * 1024,
     logger,
   });
   await server.register(conversationRoutes, {

@@ -62,8 +62,9 @@ export const widgetAssets: FastifyPluginAsync<WidgetAssetsOptions> = async (app,
   if (fixtures) {
     app.get('/demo/fixtures', async () => fixtures());
     app.get('/demo/token', async (_request, reply) => {
+      // the demo portal's merchant: the sandbox's first
       const own = fixtures();
-      const merchantNo = own[0]?.merchantNo ?? '822100058120041';
+      const merchantNo = own[0]?.merchantNo ?? '';
       const mine = own.filter((f) => f.merchantNo === merchantNo);
       reply.header('cache-control', 'no-store');
       return {

@@ -16,7 +16,6 @@ export interface WsRouteOptions {
   tokens: MerchantTokens;
   allowedOrigins: readonly string[];
   perConversationPerMinute: number;
-  maxMessageBytes: number;
   logger: Logger;
 }
 

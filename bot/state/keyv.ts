@@ -4,7 +4,8 @@ import KeyvRedis from '@keyv/redis';
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
 import type { Logger } from '../logger.js';
-import { InProcessLock, type Lock, RedisLock } from './lock.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import { type Lock, RedisLock } from './lock.js';
 import { createRedis, type Redis, redactUrl } from './redis.js';
 
 export interface StateStoreOptions {
@@ -49,18 +50,12 @@ export class StateStore {
       this.redis = createRedis(options.redisUrl, options.logger);
       this.lock = new RedisLock(this.redis);
     } else {
-      this.lock = new InProcessLock();
-    }
-    if (!options.redisUrl) {
+      this.lock = new KeyedMutex();
       mkdirSync(options.dataDir, { recursive: true });
       // SQLite through keyv keeps expired rows until they are read again; sweep them now and then.
       this.sweeper = setInterval(() => void this.sweep(), options.sweepEveryMs ?? 10 * 60_000);
       this.sweeper.unref();
     }
-  }
-
-  get kind(): 'redis' | 'sqlite' {
-    return this.options.redisUrl ? 'redis' : 'sqlite';
   }
 
   namespace<T>(namespace: string): Keyv<T> {
@@ -95,7 +90,7 @@ export class StateStore {
     return keyv;
   }
 
-  /** Deletes expired rows (SQLite only; Redis expires keys itself). Returns how many went. */
+  /** Deletes expired rows (SQLite only; Redis expires keys itself). */
   async sweep(now = Date.now()): Promise<void> {
     const first = this.opened.find((o) => o.sqlite)?.sqlite;
     if (!first) return;

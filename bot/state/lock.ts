@@ -52,10 +52,3 @@ export class RedisLock implements Lock {
     });
   }
 }
-
-export class InProcessLock implements Lock {
-  private readonly mutex = new KeyedMutex();
-  run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    return this.mutex.run(key, task);
-  }
-}

@@ -1,4 +1,5 @@
-import type { Flow, FlowNode, Test } from './schema.js';
+import { POLICY_PLACEHOLDERS } from '../../knowledge/index.js';
+import { type Flow, type FlowNode, PLACEHOLDER, type Test } from './schema.js';
 
 /** Facts that nodes produce and conditions and texts may read. */
 export const KNOWN_FACTS = {
@@ -118,12 +119,12 @@ export function checkFlow(flow: Flow, ctx: CheckContext, file: string): string[]
         problems.push(`${at(id)}: days_ago needs a date slot`);
     }
     for (const text of texts(node)) {
-      for (const m of text.matchAll(/\{([a-z_.]+)\}/g)) {
+      for (const m of text.matchAll(PLACEHOLDER)) {
         const name = m[1] as string;
         const known =
           (name.startsWith('slots.') && flow.slots[name.slice(6)] !== undefined) ||
           ALL_FACTS.has(name) ||
-          ['refundWindowDays', 'refundFee', 'supportContact'].includes(name);
+          (POLICY_PLACEHOLDERS as readonly string[]).includes(name);
         if (!known) problems.push(`${at(id)}: placeholder {${name}} names nothing known`);
       }
     }

@@ -2,13 +2,12 @@
 export { KNOWN_FACTS, successors as successorsOf } from './check.js';
 export { flowToMarkdown } from './graph.js';
 export { FlowProblems, flowsDir, loadFlows } from './load.js';
-export {
-  type LookupOutcome,
-  type LookupPort,
-  type LookupRequest,
-  type LookupResult,
-  noLiveData,
-  type Requester,
+export type {
+  LookupOutcome,
+  LookupPort,
+  LookupRequest,
+  LookupResult,
+  Requester,
 } from './ports.js';
 export {
   type ArticleReplies,

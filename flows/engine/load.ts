@@ -1,7 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { load as parseYaml } from 'js-yaml';
-import { projectRoot } from '../../knowledge/index.js';
+import { projectRoot, readYaml } from '../../knowledge/index.js';
 import { checkFlow } from './check.js';
 import { type Flow, flowSchema } from './schema.js';
 
@@ -27,24 +26,13 @@ export function loadFlows({ dir = flowsDir, articleIds }: LoadFlowsOptions): Flo
     .filter((f) => f.endsWith('.yml'))
     .sort()) {
     const file = `flows/${name}`;
-    let raw: unknown;
-    try {
-      raw = parseYaml(readFileSync(path.join(dir, name), 'utf8'));
-    } catch (e) {
-      problems.push(`${file}: ${(e as Error).message.split('\n')[0]}`);
-      continue;
+    const flow = readYaml(path.join(dir, name), flowSchema, problems, file);
+    if (!flow) continue;
+    if (`${flow.id.replace(/_/g, '-')}.yml` !== name) {
+      problems.push(`${file}: id "${flow.id}" should match the file name`);
     }
-    const parsed = flowSchema.safeParse(raw);
-    if (!parsed.success) {
-      for (const i of parsed.error.issues)
-        problems.push(`${file}: ${i.path.join('.') || '(root)'}: ${i.message}`);
-      continue;
-    }
-    if (`${parsed.data.id.replace(/_/g, '-')}.yml` !== name) {
-      problems.push(`${file}: id "${parsed.data.id}" should match the file name`);
-    }
-    problems.push(...checkFlow(parsed.data, { articleIds }, file));
-    flows.push(parsed.data);
+    problems.push(...checkFlow(flow, { articleIds }, file));
+    flows.push(flow);
   }
   const owner = new Map<string, string>();
   for (const f of flows) {

@@ -33,13 +33,7 @@ export interface LookupResult {
   replies: Reply[];
 }
 
-/** The flows' door to live data. Until a payment gateway is connected, there is no live data. */
+/** The flows' door to live data (the payment gateway's look-ups, with who may see what). */
 export interface LookupPort {
   lookup(request: LookupRequest): Promise<LookupResult>;
 }
-
-export const noLiveData: LookupPort = {
-  async lookup() {
-    return { outcome: 'unavailable', facts: {}, replies: [] };
-  },
-};

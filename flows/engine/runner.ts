@@ -1,9 +1,10 @@
 import {
   type ArrivalMethod,
   type Commands,
-  compareDates,
   estimateArrival,
+  formatDate,
   formatDay,
+  formatYuan,
   type Lang,
   parseIsoDate,
   todayIn,
@@ -11,17 +12,22 @@ import {
 } from '../../knowledge/index.js';
 import type { LookupPort, Requester } from './ports.js';
 import { type Choice, choices, type Reply, text } from './replies.js';
-import type { AskNode, Condition, Flow, FlowNode, LocalizedText, Test } from './schema.js';
-import { type AnswerInput, parseAnswer, prefill } from './slots.js';
+import {
+  type AskNode,
+  type Condition,
+  type Flow,
+  type FlowNode,
+  type LocalizedText,
+  PLACEHOLDER,
+  type Test,
+} from './schema.js';
+import { type AnswerInput, daysBetween, parseAnswer, prefill } from './slots.js';
 import type { FlowState, SlotValue, Values } from './state.js';
 
 /** Replies for moments every flow shares; the assistant fills them from knowledge/messages.yml. */
 export interface FlowWords {
   yes(lang: Lang): string;
   no(lang: Lang): string;
-  solvedQuestion(lang: Lang): string;
-  solvedYes(lang: Lang): string;
-  solvedNo(lang: Lang): string;
   tooManyTries(lang: Lang): string;
   talkToPerson(lang: Lang): string;
   tryAgain(lang: Lang): string;
@@ -350,8 +356,7 @@ export class FlowRunner {
       const d = typeof v === 'string' ? parseIsoDate(v) : undefined;
       if (!d) return false;
       const limit = t.days_ago.lte === 'refundWindowDays' ? this.deps.refundWindowDays : t.days_ago.lte;
-      const age = Math.round(compareDates(this.today(), d) / 86_400_000);
-      return age <= limit;
+      return daysBetween(d, this.today()) <= limit;
     }
     return false;
   }
@@ -378,12 +383,10 @@ export class FlowRunner {
     const date = typeof dateValue === 'string' ? parseIsoDate(dateValue) : undefined;
     if (!method || !date) return { 'arrival.overdue': false, 'arrival.approximate': true };
     const e = estimateArrival(method, date, this.today(), this.deps.calendar);
-    const iso = (d: { year: number; month: number; day: number }) =>
-      `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
     return {
       'arrival.overdue': e.overdue,
-      'arrival.latest': iso(e.latest),
-      'arrival.earliest': iso(e.earliest),
+      'arrival.latest': formatDate(e.latest),
+      'arrival.earliest': formatDate(e.earliest),
       'arrival.method': method.label[lang],
       'arrival.note': method.note[lang],
       'arrival.days_late': e.workingDaysLate,
@@ -395,13 +398,13 @@ export class FlowRunner {
   private fill(flow: Flow, state: FlowState | undefined, words: LocalizedText, lang: Lang): string {
     const year = this.today().year;
     const policy = this.deps.words.policy(lang);
-    return words[lang].replace(/\{([a-zA-Z_.]+)\}/g, (m, name: string) => {
+    return words[lang].replace(PLACEHOLDER, (m, name: string) => {
       if (name in policy) return policy[name] as string;
       if (!state) return m;
       const raw = name.startsWith('slots.') ? state.slots[name.slice(6)] : state.facts[name];
       if (raw === undefined) return '';
       const slot = name.startsWith('slots.') ? flow.slots[name.slice(6)] : undefined;
-      if (slot?.type === 'amount' && typeof raw === 'number') return `¥${(raw / 100).toFixed(2)}`;
+      if (slot?.type === 'amount' && typeof raw === 'number') return formatYuan(raw);
       if (typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(raw)) {
         const d = parseIsoDate(raw);
         return d ? formatDay(d, lang, year) : raw;

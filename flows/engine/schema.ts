@@ -59,6 +59,9 @@ export type Test = z.infer<typeof test>;
 export const condition = z.union([test, z.object({ all: z.array(test).min(1) }).strict()]);
 export type Condition = z.infer<typeof condition>;
 
+/** `{slots.amount}`, `{arrival.latest}`, `{refundWindowDays}`: what a flow's text may fill in. */
+export const PLACEHOLDER = /\{([a-zA-Z_.]+)\}/g;
+
 const option = z
   .object({
     value: z.string().regex(/^[a-z0-9_]+$/),

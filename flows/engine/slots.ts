@@ -26,21 +26,32 @@ const MAX_TEXT = 500;
 /** A date answer older than this is more likely a misreading than a refund we can help with. */
 const OLDEST_DAYS = 400;
 
+// An option's labels and match words, normalised once (flows are loaded once; answers come often).
+const prepared = new WeakMap<Option, { labels: string[]; words: string[] }>();
+function prepare(o: Option): { labels: string[]; words: string[] } {
+  let p = prepared.get(o);
+  if (!p) {
+    p = {
+      labels: [normalize(o.label.zh), normalize(o.label.en)],
+      words: [...(o.match?.zh ?? []), ...(o.match?.en ?? [])].map((w) => normalize(w)),
+    };
+    prepared.set(o, p);
+  }
+  return p;
+}
+
 function optionFor(options: readonly Option[], text: string): Option | undefined {
   const n = normalize(text);
   const index = /^(?:第)?([1-9])(?:个|项)?$/.exec(n.replace(/\s/g, ''))?.[1];
   if (index) return options[Number(index) - 1];
-  const exact = options.find(
-    (o) => normalize(o.label.zh) === n || normalize(o.label.en) === n || o.value === n,
-  );
+  const exact = options.find((o) => prepare(o).labels.includes(n) || o.value === n);
   if (exact) return exact;
-  const hits = options.filter((o) =>
-    [...(o.match?.zh ?? []), ...(o.match?.en ?? [])].some((w) => n.includes(normalize(w))),
-  );
+  const hits = options.filter((o) => prepare(o).words.some((w) => n.includes(w)));
   return hits.length === 1 ? hits[0] : undefined;
 }
 
-function daysBetween(a: CivilDate, b: CivilDate): number {
+/** Whole days from `a` to `b` (negative when `b` is earlier). */
+export function daysBetween(a: CivilDate, b: CivilDate): number {
   return Math.round(compareDates(b, a) / 86_400_000);
 }
 
@@ -147,9 +158,9 @@ export function prefill(
     // a yes/no or free-text question is about something the user has not been asked yet
     const type = flow.slots[node.slot]?.type;
     if (type === 'yes_no' || type === 'text') continue;
-    const words = (o: Option) =>
-      [...(o.match?.zh ?? []), ...(o.match?.en ?? [])].filter((w) => [...w].length >= 2);
-    const hits = node.options.filter((o) => words(o).some((w) => n.includes(normalize(w))));
+    const hits = node.options.filter((o) =>
+      prepare(o).words.some((w) => [...w].length >= 2 && n.includes(w)),
+    );
     if (hits.length === 1 && hits[0]) hints[id] = hits[0].value;
   }
   return { slots: out, hints };

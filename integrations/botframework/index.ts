@@ -4,8 +4,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { App } from '../../bot/app.js';
 import type { Logger } from '../../bot/logger.js';
 import type { ChatMessage } from '../../bot/state/messages.js';
-import type { Lang } from '../../knowledge/index.js';
-import { type OutgoingActivity, renderPushed, renderReplies } from './render.js';
+import { type Lang, langOfLocale } from '../../knowledge/index.js';
+import { type OutgoingActivity, type RenderOptions, renderPushed, renderReplies } from './render.js';
 
 export interface BotFrameworkChannel {
   routes: FastifyPluginAsync;
@@ -52,9 +52,6 @@ class CollectedResponse implements WebResponse {
 
 const TYPING_AFTER_MS = 200;
 
-const langOf = (locale: string | undefined): Lang | undefined =>
-  locale?.toLowerCase().startsWith('zh') ? 'zh' : locale?.toLowerCase().startsWith('en') ? 'en' : undefined;
-
 /**
  * Bot Framework channels (Web Chat, Teams, Direct Line, the Emulator…) through the Microsoft 365
  * Agents SDK: POST /api/messages, authorised by the SDK's CloudAdapter, turned into the core's turns
@@ -80,7 +77,12 @@ export function createBotFrameworkChannel(app: App, logger: Logger): BotFramewor
   const byChannel = app.state.namespace<string>('bf-conversation');
   const links = app.state.namespace<Link>('bf-link');
   const ttlMs = config.CONVERSATION_TTL_HOURS * 3_600_000;
-  const readMore = (lang: Lang) => assistant.say('read_more', lang);
+  const renderOptions = (lang: Lang, channelId: string): RenderOptions => ({
+    lang,
+    channelId,
+    readMore: assistant.say('read_more', lang),
+    agentSays: (name) => assistant.say('agent_says', lang, { name }),
+  });
 
   let sdk: Promise<Sdk> | undefined;
   const load = (): Promise<Sdk> => {
@@ -118,7 +120,7 @@ export function createBotFrameworkChannel(app: App, logger: Logger): BotFramewor
       );
       adapter.onTurnError = async (context, error) => {
         log.error({ err: error, activityType: context.activity.type }, 'bot framework turn failed');
-        const lang = langOf(context.activity.locale) ?? 'zh';
+        const lang = langOfLocale(context.activity.locale) ?? 'zh';
         await context
           .sendActivity(
             Activity.fromObject({ type: 'message', text: assistant.say('something_wrong', lang) }),
@@ -146,7 +148,7 @@ export function createBotFrameworkChannel(app: App, logger: Logger): BotFramewor
     if (a.type === 'conversationUpdate') {
       const joined = (a.membersAdded ?? []).filter((m) => m.id !== a.recipient?.id);
       if (!joined.length) return;
-      const lang = langOf(a.locale) ?? 'zh';
+      const lang = langOfLocale(a.locale) ?? 'zh';
       await send(
         context,
         s,
@@ -155,7 +157,7 @@ export function createBotFrameworkChannel(app: App, logger: Logger): BotFramewor
             { type: 'text', text: assistant.say('greeting', lang) },
             { type: 'choices', choices: assistant.answers.mainTopics(lang) },
           ],
-          { lang, channelId, readMore: readMore(lang) },
+          renderOptions(lang, channelId),
         ),
       );
       return;
@@ -181,7 +183,7 @@ export function createBotFrameworkChannel(app: App, logger: Logger): BotFramewor
         const r = await assistant.turn({
           conversationId: (await byChannel.get(conversationKey)) ?? undefined,
           ...(action !== undefined ? { action } : { text }),
-          locale: langOf(a.locale),
+          locale: langOfLocale(a.locale),
           channel: `botframework/${channelId}`,
           // who, for look-up lock-outs: the channel's user (requests come from Azure, not the user)
           address: `bf:${channelId}:${a.from?.id ?? ''}`,
@@ -197,11 +199,7 @@ export function createBotFrameworkChannel(app: App, logger: Logger): BotFramewor
       })
       .finally(() => clearTimeout(slow));
     await typing;
-    await send(
-      context,
-      s,
-      renderReplies(result.replies, { lang: result.lang, channelId, readMore: readMore(result.lang) }),
-    );
+    await send(context, s, renderReplies(result.replies, renderOptions(result.lang, channelId)));
   };
 
   // agents' replies (and the bot's notices) while a handoff is on: pushed, as Bot Framework allows
@@ -212,7 +210,7 @@ export function createBotFrameworkChannel(app: App, logger: Logger): BotFramewor
       return;
     }
     const s = await load();
-    const o = { lang: link.lang, channelId: link.channelId, readMore: readMore(link.lang) };
+    const o = renderOptions(link.lang, link.channelId);
     const activities = messages.flatMap((m) => renderPushed(m, o));
     if (!activities.length) return;
     await s.adapter.continueConversation(

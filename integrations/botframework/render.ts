@@ -17,12 +17,18 @@ export interface RenderOptions {
   /** The activity's channel (msteams, webchat, directline, emulator, sms, …). */
   channelId: string;
   readMore: string;
+  /** How an agent's reply starts: "**小王**：". */
+  agentSays(name: string): string;
 }
 
 const ADAPTIVE = 'application/vnd.microsoft.card.adaptive';
 // channels that show no cards: they get the text version
 const TEXT_ONLY = new Set(['sms', 'email', 'telegram', 'line']);
 const LOCALE: Record<Lang, string> = { zh: 'zh-CN', en: 'en-US' };
+
+function messageIn(lang: Lang, a: Omit<OutgoingActivity, 'type'>): OutgoingActivity {
+  return { type: 'message', locale: LOCALE[lang], ...a };
+}
 
 function adaptiveCard(body: unknown[], fallbackText: string, actions: unknown[] = []) {
   return {
@@ -47,11 +53,7 @@ function adaptiveCard(body: unknown[], fallbackText: string, actions: unknown[] 
 export function renderReplies(replies: readonly Reply[], o: RenderOptions): OutgoingActivity[] {
   const out: OutgoingActivity[] = [];
   const cards = !TEXT_ONLY.has(o.channelId);
-  const message = (a: Omit<OutgoingActivity, 'type'>): OutgoingActivity => ({
-    type: 'message',
-    locale: LOCALE[o.lang],
-    ...a,
-  });
+  const message = (a: Omit<OutgoingActivity, 'type'>) => messageIn(o.lang, a);
   for (const r of replies) {
     switch (r.type) {
       case 'text':
@@ -140,21 +142,16 @@ export function renderReplies(replies: readonly Reply[], o: RenderOptions): Outg
 /** A message from the conversation (an agent's reply, a notice) for a user without a socket. */
 export function renderPushed(m: ChatMessage, o: RenderOptions): OutgoingActivity[] {
   if (m.from === 'user') return [];
-  if (m.from === 'system')
-    return [{ type: 'message', locale: LOCALE[o.lang], text: `_${m.text ?? ''}_`, textFormat: 'markdown' }];
+  if (m.from === 'system') return [messageIn(o.lang, { text: `_${m.text ?? ''}_`, textFormat: 'markdown' })];
   const replies: Reply[] = [
     ...(m.text !== undefined ? [{ type: 'text' as const, text: m.text }] : []),
     ...(m.replies ?? []),
   ];
   const activities = renderReplies(replies, o);
   const first = activities[0];
-  if (m.from === 'agent' && first?.text !== undefined) first.text = `**${m.author ?? ''}**：${first.text}`;
+  if (m.from === 'agent' && first?.text !== undefined)
+    first.text = `${o.agentSays(m.author ?? '')}${first.text}`;
   else if (m.from === 'agent' && m.author)
-    activities.unshift({
-      type: 'message',
-      locale: LOCALE[o.lang],
-      text: `**${m.author}**：`,
-      textFormat: 'markdown',
-    });
+    activities.unshift(messageIn(o.lang, { text: o.agentSays(m.author), textFormat: 'markdown' }));
   return activities;
 }

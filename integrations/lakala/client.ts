@@ -101,8 +101,10 @@ export class LakalaGateway implements PaymentGateway {
   private readonly policy: IPolicy;
   private readonly breaker;
   private readonly clock: () => Date;
+  private readonly baseUrl: string;
 
   constructor(private readonly options: LakalaOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.signer = {
       appId: options.appId,
       serialNo: options.serialNo,
@@ -152,7 +154,7 @@ export class LakalaGateway implements PaymentGateway {
         const body = JSON.stringify(envelope(data, this.clock()));
         let res: Response;
         try {
-          res = await fetch(`${this.options.baseUrl.replace(/\/+$/, '')}${path}`, {
+          res = await fetch(`${this.baseUrl}${path}`, {
             method: 'POST',
             headers: {
               'content-type': 'application/json',

@@ -25,6 +25,7 @@ export interface AuditRecord {
  */
 export class AuditLog {
   private queue: Promise<unknown> = Promise.resolve();
+  private made: Promise<unknown> | undefined;
 
   constructor(private readonly dir: string) {}
 
@@ -32,7 +33,12 @@ export class AuditLog {
     const file = path.join(this.dir, `${kind}-${record.at.slice(0, 10)}.jsonl`);
     const line = `${JSON.stringify(record)}\n`;
     const next = this.queue.then(async () => {
-      await mkdir(this.dir, { recursive: true });
+      // the directory once, not before every line (tried again if it failed)
+      this.made ??= mkdir(this.dir, { recursive: true }).catch((err: unknown) => {
+        this.made = undefined;
+        throw err;
+      });
+      await this.made;
       await appendFile(file, line, 'utf8');
     });
     this.queue = next.catch(() => undefined);

@@ -26,11 +26,15 @@ export class Lockouts {
     return false;
   }
 
-  async fail(conversationId: string, address: string | undefined): Promise<void> {
+  /** Counts a miss; whether look-ups are locked now. */
+  async fail(conversationId: string, address: string | undefined): Promise<boolean> {
+    let locked = false;
     for (const key of this.keys(conversationId, address)) {
       const n = ((await this.options.keyv.get(key)) ?? 0) + 1;
       await this.options.keyv.set(key, n, this.options.windowMs);
+      locked ||= n >= this.options.maxFailures;
     }
+    return locked;
   }
 
   async clear(conversationId: string): Promise<void> {

@@ -5,7 +5,7 @@ import type { LookupPort, LookupRequest, LookupResult, Requester, Values } from 
 import type { Lang } from '../../knowledge/index.js';
 import type { AuditLog } from './audit.js';
 import type { Lockouts } from './lockout.js';
-import { describeStatus, type Say, type StatusDeps } from './status.js';
+import { describeStatus, type StatusDeps } from './status.js';
 import type { GatewayResult, PaymentGateway, Refund, Transaction } from './types.js';
 
 export interface LookupServiceDeps extends StatusDeps {
@@ -18,7 +18,6 @@ export interface LookupServiceDeps extends StatusDeps {
   cacheMs: number;
   logger: Logger;
   clock: () => Date;
-  say: Say;
 }
 
 export type Role = 'consumer' | 'merchant' | 'agent' | 'operator';
@@ -118,29 +117,24 @@ export class LookupService implements LookupPort {
           outcome,
         })
         .catch((err: unknown) => this.deps.logger.error({ err }, 'could not write the audit record'));
+    // every way out is audited
+    const end = async (outcome: Exclude<StatusAnswer['outcome'], 'found'>): Promise<StatusAnswer> => {
+      await audit(outcome);
+      return { outcome };
+    };
 
-    if (
-      role === 'consumer' &&
-      (await this.deps.lockouts.locked(requester.conversationId, requester.address))
-    ) {
-      await audit('locked');
-      return { outcome: 'locked' };
-    }
-    if (!ask.reference) {
-      await audit('not_found');
-      return { outcome: 'not_found' };
-    }
+    if (role === 'consumer' && (await this.deps.lockouts.locked(requester.conversationId, requester.address)))
+      return end('locked');
+    if (!ask.reference) return end('not_found');
     if (role === 'consumer' && !verify) {
       // the flow asks for the amount or card digits first; without them there is nothing to check
-      await audit('denied');
-      return { outcome: 'denied' };
+      return end('denied');
     }
 
     const found = await this.find(ask.reference, role === 'merchant' ? requester.merchantNo : undefined);
     if (found.outcome === 'unavailable') {
       this.deps.logger.warn({ reason: found.reason, gateway: this.deps.gateway.name }, 'look-up unavailable');
-      await audit('unavailable');
-      return { outcome: 'unavailable' };
+      return end('unavailable');
     }
 
     if (role === 'consumer') {
@@ -152,23 +146,15 @@ export class LookupService implements LookupPort {
           ? verify.value === t.amountFen
           : t.cardMasked?.endsWith(verify.value) === true);
       if (!matches) {
-        await this.deps.lockouts.fail(requester.conversationId, requester.address);
-        const locked = await this.deps.lockouts.locked(requester.conversationId, requester.address);
-        await audit(locked ? 'locked' : 'denied');
-        return { outcome: locked ? 'locked' : 'denied' };
+        const locked = await this.deps.lockouts.fail(requester.conversationId, requester.address);
+        return end(locked ? 'locked' : 'denied');
       }
       await this.deps.lockouts.clear(requester.conversationId);
     }
-    if (found.outcome === 'not_found') {
-      await audit('not_found');
-      return { outcome: 'not_found' };
-    }
+    if (found.outcome === 'not_found') return end('not_found');
     const transaction = found.value;
     const refunds = await this.refunds(transaction);
-    if (refunds.outcome === 'unavailable') {
-      await audit('unavailable');
-      return { outcome: 'unavailable' };
-    }
+    if (refunds.outcome === 'unavailable') return end('unavailable');
     await audit('found');
     return { outcome: 'found', transaction, refunds: refunds.outcome === 'found' ? refunds.value : [] };
   }

@@ -65,6 +65,22 @@ function cardType(t: SandboxTrade): string {
   return CARD_TYPE[t.method] ?? '99';
 }
 
+/** A trade asked for by its reference, as printed (参考号) or as Lakala's log number ("66" + it). */
+function refersTo(t: SandboxTrade, key: string): boolean {
+  return t.reference === key || `66${t.reference}` === key;
+}
+
+/** The card as Lakala shows it: six stars in the middle. */
+function lakalaCard(t: SandboxTrade): string {
+  return t.cardMasked ? t.cardMasked.replace('****', '******') : '';
+}
+
+/** A refund's numbers and time, the same in both refund queries. */
+function refundNumbers(r: SandboxRefund) {
+  const time = lakalaTime(r.requestedAt);
+  return { trade_no: `${time.slice(0, 8)}66${r.reference}`, log_no: `66${r.reference}`, trade_time: time };
+}
+
 /**
  * A stand-in for Lakala's Open Platform: the three v3 query endpoints with the real envelope and
  * signatures both ways (it checks ours against the merchant certificate and signs its answers with
@@ -143,11 +159,7 @@ export class Sandbox {
     const key = (typeof req.trade_no === 'string' && req.trade_no) || undefined;
     const order = (typeof req.out_trade_no === 'string' && req.out_trade_no) || undefined;
     const t = this.trades.find(
-      (x) =>
-        this.scoped(x, req) &&
-        (key
-          ? x.tradeNo === key || x.reference === key || `66${x.reference}` === key
-          : x.outTradeNo === order),
+      (x) => this.scoped(x, req) && (key ? x.tradeNo === key || refersTo(x, key) : x.outTradeNo === order),
     );
     if (!t || t.tradeTime > now) return { code: NOT_FOUND_CODE, msg: '未查到交易' };
     const state = tradeState(t, now);
@@ -177,7 +189,7 @@ export class Sandbox {
         settle_term_no: t.termNo,
         card_type: cardType(t),
         bank_type: t.cardMasked ? (t.method === 'credit_card' ? 'CMB_CREDIT' : 'ICBC_DEBIT') : '',
-        user_id1: t.cardMasked ? t.cardMasked.replace('****', '******') : '',
+        user_id1: lakalaCard(t),
       },
     };
   }
@@ -185,9 +197,7 @@ export class Sandbox {
   refundQuery(req: Record<string, unknown>) {
     const now = this.clock();
     const ref = typeof req.origin_trade_ref_no === 'string' ? req.origin_trade_ref_no : '';
-    const t = this.trades.find(
-      (x) => this.scoped(x, req) && ref !== '' && (x.reference === ref || `66${x.reference}` === ref),
-    );
+    const t = this.trades.find((x) => this.scoped(x, req) && ref !== '' && refersTo(x, ref));
     const date = typeof req.origin_trade_date === 'string' ? req.origin_trade_date : '';
     if (!t || t.tradeTime > now || (date && formatDate(todayIn(t.tradeTime)).replace(/-/g, '') !== date)) {
       return { code: NOT_FOUND_CODE_LAMS, msg: '原平台参考号错误' };
@@ -202,7 +212,7 @@ export class Sandbox {
             const state = refundState(r, now);
             return {
               out_trade_no: r.outRefundOrderNo,
-              trade_time: lakalaTime(r.requestedAt),
+              ...refundNumbers(r),
               trade_state: state,
               trade_state_desc:
                 state === 'FAIL'
@@ -210,13 +220,11 @@ export class Sandbox {
                   : state === 'SUCCESS'
                     ? '退款成功'
                     : '退款处理中',
-              trade_no: `${lakalaTime(r.requestedAt).slice(0, 8)}66${r.reference}`,
-              log_no: `66${r.reference}`,
               refund_amount: String(r.amountFen),
               payer_amount: String(r.amountFen),
               trade_main_type: r.kind === 'void' ? 'CANCEL' : 'REFUND',
               pay_mode: t.method === 'credit_card' ? '01' : '00',
-              crd_no: t.cardMasked ? t.cardMasked.replace('****', '******') : '',
+              crd_no: lakalaCard(t),
               account_type: ACCOUNT_TYPE[t.method] ?? '',
             };
           }),
@@ -238,8 +246,7 @@ export class Sandbox {
         resp_data: {
           merchant_no: t.merchantNo,
           out_refund_order_no: r.outRefundOrderNo,
-          trade_no: `${lakalaTime(r.requestedAt).slice(0, 8)}66${r.reference}`,
-          log_no: `66${r.reference}`,
+          ...refundNumbers(r),
           origin_log_no: `66${t.reference}`,
           account_type: ACCOUNT_TYPE[t.method] ?? '',
           trade_state: state,
@@ -247,7 +254,6 @@ export class Sandbox {
           total_amount: String(t.amountFen),
           refund_amount: String(r.amountFen),
           payer_amount: String(r.amountFen),
-          trade_time: lakalaTime(r.requestedAt),
         },
       };
     }

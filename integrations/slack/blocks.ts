@@ -2,6 +2,7 @@ import type { types } from '@slack/bolt';
 import type { DayCounts, HandoffSummary, OpenHandoff, Suggestion } from '../../bot/handoff/index.js';
 import type { ArticleReply, CardReply, Reply } from '../../bot/replies.js';
 import type { Attachment, ChatMessage } from '../../bot/state/messages.js';
+import { formatYuan } from '../../knowledge/index.js';
 import { clip, escapeMrkdwn, toMrkdwn } from './mrkdwn.js';
 import type { Words } from './words.js';
 
@@ -40,9 +41,10 @@ export function cardBlocks(card: CardReply): Block[] {
   return blocks;
 }
 
-export function articleBlock(a: ArticleReply): Block {
+/** An article: its title (linked when the link is absolute) and its snippet. */
+export function articleBlock(a: Pick<ArticleReply, 'title' | 'snippet' | 'url'>): types.SectionBlock {
   const title = a.url.startsWith('http') ? `<${a.url}|${escapeMrkdwn(a.title)}>` : escapeMrkdwn(a.title);
-  return section(`*${title}*\n${escapeMrkdwn(a.snippet)}`);
+  return { type: 'section', text: mrkdwn(`*${title}*\n${escapeMrkdwn(a.snippet)}`) };
 }
 
 /** The bot's channel-neutral replies as Block Kit; buttons meant for the widget are left out. */
@@ -66,6 +68,11 @@ export function replyText(replies: readonly Reply[]): string {
   const first = replies.find((r) => r.type === 'text' || r.type === 'card');
   if (!first) return '';
   return clip(first.type === 'text' ? first.text : first.title, 300);
+}
+
+/** "Shared by @someone" under a message an agent put in the channel. */
+export function sharedBy(user: string, w: Words): Block {
+  return context(w('sharedBy', { user }));
 }
 
 /** `/refund`'s answer: the card and a button to share it with the channel. */
@@ -92,10 +99,7 @@ export function kbBlocks(query: string, hits: readonly KbHit[], w: Words): Block
     context(w('kbTitle', { query: escapeMrkdwn(query.slice(0, 200)) })),
     ...hits.map(
       (h): Block => ({
-        type: 'section',
-        text: mrkdwn(
-          `*${h.url.startsWith('http') ? `<${h.url}|${escapeMrkdwn(h.title)}>` : escapeMrkdwn(h.title)}*\n${escapeMrkdwn(h.snippet)}`,
-        ),
+        ...articleBlock(h),
         accessory: button(w('postToChannel'), ACTIONS.post, `${h.lang}:${h.id}`),
       }),
     ),
@@ -127,7 +131,7 @@ export function stateLine(state: TicketState, w: Words): string {
 function givenLine(given: HandoffSummary['given']): string {
   return Object.entries(given)
     .map(([k, v]) => {
-      const value = typeof v === 'number' && /amount/.test(k) ? `¥${(v / 100).toFixed(2)}` : String(v);
+      const value = typeof v === 'number' && /amount/.test(k) ? formatYuan(v) : String(v);
       return `${k}: ${escapeMrkdwn(value)}`;
     })
     .join(' · ');
@@ -153,7 +157,7 @@ export function handoffBlocks(s: HandoffSummary, state: TicketState, w: Words): 
         mrkdwn(`*${w('reason')}*\n${escapeMrkdwn(s.reason)}`),
         mrkdwn(`*${w('channel')}*\n${escapeMrkdwn(s.channel)} · ${s.lang}`),
         mrkdwn(`*${w('merchant')}*\n${s.merchantNo ? escapeMrkdwn(s.merchantNo) : w('consumer')}`),
-        ...(s.reference ? [mrkdwn(`*reference*\n${escapeMrkdwn(s.reference)}`)] : []),
+        ...(s.reference ? [mrkdwn(`*${w('reference')}*\n${escapeMrkdwn(s.reference)}`)] : []),
       ],
     },
     ...(given ? [section(`*${w('given')}*\n${given}`)] : []),

@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { Requester } from '../../flows/engine/index.js';
 import { detectLanguage, normalize } from '../../knowledge/index.js';
-import { ACTIONS, type KbHit, kbBlocks, replyBlocks, replyText, statusBlocks } from './blocks.js';
+import { ACTIONS, type KbHit, kbBlocks, replyBlocks, replyText, sharedBy, statusBlocks } from './blocks.js';
 import type { SlackDeps } from './deps.js';
 
 const REFERENCE = /(?<!\d)\d{12}(?!\d)/;
@@ -70,10 +70,7 @@ export function registerCommands(app: App, deps: SlackDeps): void {
       response_type: 'in_channel',
       replace_original: false,
       text: reply.text,
-      blocks: [
-        ...reply.blocks,
-        { type: 'context', elements: [{ type: 'mrkdwn', text: w('sharedBy', { user: body.user.id }) }] },
-      ],
+      blocks: [...reply.blocks, sharedBy(body.user.id, w)],
     });
   });
 
@@ -109,10 +106,7 @@ export function registerCommands(app: App, deps: SlackDeps): void {
       response_type: 'in_channel',
       replace_original: false,
       text: replyText(replies),
-      blocks: [
-        ...replyBlocks(replies),
-        { type: 'context', elements: [{ type: 'mrkdwn', text: w('sharedBy', { user: body.user.id }) }] },
-      ],
+      blocks: [...replyBlocks(replies), sharedBy(body.user.id, w)],
     });
   });
 }

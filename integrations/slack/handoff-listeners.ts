@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { App, BlockAction, webApi } from '@slack/bolt';
+import type { App, BlockAction, types, webApi } from '@slack/bolt';
 import type { AgentActionResult } from '../../bot/handoff/index.js';
 import { ACTIONS } from './blocks.js';
 import { statusFor } from './commands.js';
@@ -30,13 +30,19 @@ export function registerHandoffListeners(app: App, deps: SlackDeps): void {
   };
 
   /** A word to the agent alone, in the thread they acted in. */
-  const whisper = async (client: webApi.WebClient, body: BlockAction, text: string) => {
+  const whisper = async (
+    client: webApi.WebClient,
+    body: BlockAction,
+    text: string,
+    blocks?: types.KnownBlock[],
+  ) => {
     const channel = body.channel?.id;
     if (!channel) return;
     await client.chat.postEphemeral({
       channel,
       user: body.user.id,
       text,
+      ...(blocks && { blocks }),
       ...(body.message?.thread_ts && { thread_ts: body.message.thread_ts }),
     });
   };
@@ -72,15 +78,7 @@ export function registerHandoffListeners(app: App, deps: SlackDeps): void {
       return;
     }
     const reply = await statusFor(deps, reference, { team: body.team?.id, user: body.user.id }, false);
-    const channel = body.channel?.id;
-    if (!channel) return;
-    await client.chat.postEphemeral({
-      channel,
-      user: body.user.id,
-      text: reply.text,
-      ...(reply.ok && { blocks: reply.blocks }),
-      ...(body.message?.thread_ts && { thread_ts: body.message.thread_ts }),
-    });
+    await whisper(client, body, reply.text, reply.ok ? reply.blocks : undefined);
   });
 
   app.action<BlockAction>(ACTIONS.send, async ({ ack, body, action, client }) => {

@@ -52,7 +52,7 @@ export function createSlackChannel(app: App, logger: Logger): SlackChannel | und
     : new FastifyReceiver({ signingSecret: config.SLACK_SIGNING_SECRET as string, logger: bolt });
   const words = wordsFor(config.SLACK_LANG);
   const support = config.SLACK_SUPPORT_CHANNEL;
-  const base = config.PUBLIC_BASE_URL?.replace(/\/+$/, '');
+  const base = config.PUBLIC_BASE_URL;
   let bolted: BoltApp | undefined;
   let retry: NodeJS.Timeout | undefined;
   let stopped = false;

@@ -30,7 +30,13 @@ const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/;
 const PLACEHOLDER = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
 export const STEPS_HEADING: Record<Lang, string> = { zh: '怎么做', en: 'What to do' };
 
-export function policyValues(policy: Policy, lang: Lang): Record<string, string> {
+/** The policy facts texts may quote as placeholders (articles, flows, messages). */
+export const POLICY_PLACEHOLDERS = ['refundWindowDays', 'refundFee', 'supportContact'] as const;
+
+export function policyValues(
+  policy: Policy,
+  lang: Lang,
+): Record<(typeof POLICY_PLACEHOLDERS)[number], string> {
   return {
     refundWindowDays: String(policy.refundWindowDays),
     refundFee: policy.refundFee[lang],

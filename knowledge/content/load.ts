@@ -30,6 +30,8 @@ import {
 
 export interface Content {
   intents: IntentDefinition[];
+  /** Offered as buttons when a conversation starts afresh, in order. */
+  mainTopics: IntentId[];
   examples: Record<Lang, Partial<Record<IntentId, string[]>>>;
   articles: Article[];
   policy: Policy;
@@ -53,7 +55,8 @@ export class ContentProblems extends Error {
   }
 }
 
-function readYaml<S extends z.ZodType>(
+/** A YAML file read and checked: its value, or undefined with its problems (parse or schema) named. */
+export function readYaml<S extends z.ZodType>(
   file: string,
   schema: S,
   problems: string[],
@@ -207,13 +210,14 @@ export function loadContent(options: LoadOptions = {}): Content {
   }
   return {
     intents: catalogue.intents,
+    mainTopics: catalogue.mainTopics,
     examples,
     articles,
     policy,
     synonyms: { zh: flattenSynonyms(synonymsRaw.zh), en: flattenSynonyms(synonymsRaw.en) },
     concepts: conceptsRaw.concepts,
-    commands: commandsRaw.commands as Record<Command, Localized<string[]>>,
+    commands: commandsRaw.commands,
     arrivalMethods: Object.entries(arrivalRaw.methods).map(([id, m]) => ({ id, ...m })),
-    messages: messagesRaw.messages as Record<MessageKey, Localized>,
+    messages: messagesRaw.messages,
   };
 }

@@ -31,6 +31,7 @@ export type Localized<T = string> = { zh: T; en: T };
 
 export const intentCatalogueSchema = z
   .object({
+    mainTopics: z.array(intentId).min(1).max(6),
     intents: z
       .array(
         z
@@ -121,11 +122,8 @@ export const COMMANDS = [
 export type Command = (typeof COMMANDS)[number];
 export const commandsSchema = z
   .object({
-    commands: z
-      .record(z.enum(COMMANDS), z.object({ zh: z.array(word), en: z.array(word) }).strict())
-      .refine((v) => COMMANDS.every((k) => k in v), {
-        message: `every command needs its words: ${COMMANDS.join(', ')}`,
-      }),
+    // a record keyed by an enum needs every key: a missing command is named by zod itself
+    commands: z.record(z.enum(COMMANDS), z.object({ zh: z.array(word), en: z.array(word) }).strict()),
   })
   .strict();
 
@@ -216,12 +214,9 @@ export const MESSAGE_KEYS = [
   'agent_joined',
   'agent_left',
   'something_wrong',
+  'agent_says',
 ] as const;
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
 
-export const messagesSchema = z
-  .object({ messages: z.record(z.enum(MESSAGE_KEYS), localized) })
-  .strict()
-  .refine((v) => MESSAGE_KEYS.every((k) => k in v.messages), {
-    message: `every message key needs a text: ${MESSAGE_KEYS.join(', ')}`,
-  });
+// a record keyed by an enum needs every key: a missing message is named by zod itself
+export const messagesSchema = z.object({ messages: z.record(z.enum(MESSAGE_KEYS), localized) }).strict();

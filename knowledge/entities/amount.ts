@@ -77,3 +77,8 @@ export function findAmount(text: string): Amount | undefined {
   }
   return best?.amount;
 }
+
+/** An amount in fen as people read it: ¥12.50. */
+export function formatYuan(fen: number): string {
+  return `¥${(fen / 100).toFixed(2)}`;
+}

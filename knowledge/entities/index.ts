@@ -3,7 +3,7 @@ import { BUSINESS_TIME_ZONE, findDate, formatDate, todayIn } from './date.js';
 import { findCardLast4, findOrderNumber, findReference, findVoucher } from './identifiers.js';
 
 export type { Amount } from './amount.js';
-export { findAmount } from './amount.js';
+export { findAmount, formatYuan } from './amount.js';
 export * from './date.js';
 export { findCardLast4, findOrderNumber, findReference, findVoucher } from './identifiers.js';
 

@@ -40,10 +40,7 @@ interface Indexed {
  * documents are tokenized by a custom tokenizer and queries are built term by term.
  */
 export class KnowledgeSearch {
-  private constructor(
-    private readonly tokenizer: Tokenizer,
-    private readonly byLang: Record<Lang, Indexed>,
-  ) {}
+  private constructor(private readonly byLang: Record<Lang, Indexed>) {}
 
   static build(
     articles: readonly Article[],
@@ -87,14 +84,10 @@ export class KnowledgeSearch {
         sentences: new Map(own.map((a) => [a.id, splitSentences(a.plain, tokenizer, normalize)])),
       };
     }
-    return new KnowledgeSearch(tokenizer, byLang);
+    return new KnowledgeSearch(byLang);
   }
 
-  /** `text` must be normalised. Returns at most `limit` articles, best first. */
-  search(text: string, options: SearchOptions): SearchHit[] {
-    return this.searchTokens(this.tokenizer.tokens(text), options);
-  }
-
+  /** Tokens of a normalised message (the tokenizer's). Returns at most `limit` articles, best first. */
   searchTokens(tokens: readonly string[], { lang, limit = 3 }: SearchOptions): SearchHit[] {
     const { index, articles, sentences } = this.byLang[lang];
     // Words no article contains cannot match; leaving them out of the query saves lunr a token-set

@@ -1,3 +1,3 @@
-export { detectLanguage } from './language.js';
+export { detectLanguage, langOfLocale } from './language.js';
 export { normalize, normalizeKeepCase } from './normalize.js';
 export { type SegmenterKind, type Synonyms, Tokenizer, type TokenizerOptions } from './tokenizer.js';

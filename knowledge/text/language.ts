@@ -15,3 +15,10 @@ export function detectLanguage(text: string): Lang | undefined {
   if (han >= 2 || (han > 0 && han >= latinWords)) return 'zh';
   return latinWords > 0 ? 'en' : 'zh';
 }
+
+/** A channel's or a browser's locale (zh-CN, en-US, zh_TW, EN…) as one of our languages. */
+export function langOfLocale(locale: unknown): Lang | undefined {
+  if (typeof locale !== 'string') return undefined;
+  const l = locale.toLowerCase();
+  return l.startsWith('zh') ? 'zh' : l.startsWith('en') ? 'en' : undefined;
+}

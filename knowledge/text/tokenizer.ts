@@ -33,9 +33,9 @@ const MIN_SPELLCHECK_LENGTH = 4;
 // Only words that carry nothing for intent or search. Question words and negations stay: "how",
 // "when", "not" separate how_to_refund from refund_not_received.
 const EN_STOP = new Set(
-  'a an the is are am was were be been to of i me my mine it its for on in at and or this that these those do does did you your we our us they them he she his her there here with by as so just pls please plz hi'
-    .split(' ')
-    .filter((w) => w !== 'hi'),
+  'a an the is are am was were be been to of i me my mine it its for on in at and or this that these those do does did you your we our us they them he she his her there here with by as so just pls please plz'.split(
+    ' ',
+  ),
 );
 
 const RUN = /(\p{Script=Han}+)|([a-z][a-z']*)|(\d+(?:\.\d+)?)/gu;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Waiters } from './waiters.js';
 
 /** What the bot posted to the channel's connector service. */
 export interface Posted {
@@ -28,7 +29,7 @@ export interface Activity {
  */
 export class ConnectorStandIn {
   readonly posted: Posted[] = [];
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new Waiters();
   private n = 0;
 
   private constructor(private readonly server: Server) {}
@@ -53,7 +54,7 @@ export class ConnectorStandIn {
         });
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ id: `posted-${++s.n}` }));
-        for (const w of s.waiters) w();
+        s.waiters.notify();
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -67,22 +68,11 @@ export class ConnectorStandIn {
 
   /** Waits until what was posted to a conversation passes `test`. */
   until(test: (posted: Posted[]) => boolean, ms = 5000): Promise<Posted[]> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        if (!test(this.posted)) return;
-        this.waiters.delete(check);
-        clearTimeout(timer);
-        resolve(this.posted);
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(check);
-        reject(
-          new Error(`not posted in time; have ${JSON.stringify(this.posted.map((p) => p.activity.type))}`),
-        );
-      }, ms);
-      this.waiters.add(check);
-      check();
-    });
+    return this.waiters.until(
+      () => (test(this.posted) ? this.posted : undefined),
+      () => `not posted in time; have ${JSON.stringify(this.posted.map((p) => p.activity.type))}`,
+      ms,
+    );
   }
 
   async close(): Promise<void> {

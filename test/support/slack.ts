@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { Waiters } from './waiters.js';
 
 export const TEAM = 'T0REFUND';
 export const OTHER_TEAM = 'T0STRANGER';
@@ -48,7 +49,7 @@ export class SlackStandIn {
   private ts = 0;
   private sockets = new Set<WebSocket>();
   private readonly acks = new Map<string, (payload: unknown) => void>();
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new Waiters();
 
   private constructor(
     private readonly server: Server,
@@ -194,25 +195,15 @@ export class SlackStandIn {
   }
 
   private changed(): void {
-    for (const w of this.waiters) w();
+    this.waiters.notify();
   }
 
   private until<T>(find: () => T | undefined, what: string, ms: number): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const check = () => {
-        const found = find();
-        if (found === undefined) return;
-        this.waiters.delete(check);
-        clearTimeout(timer);
-        resolve(found);
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(check);
-        reject(new Error(`no ${what} within ${ms} ms; calls: ${this.calls.map((c) => c.method).join(', ')}`));
-      }, ms);
-      this.waiters.add(check);
-      check();
-    });
+    return this.waiters.until(
+      find,
+      () => `no ${what} within ${ms} ms; calls: ${this.calls.map((c) => c.method).join(', ')}`,
+      ms,
+    );
   }
 
   private builtIn(method: string, _url: URL): Handler | undefined {

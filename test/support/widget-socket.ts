@@ -1,5 +1,6 @@
 import { WebSocket } from 'ws';
 import type { ChatMessage } from '../../bot/state/messages.js';
+import { Waiters } from './waiters.js';
 
 export type Frame = { type: string; [k: string]: unknown };
 
@@ -21,11 +22,10 @@ export interface WidgetSocket {
 export async function widgetSocket(url: string, headers: Record<string, string> = {}): Promise<WidgetSocket> {
   const s = new WebSocket(url, { headers });
   const frames: Frame[] = [];
-  // waiters are checked on every frame (no polling delay in what the benchmarks measure)
-  const waiters = new Set<() => void>();
+  const waiters = new Waiters();
   s.on('message', (raw) => {
     frames.push(JSON.parse(String(raw)) as Frame);
-    for (const w of waiters) w();
+    waiters.notify();
   });
   await new Promise<void>((resolve, reject) => {
     s.once('open', () => resolve());
@@ -36,35 +36,19 @@ export async function widgetSocket(url: string, headers: Record<string, string> 
     frames.flatMap((f) =>
       f.type === 'messages' || f.type === 'welcome' ? ((f.messages as ChatMessage[] | undefined) ?? []) : [],
     );
-  const poll = <T>(find: () => T | undefined, what: () => string, ms: number): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const check = () => {
-        const found = find();
-        if (found === undefined) return;
-        waiters.delete(check);
-        clearTimeout(timer);
-        resolve(found);
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(check);
-        reject(new Error(what()));
-      }, ms);
-      waiters.add(check);
-      check();
-    });
   return {
     frames,
     send: (f) => s.send(JSON.stringify(f)),
     sendRaw: (data) => s.send(data),
     until: (test, ms = 5000) =>
-      poll(
+      waiters.until(
         () => frames.find(test),
         () => `no such frame among ${JSON.stringify(frames.map((f) => f.type))}`,
         ms,
       ),
     messages,
     message: (test, ms = 5000) =>
-      poll(
+      waiters.until(
         () => messages().find(test),
         () => `no such message among ${JSON.stringify(messages().map((m) => [m.from, m.text ?? m.label]))}`,
         ms,

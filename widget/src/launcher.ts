@@ -1,6 +1,7 @@
 // The embed: <script src="https://HOST/widget.js" data-title="…" data-color="#1677ff" async></script>
 // It adds one button, in a Shadow DOM of its own, and loads the chat panel on the first click.
 // The page gets one global, window.RefundAssistant: open(), close(), setLocale(), identify().
+import { LAUNCHER_LABEL } from './panel/i18n.js';
 import { NAMESPACE, type PanelApi, type WidgetOptions } from './shared.js';
 
 type Call = [keyof PanelApi, unknown[]];
@@ -43,7 +44,7 @@ type Call = [keyof PanelApi, unknown[]];
   const button = root.querySelector('button') as HTMLButtonElement;
   const label = root.querySelector('.label') as HTMLElement;
   const badge = root.querySelector('.badge') as HTMLElement;
-  const name = (l: string) => (l === 'en' ? 'Chat with us' : '在线客服');
+  const name = (l: string) => LAUNCHER_LABEL[l === 'en' ? 'en' : 'zh'];
   label.textContent = name(lang);
   button.setAttribute('aria-label', name(lang));
 

@@ -3,6 +3,8 @@
 // resend carries the same clientId, so the server answers it once). Where WebSockets do not work,
 // POST /api/chat carries the messages and a poll brings what others (an agent) write.
 
+import type { Reply } from '../../../bot/replies.js';
+
 export interface ServerMessage {
   id: number;
   at: string;
@@ -17,11 +19,8 @@ export interface ServerMessage {
   feedback?: 'up' | 'down';
 }
 
-export type Reply =
-  | { type: 'text'; text: string }
-  | { type: 'choices'; choices: Array<{ label: string; action: string }> }
-  | { type: 'card'; title: string; fields: Array<{ label: string; value: string }> }
-  | { type: 'article'; id: string; title: string; snippet: string; url: string };
+// the server's channel-neutral replies, as the core defines them
+export type { Reply };
 
 export interface Outgoing {
   clientId: string;

@@ -50,3 +50,6 @@ export const WORDS = {
 
 export type Lang = keyof typeof WORDS;
 export type Words = (typeof WORDS)[Lang];
+
+/** The launcher's name (its label and accessible name), kept apart so the launcher bundle stays tiny. */
+export const LAUNCHER_LABEL = { zh: '在线客服', en: 'Chat with us' } as const;

@@ -48,7 +48,7 @@ function mount(m: Mount): PanelApi {
   const key = `${STORE}:${options.server}`;
   const saved = (() => {
     try {
-      return JSON.parse(localStorage.getItem(key) ?? '{}') as { conversationId?: string; lastSeen?: number };
+      return JSON.parse(localStorage.getItem(key) ?? '{}') as { conversationId?: string };
     } catch {
       return {};
     }
