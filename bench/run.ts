@@ -7,9 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
-import { createApp } from '../bot/app.js';
-import { loadConfig } from '../bot/config.js';
-import { createLogger } from '../bot/logger.js';
+import { createApp } from '../app/app.js';
+import { loadConfig } from '../app/config.js';
+import { createLogger } from '../app/logger.js';
 import { projectRoot } from '../knowledge/index.js';
 
 const sections = process.argv.slice(2);
@@ -96,7 +96,7 @@ function rssMb(pid: number): number {
 
 async function startAssistant(dataDir: string, port: number): Promise<Child> {
   return startChild(
-    ['dist/bot/main.js'],
+    ['dist/app/main.js'],
     {
       PORT: String(port),
       HOST: '127.0.0.1',
@@ -111,7 +111,7 @@ async function startAssistant(dataDir: string, port: number): Promise<Child> {
 }
 
 async function startupSection(): Promise<void> {
-  console.log('\nProcess start to ready (node dist/bot/main.js; index and model built; listening)');
+  console.log('\nProcess start to ready (node dist/app/main.js; index and model built; listening)');
   const times: number[] = [];
   const rss: number[] = [];
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ra-bench-'));
@@ -262,8 +262,8 @@ async function lookupsSection(): Promise<void> {
   );
 
   const { authorizationHeader, loadPrivateKey, loadPublicKey, responseHeaders, verifyResponse } =
-    await import('../integrations/lakala/signing.js');
-  const { sandboxKeys } = await import('../integrations/sandbox/index.js');
+    await import('../integrations/connectors/lakala/signing.js');
+  const { sandboxKeys } = await import('../integrations/connectors/sandbox/index.js');
   const keys = sandboxKeys(path.join(dataDir, 'sandbox'));
   const merchant = {
     appId: 'OP00000003',
@@ -369,7 +369,7 @@ async function wsSection(): Promise<void> {
  * one, Slack calling the other).
  */
 async function handoffSection(): Promise<void> {
-  const { buildServer } = await import('../bot/http/server.js');
+  const { buildServer } = await import('../app/server.js');
   const { widgetSocket } = await import('../test/support/widget-socket.js');
   const { SlackStandIn, slackSender, slackEnv } = await import('../test/support/slack.js');
   const burst = Number(process.env.BENCH_HANDOFFS ?? 40);
@@ -471,7 +471,7 @@ async function handoffSection(): Promise<void> {
 
 /** One turn over HTTP: the widget's /api/chat next to Bot Framework's /api/messages (both in process). */
 async function channelsSection(): Promise<void> {
-  const { buildServer } = await import('../bot/http/server.js');
+  const { buildServer } = await import('../app/server.js');
   const { ConnectorStandIn } = await import('../test/support/botframework.js');
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ra-bench-'));
   const config = loadConfig({

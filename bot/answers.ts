@@ -1,5 +1,3 @@
-import type { Article, IntentDefinition, IntentId, Lang, SearchHit } from '../knowledge/index.js';
-import type { Say } from './messages.js';
 import {
   type ArticleReply,
   type Choice,
@@ -8,7 +6,9 @@ import {
   type Reply,
   type TextReply,
   text,
-} from './replies.js';
+} from '../contracts/replies.js';
+import type { Article, IntentDefinition, IntentId, Lang, SearchHit } from '../knowledge/index.js';
+import type { Say } from './messages.js';
 
 export interface ArticleSource {
   article(id: string, lang: Lang): Article | undefined;

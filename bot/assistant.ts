@@ -1,4 +1,9 @@
+import type { Logger } from '../app/logger.js';
+import { maskSensitive } from '../contracts/masking.js';
+import { type Attachment, append, type ChatMessage, maskReplies } from '../contracts/messages.js';
+import { type Reply, text } from '../contracts/replies.js';
 import { type Flow, FlowRunner, type LookupPort, type Requester } from '../flows/engine/index.js';
+import type { EventBus } from '../integrations/stores/bus.js';
 import {
   Commands,
   type Content,
@@ -10,16 +15,11 @@ import {
   type WorkingDays,
 } from '../knowledge/index.js';
 import type { Answers } from './answers.js';
-import type { EventBus } from './bus.js';
+import type { Conversation, ConversationStore } from './conversations/store.js';
 import { Dialogue, type Outcome } from './dialogue.js';
 import type { HandoffService } from './handoff/index.js';
-import type { Logger } from './logger.js';
 import { policyByLang, type Say } from './messages.js';
-import { maskSensitive } from './privacy.js';
-import { type Reply, text } from './replies.js';
 import { articlesFor, type Decision } from './route.js';
-import type { Conversation, ConversationStore } from './state/conversations.js';
-import { type Attachment, append, type ChatMessage, maskReplies } from './state/messages.js';
 
 export interface TurnInput {
   conversationId?: string | undefined;

@@ -1,3 +1,4 @@
+import { choices, type Reply, text } from '../contracts/replies.js';
 import {
   type FlowContext,
   type FlowRunner,
@@ -16,11 +17,10 @@ import {
   type Understanding,
 } from '../knowledge/index.js';
 import type { Answers } from './answers.js';
+import type { Conversation } from './conversations/store.js';
 import type { HandoffPort } from './handoff/index.js';
 import type { Say } from './messages.js';
-import { choices, type Reply, text } from './replies.js';
 import { type Decision, decide, SMALLTALK } from './route.js';
-import type { Conversation } from './state/conversations.js';
 
 /** What a dialogue step produces; the assistant saves `conversation` and returns `replies`. */
 export interface Outcome {

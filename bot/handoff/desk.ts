@@ -1,6 +1,6 @@
+import type { ChatMessage } from '../../contracts/messages.js';
+import type { CardReply } from '../../contracts/replies.js';
 import type { Lang } from '../../knowledge/index.js';
-import type { CardReply } from '../replies.js';
-import type { ChatMessage } from '../state/messages.js';
 import type { Agent, Ticket } from './state.js';
 
 /** What agents see first: why, what the user gave, what the acquirer said, what was said. */

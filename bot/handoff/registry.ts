@@ -1,7 +1,7 @@
 import type Keyv from 'keyv';
 import { z } from 'zod';
+import type { Lock } from '../../integrations/stores/redis-lock.js';
 import { formatDate, todayIn } from '../../knowledge/index.js';
-import type { Lock } from '../state/lock.js';
 import { agentSchema, ticketSchema } from './state.js';
 
 const openSchema = z.object({

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configSchema, loadConfig } from '../../bot/config.js';
-import { ERRORS } from '../../bot/errors.js';
+import { ConfigError, configSchema, loadConfig } from '../../app/config.js';
+import { ERRORS } from '../../contracts/errors.js';
 import { projectRoot } from '../../knowledge/index.js';
 
 const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../bot/logger.js';
-import { maskCardNumber, maskSensitive } from '../../bot/privacy.js';
+import { createLogger } from '../../app/logger.js';
+import { maskCardNumber, maskSensitive } from '../../contracts/masking.js';
 
 describe('masking', () => {
   it.each([

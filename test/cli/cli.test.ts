@@ -18,7 +18,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 /** The real command, as `npm run --silent cli -- …` runs it (from source, so no build is needed). */
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'bot/cli/main.ts', ...args], {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'app/cli/main.ts', ...args], {
       cwd: projectRoot,
       env: { PATH: process.env.PATH, DATA_DIR: dataDir },
       maxBuffer: 16 * 1024 * 1024,

@@ -4,9 +4,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createApp } from '../../bot/app.js';
-import { loadConfig } from '../../bot/config.js';
-import { createLogger } from '../../bot/logger.js';
+import { createApp } from '../../app/app.js';
+import { loadConfig } from '../../app/config.js';
+import { createLogger } from '../../app/logger.js';
 import { INTENT_IDS, type IntentId, LANGS, type Lang, normalize } from '../../knowledge/index.js';
 
 interface IntentCase {

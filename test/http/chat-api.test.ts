@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Reply } from '../../bot/replies.js';
+import type { Reply } from '../../contracts/replies.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 
 let t: TestApp;

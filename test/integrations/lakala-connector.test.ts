@@ -3,12 +3,17 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../bot/logger.js';
-import { LakalaGateway, type LakalaOptions } from '../../integrations/lakala/client.js';
-import { PATHS } from '../../integrations/lakala/protocol.js';
-import { authorizationHeader, loadPrivateKey } from '../../integrations/lakala/signing.js';
-import { refundSchema, transactionSchema } from '../../integrations/payments/types.js';
-import { SANDBOX_APP_ID, Sandbox, type SandboxKeys, sandboxKeys } from '../../integrations/sandbox/index.js';
+import { createLogger } from '../../app/logger.js';
+import { refundSchema, transactionSchema } from '../../bot/lookups/gateway.js';
+import { LakalaGateway, type LakalaOptions } from '../../integrations/connectors/lakala/client.js';
+import { PATHS } from '../../integrations/connectors/lakala/protocol.js';
+import { authorizationHeader, loadPrivateKey } from '../../integrations/connectors/lakala/signing.js';
+import {
+  SANDBOX_APP_ID,
+  Sandbox,
+  type SandboxKeys,
+  sandboxKeys,
+} from '../../integrations/connectors/sandbox/index.js';
 import { TEST_NOW } from '../support/app.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ra-lakala-'));

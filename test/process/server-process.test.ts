@@ -15,7 +15,7 @@ function start(env: Record<string, string>): {
   lines: string[];
   ready: Promise<string>;
 } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'app/main.ts'], {
     cwd: projectRoot,
     env: {
       PATH: process.env.PATH,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../../bot/state/messages.js';
+import type { ChatMessage } from '../../contracts/messages.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { REDIS_URL, redisAvailable } from '../support/redis.js';
 import { SlackStandIn, slackEnv, slackSender } from '../support/slack.js';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../../bot/state/messages.js';
+import type { ChatMessage } from '../../contracts/messages.js';
 import { startTestApp, TEST_NOW, type TestApp } from '../support/app.js';
 import { eventBody, SlackStandIn, SUPPORT_CHANNEL, slackEnv, slackSender } from '../support/slack.js';
 import { type WidgetSocket, widgetSocket } from '../support/widget-socket.js';

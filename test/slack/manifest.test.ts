@@ -6,7 +6,7 @@ import { projectRoot } from '../../knowledge/index.js';
 
 // The manifest is what an admin installs: it must ask for what the code uses, and no more.
 const manifest = yaml.load(
-  readFileSync(path.join(projectRoot, 'integrations/slack/manifest.yml'), 'utf8'),
+  readFileSync(path.join(projectRoot, 'integrations/channels/slack/manifest.yml'), 'utf8'),
 ) as {
   features: {
     slash_commands: Array<{ command: string; url: string }>;
@@ -19,7 +19,7 @@ const manifest = yaml.load(
   };
 };
 const source = ['commands.ts', 'handoff-listeners.ts', 'knowledge-listeners.ts', 'desk.ts', 'deps.ts']
-  .map((f) => readFileSync(path.join(projectRoot, 'integrations/slack', f), 'utf8'))
+  .map((f) => readFileSync(path.join(projectRoot, 'integrations/channels/slack', f), 'utf8'))
   .join('\n');
 
 describe('the Slack app manifest', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { escapeMrkdwn, fromMrkdwn, toMrkdwn } from '../../integrations/slack/mrkdwn.js';
+import { escapeMrkdwn, fromMrkdwn, toMrkdwn } from '../../integrations/channels/slack/mrkdwn.js';
 
 describe('between our Markdown and Slack mrkdwn', () => {
   it('what a user wrote can never ping a channel, link, or mention anyone in Slack', () => {

@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { type App, createApp } from '../../bot/app.js';
-import { loadConfig } from '../../bot/config.js';
-import { buildServer } from '../../bot/http/server.js';
-import { createLogger } from '../../bot/logger.js';
+import { type App, createApp } from '../../app/app.js';
+import { loadConfig } from '../../app/config.js';
+import { createLogger } from '../../app/logger.js';
+import { buildServer } from '../../app/server.js';
 import { recordFlowStep } from './flow-coverage.js';
 
 /** Wednesday 2026-11-25, noon in Shanghai: every test sees the same "today". */

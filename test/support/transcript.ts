@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Reply } from '../../bot/replies.js';
+import type { Reply } from '../../contracts/replies.js';
 
 export interface Turn {
   status: number;

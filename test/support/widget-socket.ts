@@ -1,5 +1,5 @@
 import { WebSocket } from 'ws';
-import type { ChatMessage } from '../../bot/state/messages.js';
+import type { ChatMessage } from '../../contracts/messages.js';
 import { Waiters } from './waiters.js';
 
 export type Frame = { type: string; [k: string]: unknown };

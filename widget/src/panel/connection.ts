@@ -3,7 +3,7 @@
 // resend carries the same clientId, so the server answers it once). Where WebSockets do not work,
 // POST /api/chat carries the messages and a poll brings what others (an agent) write.
 
-import type { Reply } from '../../../bot/replies.js';
+import type { Reply } from '../../../contracts/replies.js';
 
 export interface ServerMessage {
   id: number;

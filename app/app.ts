@@ -1,0 +1,202 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Answers } from '../bot/answers.js';
+import { Assistant } from '../bot/assistant.js';
+import { ConversationStore } from '../bot/conversations/store.js';
+import { HandoffRegistry, HandoffService } from '../bot/handoff/index.js';
+import { AuditLog, Lockouts, LookupService } from '../bot/lookups/index.js';
+import { sayFor } from '../bot/messages.js';
+import { type Flow, type LookupPort, loadFlows } from '../flows/engine/index.js';
+import { MerchantTokens } from '../integrations/channels/widget/merchant-token.js';
+import { type EventBus, InProcessBus, RedisBus } from '../integrations/stores/bus.js';
+import { FileLinks } from '../integrations/stores/file-links.js';
+import { StateStore } from '../integrations/stores/keyv.js';
+import { createRedis } from '../integrations/stores/redis.js';
+import { UploadStore } from '../integrations/stores/uploads.js';
+import {
+  type Content,
+  type Lang,
+  loadContent,
+  type SegmenterKind,
+  Understander,
+  WorkingDays,
+} from '../knowledge/index.js';
+import { type Acquirer, createAcquirer } from './acquirer.js';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+
+export interface App {
+  config: Config;
+  content: Content;
+  flows: readonly Flow[];
+  understander: Understander;
+  assistant: Assistant;
+  store: ConversationStore;
+  state: StateStore;
+  acquirer: Acquirer;
+  lookups: LookupService;
+  handoffs: HandoffService;
+  handoffRegistry: HandoffRegistry;
+  audit: AuditLog;
+  bus: EventBus;
+  tokens: MerchantTokens;
+  uploads: UploadStore;
+  /** Signed links to uploads, for agents. */
+  fileLinks: FileLinks;
+  clock: () => Date;
+  articleUrl: (id: string, lang: Lang) => string;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  segmenter?: SegmenterKind;
+  clock?: () => Date;
+  lookup?: LookupPort;
+  observeFlows?: (flow: string, from: string | undefined, to: string) => void;
+}
+
+/**
+ * The composition root: content → understanding → state → acquirer and look-ups → assistant.
+ * Channels are added on top.
+ */
+export async function createApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
+  const content = loadContent({ refundWindowDays: config.REFUND_WINDOW_DAYS });
+  const flows = loadFlows({ articleIds: new Set(content.articles.map((a) => a.id)) });
+  const understander = await Understander.create(content, {
+    segmenter: options.segmenter ?? 'icu',
+    cacheDir: path.join(config.dataDir, 'cache'),
+  });
+  const state = await StateStore.open({ dataDir: config.dataDir, redisUrl: config.REDIS_URL, logger });
+  const store = new ConversationStore({
+    keyv: state.namespace('conversation'),
+    lock: state.lock,
+    ttlMs: config.CONVERSATION_TTL_HOURS * 3_600_000,
+    logger,
+  });
+  const clock = options.clock ?? (() => new Date());
+  const bus = await createBus(config, logger, state);
+  const tokens = await MerchantTokens.create({
+    secret: config.WIDGET_TOKEN_SECRET,
+    publicKeyPem: config.WIDGET_TOKEN_PUBLIC_KEY_FILE
+      ? readFileSync(config.WIDGET_TOKEN_PUBLIC_KEY_FILE, 'utf8')
+      : undefined,
+    dataDir: config.dataDir,
+  });
+  const uploads = new UploadStore(path.join(config.dataDir, 'uploads'), config.UPLOAD_MAX_BYTES);
+  const acquirer = await createAcquirer(config, logger, options.clock);
+  const audit = new AuditLog(path.join(config.dataDir, 'audit'));
+  // words, answers and the working-day calendar, built once for everyone who speaks
+  const say = sayFor(content);
+  const calendar = new WorkingDays();
+  const articleUrl = (id: string, lang: Lang) =>
+    `${config.PUBLIC_BASE_URL ?? ''}/kb/${lang}/${encodeURIComponent(id)}`;
+  const answers = new Answers({
+    articles: understander.search,
+    intents: new Map(content.intents.map((i) => [i.id, i])),
+    mainTopics: content.mainTopics,
+    say,
+    articleUrl,
+  });
+  const lookups = new LookupService({
+    gateway: acquirer.gateway,
+    lockouts: new Lockouts({
+      keyv: state.namespace<number>('lookup-failures'),
+      maxFailures: config.LOOKUP_MAX_FAILURES,
+      windowMs: config.LOOKUP_LOCK_MINUTES * 60_000,
+    }),
+    lockMinutes: config.LOOKUP_LOCK_MINUTES,
+    audit,
+    cache: state.namespace('lookup-cache'),
+    cacheMs: config.LOOKUP_CACHE_SECONDS * 1000,
+    logger,
+    clock,
+    say,
+    calendar,
+    arrivalMethods: content.arrivalMethods,
+  });
+  const handoffRegistry = new HandoffRegistry({ keyv: state.namespace('handoffs'), lock: state.lock, clock });
+  const handoffs = new HandoffService({
+    store,
+    registry: handoffRegistry,
+    answers,
+    say,
+    logger,
+    clock,
+    bus,
+    claimTimeoutMs: config.HANDOFF_CLAIM_TIMEOUT_MINUTES * 60_000,
+    suggest: (message, lang) => assistant.understand(message, lang).articles[0],
+    audit: ({ action, conversationId, agent, outcome, desk }) =>
+      audit
+        .write(
+          {
+            at: clock().toISOString(),
+            role: 'agent',
+            channel: desk,
+            conversationId,
+            ...(agent && { actor: agent.id }),
+            what: `handoff.${action}`,
+            query: {},
+            outcome,
+          },
+          'handoffs',
+        )
+        .catch((err: unknown) => logger.error({ err }, 'could not write the audit record')),
+  });
+  const assistant: Assistant = new Assistant({
+    content,
+    understander,
+    store,
+    logger,
+    flows,
+    maxMessageChars: config.MAX_MESSAGE_CHARS,
+    flowIdleMinutes: config.FLOW_IDLE_MINUTES,
+    say,
+    answers,
+    calendar,
+    lookup: options.lookup ?? lookups,
+    bus,
+    clock,
+    handoffs,
+    ...(options.observeFlows && { observeFlows: options.observeFlows }),
+  });
+  // a waiting handoff nobody claims is noticed within a quarter of the timeout (every instance
+  // sweeps; the conversation's lock makes sure the user is told once)
+  const sweeper = setInterval(
+    () => void handoffs.sweep().catch((err: unknown) => logger.warn({ err }, 'handoff sweep failed')),
+    Math.min(30_000, (config.HANDOFF_CLAIM_TIMEOUT_MINUTES * 60_000) / 4),
+  ).unref();
+  return {
+    config,
+    content,
+    flows,
+    understander,
+    assistant,
+    store,
+    state,
+    acquirer,
+    lookups,
+    handoffs,
+    handoffRegistry,
+    audit,
+    bus,
+    tokens,
+    uploads,
+    fileLinks: FileLinks.fromDataDir(config.dataDir),
+    clock,
+    articleUrl,
+    async close() {
+      clearInterval(sweeper);
+      await acquirer.close();
+      await bus.close();
+      await state.close();
+    },
+  };
+}
+
+/** In-process, or Redis pub/sub on a connection of its own when the state is in Redis. */
+async function createBus(config: Config, logger: Logger, state: StateStore): Promise<EventBus> {
+  if (!config.REDIS_URL || !state.redis) return new InProcessBus();
+  const subscriber = createRedis(config.REDIS_URL, logger);
+  await subscriber.connect();
+  return new RedisBus(state.redis, subscriber, logger);
+}

@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import type Keyv from 'keyv';
+import { z } from 'zod';
+import type { Logger } from '../../app/logger.js';
+import { chatMessageSchema } from '../../contracts/messages.js';
+import { flowStateSchema } from '../../flows/engine/index.js';
+import type { Lock } from '../../integrations/stores/redis-lock.js';
+import { INTENT_IDS, LANGS, type Lang } from '../../knowledge/index.js';
+import { handoffSchema } from '../handoff/state.js';
+
+export const conversationSchema = z.object({
+  id: z.string(),
+  lang: z.enum(LANGS),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  turns: z.number().int().nonnegative(),
+  /** Understanding failures in a row; the second one offers a person. */
+  misunderstandings: z.number().int().nonnegative(),
+  lastIntent: z.enum(INTENT_IDS).optional(),
+  /** Buttons offered by the last reply: a press is shown with the label the user saw. */
+  offered: z.array(z.object({ label: z.string(), action: z.string() })).default([]),
+  /** The troubleshooting flow under way, if any. */
+  flow: flowStateSchema.optional(),
+  /** A flow ended and asked "did this solve it?": the flow's id, until answered. */
+  awaitingSolved: z.string().optional(),
+  /** Agents own the conversation: the bot is silent (bot/handoff). */
+  handoff: handoffSchema.optional(),
+  /** The last message's number. */
+  seq: z.number().int().nonnegative().default(0),
+  /** What was said, masked, the most recent last (bot/state/messages.ts). */
+  messages: z.array(chatMessageSchema).default([]),
+  /** "Did this solve it?" after a flow, and 👍/👎 on single answers (by message number). */
+  feedback: z
+    .array(
+      z.object({
+        at: z.string(),
+        flow: z.string().optional(),
+        message: z.number().optional(),
+        solved: z.boolean(),
+      }),
+    )
+    .default([]),
+});
+
+export type Conversation = z.infer<typeof conversationSchema>;
+
+const ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+export interface ConversationStoreOptions {
+  keyv: Keyv<unknown>;
+  /** One turn at a time per conversation (across instances when it is Redis's). */
+  lock: Lock;
+  ttlMs: number;
+  logger: Logger;
+}
+
+export class ConversationStore {
+  constructor(private readonly options: ConversationStoreOptions) {}
+
+  fresh(lang: Lang, now: Date): Conversation {
+    const at = now.toISOString();
+    return {
+      id: randomUUID(),
+      lang,
+      createdAt: at,
+      updatedAt: at,
+      turns: 0,
+      misunderstandings: 0,
+      offered: [],
+      seq: 0,
+      messages: [],
+      feedback: [],
+    };
+  }
+
+  /**
+   * Loads the conversation (or starts one: an unknown, expired or malformed id is a fresh
+   * conversation, not an error), runs `task` on it with no other task of the same conversation in
+   * between, and saves what it returns.
+   */
+  async withConversation<T>(
+    id: string | undefined,
+    lang: Lang,
+    now: Date,
+    task: (c: Conversation) => Promise<{ conversation: Conversation; result: T }>,
+  ): Promise<T> {
+    const key = id && ID.test(id) ? id : undefined;
+    const turn = async () => {
+      const existing = key ? await this.load(key) : undefined;
+      const { conversation, result } = await task(existing ?? this.fresh(lang, now));
+      await this.options.keyv.set(
+        conversation.id,
+        { ...conversation, updatedAt: now.toISOString() },
+        this.options.ttlMs,
+      );
+      return result;
+    };
+    // a conversation nobody has an id for yet cannot be contended: no lock needed
+    return key ? this.options.lock.run(key, turn) : turn();
+  }
+
+  /** Changes an existing conversation under its lock; `change` returning undefined changes nothing. */
+  async update(id: string, change: (c: Conversation) => Promise<Conversation | undefined>): Promise<void> {
+    if (!ID.test(id)) return;
+    await this.options.lock.run(id, async () => {
+      const c = await this.load(id);
+      if (!c) return;
+      const next = await change(c);
+      if (next) await this.options.keyv.set(id, next, this.options.ttlMs);
+    });
+  }
+
+  async load(id: string): Promise<Conversation | undefined> {
+    const raw = await this.options.keyv.get(id);
+    if (raw === undefined) return undefined;
+    const parsed = conversationSchema.safeParse(raw);
+    if (!parsed.success) {
+      // A record from an older version or a damaged store: start over rather than fail the user.
+      this.options.logger.warn(
+        { conversationId: id, issues: parsed.error.issues.length },
+        'unreadable conversation state',
+      );
+      return undefined;
+    }
+    return parsed.data;
+  }
+}

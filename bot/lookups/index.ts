@@ -1,0 +1,11 @@
+export { AuditLog, type AuditRecord } from '../../integrations/stores/audit-log.js';
+export * from './gateway.js';
+export { Lockouts } from './lockout.js';
+export {
+  LookupService,
+  type LookupServiceDeps,
+  type Role,
+  roleOf,
+  type StatusAnswer,
+} from './service.js';
+export { arrivalMethodOf, describeStatus } from './status.js';

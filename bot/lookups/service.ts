@@ -1,0 +1,194 @@
+import type Keyv from 'keyv';
+import type { Logger } from '../../app/logger.js';
+import { text } from '../../contracts/replies.js';
+import type { LookupPort, LookupRequest, LookupResult, Requester, Values } from '../../flows/engine/index.js';
+import type { AuditLog } from '../../integrations/stores/audit-log.js';
+import type { Lang } from '../../knowledge/index.js';
+import type { GatewayResult, PaymentGateway, Refund, Transaction } from './gateway.js';
+import type { Lockouts } from './lockout.js';
+import { describeStatus, type StatusDeps } from './status.js';
+
+export interface LookupServiceDeps extends StatusDeps {
+  gateway: PaymentGateway;
+  lockouts: Lockouts;
+  lockMinutes: number;
+  audit: AuditLog;
+  /** Short-lived cache of acquirer answers (not of failures). */
+  cache: Keyv<unknown>;
+  cacheMs: number;
+  logger: Logger;
+  clock: () => Date;
+}
+
+export type Role = 'consumer' | 'merchant' | 'agent' | 'operator';
+
+export function roleOf(r: Requester): Role {
+  return r.role ?? (r.merchantNo ? 'merchant' : 'consumer');
+}
+
+export interface StatusAnswer {
+  outcome: 'found' | 'not_found' | 'denied' | 'locked' | 'unavailable';
+  transaction?: Transaction;
+  refunds?: Refund[];
+}
+
+/**
+ * Who may see what, in front of the payment gateway. A merchant sees its own merchant number's
+ * transactions only; a consumer sees one transaction after giving its reference and the exact
+ * amount or the card's last four digits, and five misses lock look-ups for the conversation and
+ * the address; support agents and operators see what they ask for. A consumer who fails hears the
+ * same words whether the reference exists or not. Every look-up is audited.
+ */
+export class LookupService implements LookupPort {
+  constructor(private readonly deps: LookupServiceDeps) {}
+
+  /** For the flows: the answer as facts and a status card. */
+  async lookup(request: LookupRequest): Promise<LookupResult> {
+    const { slots, requester, lang } = request;
+    const answer = await this.status(
+      {
+        reference: typeof slots.reference === 'string' ? slots.reference : undefined,
+        amountFen: typeof slots.amount === 'number' ? slots.amount : undefined,
+        cardLast4: typeof slots.card_last4 === 'string' ? slots.card_last4 : undefined,
+        verify: typeof slots.verify === 'string' ? slots.verify : undefined,
+      },
+      requester,
+      request.what,
+    );
+    return this.toResult(answer, lang);
+  }
+
+  toResult(answer: StatusAnswer, lang: Lang): LookupResult {
+    const { say } = this.deps;
+    switch (answer.outcome) {
+      case 'found': {
+        const { card, facts } = describeStatus(
+          answer.transaction as Transaction,
+          answer.refunds ?? [],
+          lang,
+          this.deps.clock(),
+          this.deps,
+        );
+        return { outcome: 'found', facts, replies: [card] };
+      }
+      case 'locked':
+        return {
+          outcome: 'denied',
+          facts: { 'lookup.locked': true },
+          replies: [text(say('lookup_locked', lang, { minutes: this.deps.lockMinutes }))],
+        };
+      case 'denied':
+        return { outcome: 'denied', facts: {}, replies: [] };
+      case 'not_found':
+        return { outcome: 'not_found', facts: {}, replies: [] };
+      default:
+        return { outcome: 'unavailable', facts: {}, replies: [] };
+    }
+  }
+
+  /** Looks a reference up for `requester`, enforcing the rules above. */
+  async status(
+    ask: {
+      reference?: string | undefined;
+      amountFen?: number | undefined;
+      cardLast4?: string | undefined;
+      verify?: string | undefined;
+    },
+    requester: Requester,
+    what: string,
+  ): Promise<StatusAnswer> {
+    const role = roleOf(requester);
+    const verify = parseVerify(ask);
+    const audit = (outcome: StatusAnswer['outcome']) =>
+      this.deps.audit
+        .write({
+          at: this.deps.clock().toISOString(),
+          role,
+          channel: requester.channel,
+          conversationId: requester.conversationId,
+          ...(requester.merchantNo && { merchantNo: requester.merchantNo }),
+          ...(requester.address && { address: requester.address }),
+          ...(requester.actor && { actor: requester.actor }),
+          what,
+          query: {
+            ...(ask.reference && { reference: ask.reference }),
+            ...(verify && { verifiedBy: verify.kind }),
+          },
+          outcome,
+        })
+        .catch((err: unknown) => this.deps.logger.error({ err }, 'could not write the audit record'));
+    // every way out is audited
+    const end = async (outcome: Exclude<StatusAnswer['outcome'], 'found'>): Promise<StatusAnswer> => {
+      await audit(outcome);
+      return { outcome };
+    };
+
+    if (role === 'consumer' && (await this.deps.lockouts.locked(requester.conversationId, requester.address)))
+      return end('locked');
+    if (!ask.reference) return end('not_found');
+    if (role === 'consumer' && !verify) {
+      // the flow asks for the amount or card digits first; without them there is nothing to check
+      return end('denied');
+    }
+
+    const found = await this.find(ask.reference, role === 'merchant' ? requester.merchantNo : undefined);
+    if (found.outcome === 'unavailable') {
+      this.deps.logger.warn({ reason: found.reason, gateway: this.deps.gateway.name }, 'look-up unavailable');
+      return end('unavailable');
+    }
+
+    if (role === 'consumer') {
+      const t = found.outcome === 'found' ? found.value : undefined;
+      const matches =
+        t !== undefined &&
+        verify !== undefined &&
+        (verify.kind === 'amount'
+          ? verify.value === t.amountFen
+          : t.cardMasked?.endsWith(verify.value) === true);
+      if (!matches) {
+        const locked = await this.deps.lockouts.fail(requester.conversationId, requester.address);
+        return end(locked ? 'locked' : 'denied');
+      }
+      await this.deps.lockouts.clear(requester.conversationId);
+    }
+    if (found.outcome === 'not_found') return end('not_found');
+    const transaction = found.value;
+    const refunds = await this.refunds(transaction);
+    if (refunds.outcome === 'unavailable') return end('unavailable');
+    await audit('found');
+    return { outcome: 'found', transaction, refunds: refunds.outcome === 'found' ? refunds.value : [] };
+  }
+
+  private async cached<T>(key: string, load: () => Promise<GatewayResult<T>>): Promise<GatewayResult<T>> {
+    const hit = (await this.deps.cache.get(key)) as GatewayResult<T> | undefined;
+    if (hit) return hit;
+    const result = await load();
+    if (result.outcome !== 'unavailable') await this.deps.cache.set(key, result, this.deps.cacheMs);
+    return result;
+  }
+
+  private find(reference: string, merchantNo: string | undefined): Promise<GatewayResult<Transaction>> {
+    return this.cached(`tx:${reference}:${merchantNo ?? '*'}`, () =>
+      this.deps.gateway.findTransaction({ reference, ...(merchantNo && { merchantNo }) }),
+    );
+  }
+
+  private refunds(t: Transaction): Promise<GatewayResult<Refund[]>> {
+    return this.cached(`refunds:${t.reference}`, () => this.deps.gateway.listRefunds(t));
+  }
+}
+
+/** `verify` (one answer that is either) or the separate amount / card slots. */
+function parseVerify(ask: {
+  amountFen?: number | undefined;
+  cardLast4?: string | undefined;
+  verify?: string | undefined;
+}): { kind: 'amount'; value: number } | { kind: 'card'; value: string } | undefined {
+  if (ask.verify?.startsWith('amount:')) return { kind: 'amount', value: Number(ask.verify.slice(7)) };
+  if (ask.verify?.startsWith('card:')) return { kind: 'card', value: ask.verify.slice(5) };
+  if (ask.cardLast4) return { kind: 'card', value: ask.cardLast4 };
+  if (ask.amountFen !== undefined) return { kind: 'amount', value: ask.amountFen };
+  return undefined;
+}
+
+export type { Values };

@@ -1,0 +1,119 @@
+import type { CardReply } from '../../contracts/replies.js';
+import type { Values } from '../../flows/engine/index.js';
+import {
+  type ArrivalMethod,
+  BUSINESS_TIME_ZONE,
+  type CivilDate,
+  estimateArrival,
+  formatDate,
+  formatDay,
+  formatYuan,
+  type Lang,
+  type MessageKey,
+  todayIn,
+  type WorkingDays,
+} from '../../knowledge/index.js';
+import type { Say } from '../messages.js';
+import type { Refund, Transaction } from './gateway.js';
+
+export interface StatusDeps {
+  say: Say;
+  calendar: WorkingDays;
+  arrivalMethods: readonly ArrivalMethod[];
+}
+
+function civil(iso: string): CivilDate {
+  return todayIn(new Date(iso));
+}
+
+// built once: a formatter costs ~40 µs to make, and every card row shows a time
+const TIME = new Intl.DateTimeFormat('en-GB', {
+  timeZone: BUSINESS_TIME_ZONE,
+  hour: '2-digit',
+  minute: '2-digit',
+});
+const clock = (iso: string) => TIME.format(new Date(iso));
+
+/** Which arrival window applies: the way the money goes back is the way it came. */
+export function arrivalMethodOf(t: Transaction): string {
+  if (t.method === 'wechat' || t.method === 'alipay')
+    return `${t.method}_${t.funding === 'balance' ? 'balance' : 'card'}`;
+  return t.method;
+}
+
+/**
+ * A transaction and its refunds as the user sees them (a status card: what was paid, what was
+ * refunded when, by which path, its status, when it should arrive) and as the flows reason about
+ * them (facts: refund.status, refund.method, refund.date, …).
+ */
+export function describeStatus(
+  t: Transaction,
+  refunds: readonly Refund[],
+  lang: Lang,
+  now: Date,
+  deps: StatusDeps,
+): { card: CardReply; facts: Values } {
+  const { say } = deps;
+  const year = todayIn(now).year;
+  const day = (iso: string) => `${formatDay(civil(iso), lang, year)} ${clock(iso)}`;
+  const method = say(`method_${t.method}` as MessageKey, lang);
+  const fields: CardReply['fields'] = [
+    ...(t.merchantName ? [{ label: say('card_merchant', lang), value: t.merchantName }] : []),
+    {
+      label: say('card_payment', lang),
+      value: [day(t.tradeTime), formatYuan(t.amountFen), method, t.cardMasked].filter(Boolean).join(' · '),
+    },
+    { label: say('card_payment_status', lang), value: say(`tx_${t.status}` as MessageKey, lang) },
+  ];
+  const paidWith = arrivalMethodOf(t);
+  const facts: Values = {
+    'transaction.status': t.status,
+    'transaction.amount': formatYuan(t.amountFen),
+    'transaction.method': paidWith,
+    'transaction.date': formatDate(civil(t.tradeTime)),
+    'transaction.refunded': formatYuan(t.refundedFen),
+  };
+
+  const arrival = deps.arrivalMethods.find((m) => m.id === paidWith);
+  for (const r of refunds) {
+    const label = say(r.kind === 'void' ? 'card_void' : 'card_refund', lang);
+    fields.push({
+      label,
+      value: `${day(r.requestedAt)} · ${formatYuan(r.amountFen)} · ${say(`refund_${r.status}` as MessageKey, lang)}`,
+    });
+    if (r.status === 'failed' && r.failureReason)
+      fields.push({ label: say('card_failed_because', lang), value: r.failureReason });
+  }
+  const latest = refunds.at(-1);
+  if (latest && latest.kind === 'refund') {
+    const path =
+      t.method === 'wechat' || t.method === 'alipay'
+        ? say(t.funding === 'balance' ? 'path_wallet_balance' : 'path_wallet_card', lang, { method })
+        : say('path_card', lang, { method, card: t.cardMasked ?? '' }).trim();
+    fields.push({ label: say('card_path', lang), value: path });
+    if (latest.status === 'succeeded' && latest.completedAt) {
+      fields.push({
+        label: say('card_arrived', lang),
+        value: formatDay(civil(latest.completedAt), lang, year),
+      });
+    } else if (latest.status === 'processing' && arrival) {
+      const e = estimateArrival(arrival, civil(latest.requestedAt), todayIn(now), deps.calendar);
+      fields.push({
+        label: say('card_expected', lang),
+        value: `${formatDay(e.latest, lang, year)}${e.approximate ? ' ≈' : ''}`,
+      });
+    }
+    Object.assign(facts, {
+      'refund.status': latest.status,
+      'refund.method': paidWith,
+      'refund.date': formatDate(civil(latest.requestedAt)),
+      'refund.amount': formatYuan(latest.amountFen),
+      ...(latest.reference && { 'refund.reference': latest.reference }),
+      ...(latest.failureReason && { 'refund.failure': latest.failureReason }),
+      ...(latest.completedAt && { 'refund.completed': latest.completedAt.slice(0, 10) }),
+    });
+  }
+  if (latest?.kind === 'void')
+    facts['refund.status'] = latest.status === 'succeeded' ? 'voided' : latest.status;
+  return { card: { type: 'card', title: say('card_title', lang), fields }, facts };
+}
