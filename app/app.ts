@@ -4,11 +4,13 @@ import { Answers } from '../bot/answers.js';
 import { Assistant } from '../bot/assistant.js';
 import { ConversationStore } from '../bot/conversations/store.js';
 import { HandoffRegistry, HandoffService } from '../bot/handoff/index.js';
-import { AuditLog, Lockouts, LookupService } from '../bot/lookups/index.js';
+import { Lockouts, LookupService } from '../bot/lookups/index.js';
 import { sayFor } from '../bot/messages.js';
+import type { EventBus } from '../bot/ports.js';
 import { type Flow, type LookupPort, loadFlows } from '../flows/engine/index.js';
 import { MerchantTokens } from '../integrations/channels/widget/merchant-token.js';
-import { type EventBus, InProcessBus, RedisBus } from '../integrations/stores/bus.js';
+import { AuditLog } from '../integrations/stores/audit-log.js';
+import { InProcessBus, RedisBus } from '../integrations/stores/bus.js';
 import { FileLinks } from '../integrations/stores/file-links.js';
 import { StateStore } from '../integrations/stores/keyv.js';
 import { createRedis } from '../integrations/stores/redis.js';
@@ -66,9 +68,14 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     segmenter: options.segmenter ?? 'icu',
     cacheDir: path.join(config.dataDir, 'cache'),
   });
-  const state = await StateStore.open({ dataDir: config.dataDir, redisUrl: config.REDIS_URL, logger });
+  const state = await StateStore.open({
+    dataDir: config.dataDir,
+    redisUrl: config.REDIS_URL,
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    logger,
+  });
   const store = new ConversationStore({
-    keyv: state.namespace('conversation'),
+    records: state.keyValue('conversation'),
     lock: state.lock,
     ttlMs: config.CONVERSATION_TTL_HOURS * 3_600_000,
     logger,
@@ -100,13 +107,13 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   const lookups = new LookupService({
     gateway: acquirer.gateway,
     lockouts: new Lockouts({
-      keyv: state.namespace<number>('lookup-failures'),
+      counters: state.counters('lookup-failures'),
       maxFailures: config.LOOKUP_MAX_FAILURES,
       windowMs: config.LOOKUP_LOCK_MINUTES * 60_000,
     }),
     lockMinutes: config.LOOKUP_LOCK_MINUTES,
     audit,
-    cache: state.namespace('lookup-cache'),
+    cache: state.keyValue('lookup-cache'),
     cacheMs: config.LOOKUP_CACHE_SECONDS * 1000,
     logger,
     clock,
@@ -114,7 +121,11 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     calendar,
     arrivalMethods: content.arrivalMethods,
   });
-  const handoffRegistry = new HandoffRegistry({ keyv: state.namespace('handoffs'), lock: state.lock, clock });
+  const handoffRegistry = new HandoffRegistry({
+    records: state.keyValue('handoffs'),
+    lock: state.lock,
+    clock,
+  });
   const handoffs = new HandoffService({
     store,
     registry: handoffRegistry,
@@ -198,5 +209,5 @@ async function createBus(config: Config, logger: Logger, state: StateStore): Pro
   if (!config.REDIS_URL || !state.redis) return new InProcessBus();
   const subscriber = createRedis(config.REDIS_URL, logger);
   await subscriber.connect();
-  return new RedisBus(state.redis, subscriber, logger);
+  return new RedisBus(state.redis, subscriber, logger, state.prefix);
 }

@@ -31,6 +31,7 @@ export const configSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REDIS_URL: optionalString,
+  REDIS_KEY_PREFIX: optionalString,
   PUBLIC_BASE_URL: withoutTrailingSlash,
   MAX_MESSAGE_CHARS: positiveInt.default(2000),
   CONVERSATION_TTL_HOURS: positiveInt.default(72),

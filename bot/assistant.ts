@@ -1,9 +1,8 @@
-import type { Logger } from '../app/logger.js';
+import type { Logger } from '../contracts/logger.js';
 import { maskSensitive } from '../contracts/masking.js';
 import { type Attachment, append, type ChatMessage, maskReplies } from '../contracts/messages.js';
 import { type Reply, text } from '../contracts/replies.js';
 import { type Flow, FlowRunner, type LookupPort, type Requester } from '../flows/engine/index.js';
-import type { EventBus } from '../integrations/stores/bus.js';
 import {
   Commands,
   type Content,
@@ -19,6 +18,7 @@ import type { Conversation, ConversationStore } from './conversations/store.js';
 import { Dialogue, type Outcome } from './dialogue.js';
 import type { HandoffService } from './handoff/index.js';
 import { policyByLang, type Say } from './messages.js';
+import type { EventBus } from './ports.js';
 import { articlesFor, type Decision } from './route.js';
 
 export interface TurnInput {

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type Keyv from 'keyv';
 import { z } from 'zod';
-import type { Logger } from '../../app/logger.js';
+import type { Logger } from '../../contracts/logger.js';
 import { chatMessageSchema } from '../../contracts/messages.js';
 import { flowStateSchema } from '../../flows/engine/index.js';
-import type { Lock } from '../../integrations/stores/redis-lock.js';
 import { INTENT_IDS, LANGS, type Lang } from '../../knowledge/index.js';
 import { handoffSchema } from '../handoff/state.js';
+import type { KeyValue, Lock } from '../ports.js';
 
 export const conversationSchema = z.object({
   id: z.string(),
@@ -47,7 +46,7 @@ export type Conversation = z.infer<typeof conversationSchema>;
 const ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 export interface ConversationStoreOptions {
-  keyv: Keyv<unknown>;
+  records: KeyValue<unknown>;
   /** One turn at a time per conversation (across instances when it is Redis's). */
   lock: Lock;
   ttlMs: number;
@@ -88,7 +87,7 @@ export class ConversationStore {
     const turn = async () => {
       const existing = key ? await this.load(key) : undefined;
       const { conversation, result } = await task(existing ?? this.fresh(lang, now));
-      await this.options.keyv.set(
+      await this.options.records.set(
         conversation.id,
         { ...conversation, updatedAt: now.toISOString() },
         this.options.ttlMs,
@@ -106,12 +105,12 @@ export class ConversationStore {
       const c = await this.load(id);
       if (!c) return;
       const next = await change(c);
-      if (next) await this.options.keyv.set(id, next, this.options.ttlMs);
+      if (next) await this.options.records.set(id, next, this.options.ttlMs);
     });
   }
 
   async load(id: string): Promise<Conversation | undefined> {
-    const raw = await this.options.keyv.get(id);
+    const raw = await this.options.records.get(id);
     if (raw === undefined) return undefined;
     const parsed = conversationSchema.safeParse(raw);
     if (!parsed.success) {

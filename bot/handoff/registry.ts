@@ -1,7 +1,6 @@
-import type Keyv from 'keyv';
 import { z } from 'zod';
-import type { Lock } from '../../integrations/stores/redis-lock.js';
 import { formatDate, todayIn } from '../../knowledge/index.js';
+import type { KeyValue, Lock } from '../ports.js';
 import { agentSchema, ticketSchema } from './state.js';
 
 const openSchema = z.object({
@@ -27,10 +26,10 @@ const countsSchema = z.object(Object.fromEntries(COUNTS.map((k) => [k, z.number(
  * sharing the store sees the same desk.
  */
 export class HandoffRegistry {
-  constructor(private readonly options: { keyv: Keyv<unknown>; lock: Lock; clock: () => Date }) {}
+  constructor(private readonly options: { records: KeyValue<unknown>; lock: Lock; clock: () => Date }) {}
 
   async list(): Promise<OpenHandoff[]> {
-    const raw = await this.options.keyv.get('open');
+    const raw = await this.options.records.get('open');
     // one unreadable entry (an older version's) must not take the others with it
     return (Array.isArray(raw) ? raw : []).flatMap((e) => {
       const parsed = openSchema.safeParse(e);
@@ -45,7 +44,7 @@ export class HandoffRegistry {
 
   /** Today's counts, by the day in China. */
   async today(): Promise<DayCounts> {
-    const parsed = countsSchema.safeParse((await this.options.keyv.get(this.dayKey())) ?? {});
+    const parsed = countsSchema.safeParse((await this.options.records.get(this.dayKey())) ?? {});
     return (parsed.success ? parsed.data : Object.fromEntries(COUNTS.map((k) => [k, 0]))) as DayCounts;
   }
 
@@ -75,19 +74,19 @@ export class HandoffRegistry {
     update: (e: OpenHandoff | undefined) => OpenHandoff | undefined,
     count?: keyof DayCounts,
   ): Promise<void> {
-    const { keyv, lock } = this.options;
+    const { records, lock } = this.options;
     // a key no conversation id can take (they have no ':')
     await lock.run('registry:handoffs', async () => {
       const list = await this.list();
       const i = list.findIndex((e) => e.conversationId === conversationId);
       const next = update(i >= 0 ? list[i] : undefined);
       const rest = list.filter((e) => e.conversationId !== conversationId);
-      await keyv.set('open', next ? [...rest, next] : rest);
+      await records.set('open', next ? [...rest, next] : rest);
       if (count) {
         const key = this.dayKey();
         const counts = await this.today();
         // kept for a month: enough for a support lead's weekly look, not forever
-        await keyv.set(key, { ...counts, [count]: counts[count] + 1 }, 31 * 86_400_000);
+        await records.set(key, { ...counts, [count]: counts[count] + 1 }, 31 * 86_400_000);
       }
     });
   }

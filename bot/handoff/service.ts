@@ -1,13 +1,13 @@
-import type { Logger } from '../../app/logger.js';
+import type { Logger } from '../../contracts/logger.js';
 import { append, type ChatMessage } from '../../contracts/messages.js';
 import { type CardReply, choices, type Reply, text } from '../../contracts/replies.js';
 import type { Requester } from '../../flows/engine/index.js';
-import type { EventBus } from '../../integrations/stores/bus.js';
 import type { IntentId, Lang } from '../../knowledge/index.js';
 import type { Answers } from '../answers.js';
 import { KeyedMutex } from '../conversations/keyed-mutex.js';
 import type { Conversation, ConversationStore } from '../conversations/store.js';
 import type { Say } from '../messages.js';
+import type { EventBus } from '../ports.js';
 import type { AgentDesk, HandoffSummary, Suggestion } from './desk.js';
 import type { HandoffRegistry } from './registry.js';
 import type { Agent, Handoff, Ticket } from './state.js';

@@ -1,4 +1,4 @@
-export { AuditLog, type AuditRecord } from '../../integrations/stores/audit-log.js';
+export type { AuditRecord } from '../ports.js';
 export * from './gateway.js';
 export { Lockouts } from './lockout.js';
 export {

@@ -1,7 +1,7 @@
-import type Keyv from 'keyv';
+import type { Counters } from '../ports.js';
 
 export interface LockoutOptions {
-  keyv: Keyv<number>;
+  counters: Counters;
   /** Failed verifications allowed before the lock. */
   maxFailures: number;
   /** How long the lock (and the failure count) lasts. */
@@ -10,7 +10,8 @@ export interface LockoutOptions {
 
 /**
  * Five verifications that do not match lock look-ups for that conversation and that client
- * address for 15 minutes: guessing a reference's amount or card digits must not be a game.
+ * address for 15 minutes: guessing a reference's amount or card digits must not be a game. The
+ * counters are atomic (a burst of guesses all count).
  */
 export class Lockouts {
   constructor(private readonly options: LockoutOptions) {}
@@ -21,7 +22,7 @@ export class Lockouts {
 
   async locked(conversationId: string, address: string | undefined): Promise<boolean> {
     for (const key of this.keys(conversationId, address)) {
-      if (((await this.options.keyv.get(key)) ?? 0) >= this.options.maxFailures) return true;
+      if ((await this.options.counters.get(key)) >= this.options.maxFailures) return true;
     }
     return false;
   }
@@ -30,14 +31,13 @@ export class Lockouts {
   async fail(conversationId: string, address: string | undefined): Promise<boolean> {
     let locked = false;
     for (const key of this.keys(conversationId, address)) {
-      const n = ((await this.options.keyv.get(key)) ?? 0) + 1;
-      await this.options.keyv.set(key, n, this.options.windowMs);
+      const n = await this.options.counters.hit(key, this.options.windowMs);
       locked ||= n >= this.options.maxFailures;
     }
     return locked;
   }
 
   async clear(conversationId: string): Promise<void> {
-    await this.options.keyv.delete(`conversation:${conversationId}`);
+    await this.options.counters.reset(`conversation:${conversationId}`);
   }
 }

@@ -1,9 +1,8 @@
-import type Keyv from 'keyv';
-import type { Logger } from '../../app/logger.js';
+import type { Logger } from '../../contracts/logger.js';
 import { text } from '../../contracts/replies.js';
 import type { LookupPort, LookupRequest, LookupResult, Requester, Values } from '../../flows/engine/index.js';
-import type { AuditLog } from '../../integrations/stores/audit-log.js';
 import type { Lang } from '../../knowledge/index.js';
+import type { AuditSink, KeyValue } from '../ports.js';
 import type { GatewayResult, PaymentGateway, Refund, Transaction } from './gateway.js';
 import type { Lockouts } from './lockout.js';
 import { describeStatus, type StatusDeps } from './status.js';
@@ -12,9 +11,10 @@ export interface LookupServiceDeps extends StatusDeps {
   gateway: PaymentGateway;
   lockouts: Lockouts;
   lockMinutes: number;
-  audit: AuditLog;
+  audit: AuditSink;
   /** Short-lived cache of acquirer answers (not of failures). */
-  cache: Keyv<unknown>;
+  cache: KeyValue<unknown>;
+  /** 0: nothing is cached. */
   cacheMs: number;
   logger: Logger;
   clock: () => Date;
@@ -160,6 +160,7 @@ export class LookupService implements LookupPort {
   }
 
   private async cached<T>(key: string, load: () => Promise<GatewayResult<T>>): Promise<GatewayResult<T>> {
+    if (this.deps.cacheMs <= 0) return load();
     const hit = (await this.deps.cache.get(key)) as GatewayResult<T> | undefined;
     if (hit) return hit;
     const result = await load();

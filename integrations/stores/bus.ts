@@ -1,26 +1,7 @@
 import { EventEmitter } from 'node:events';
-import type { Logger } from '../../app/logger.js';
-import type { ChatMessage } from '../../contracts/messages.js';
+import type { ConversationEvent, EventBus, Unsubscribe } from '../../bot/ports.js';
+import type { Logger } from '../../contracts/logger.js';
 import type { Redis } from './redis.js';
-
-/** Something that happened in a conversation that open clients should see now. */
-export interface ConversationEvent {
-  conversationId: string;
-  messages: ChatMessage[];
-}
-
-export type Unsubscribe = () => Promise<void>;
-
-/**
- * Carries new messages to every client of a conversation, whichever instance it is connected to:
- * in-process by default, Redis pub/sub when REDIS_URL is set (an agent's reply arriving through
- * Slack on one instance reaches the widget held open on another).
- */
-export interface EventBus {
-  publish(event: ConversationEvent): Promise<void>;
-  subscribe(conversationId: string, handler: (event: ConversationEvent) => void): Promise<Unsubscribe>;
-  close(): Promise<void>;
-}
 
 export class InProcessBus implements EventBus {
   private readonly emitter = new EventEmitter().setMaxListeners(0);
@@ -41,8 +22,6 @@ export class InProcessBus implements EventBus {
   }
 }
 
-const CHANNEL = (id: string) => `refund-assistant:conversation:${id}`;
-
 export class RedisBus implements EventBus {
   private readonly local = new InProcessBus();
   private readonly counts = new Map<string, number>();
@@ -52,10 +31,16 @@ export class RedisBus implements EventBus {
     private readonly publisher: Redis,
     private readonly subscriber: Redis,
     private readonly logger: Logger,
+    /** The deployment's key prefix (StateStore's): another deployment on the same Redis hears nothing. */
+    private readonly prefix = '',
   ) {}
 
+  private channel(conversationId: string): string {
+    return `${this.prefix}refund-assistant:conversation:${conversationId}`;
+  }
+
   async publish(event: ConversationEvent): Promise<void> {
-    await this.publisher.publish(CHANNEL(event.conversationId), JSON.stringify(event));
+    await this.publisher.publish(this.channel(event.conversationId), JSON.stringify(event));
   }
 
   async subscribe(conversationId: string, handler: (event: ConversationEvent) => void): Promise<Unsubscribe> {
@@ -63,7 +48,7 @@ export class RedisBus implements EventBus {
     const n = this.counts.get(conversationId) ?? 0;
     this.counts.set(conversationId, n + 1);
     if (n === 0) {
-      await this.subscriber.subscribe(CHANNEL(conversationId), (raw) => {
+      await this.subscriber.subscribe(this.channel(conversationId), (raw) => {
         try {
           void this.local.publish(JSON.parse(raw) as ConversationEvent);
         } catch (err) {
@@ -79,7 +64,7 @@ export class RedisBus implements EventBus {
         return;
       }
       this.counts.delete(conversationId);
-      await this.subscriber.unsubscribe(CHANNEL(conversationId)).catch(() => undefined);
+      await this.subscriber.unsubscribe(this.channel(conversationId)).catch(() => undefined);
     };
   }
 

@@ -3,15 +3,22 @@ import path from 'node:path';
 import KeyvRedis from '@keyv/redis';
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
-import type { Logger } from '../../app/logger.js';
 import { KeyedMutex } from '../../bot/conversations/keyed-mutex.js';
+import type { Counters, KeyValue, Lock, Stores } from '../../bot/ports.js';
+import type { Logger } from '../../contracts/logger.js';
+import { KeyvCounters, RedisCounters } from './counters.js';
 import { createRedis, type Redis, redactUrl } from './redis.js';
-import { type Lock, RedisLock } from './redis-lock.js';
+import { RedisLock } from './redis-lock.js';
 
 export interface StateStoreOptions {
   dataDir: string;
   redisUrl?: string | undefined;
   logger: Logger;
+  /**
+   * Put before every Redis key and channel name: instances of one deployment share it, a test run
+   * or a second deployment on the same Redis takes its own.
+   */
+  keyPrefix?: string;
   /** How often expired SQLite rows are deleted. */
   sweepEveryMs?: number;
 }
@@ -19,9 +26,9 @@ export interface StateStoreOptions {
 /**
  * The one place that picks the durable store: a SQLite file under DATA_DIR by default (nothing to
  * install), Redis when REDIS_URL is set (shared by every instance). Each namespace gets its own
- * Keyv; `close()` closes them all.
+ * Keyv behind the core's KeyValue port; `close()` closes them all.
  */
-export class StateStore {
+export class StateStore implements Stores {
   private readonly opened: Array<{ keyv: Keyv<unknown>; sqlite?: KeyvSqlite }> = [];
   private readonly sweeper: NodeJS.Timeout | undefined;
   private readonly pending: Promise<unknown>[] = [];
@@ -48,7 +55,7 @@ export class StateStore {
   private constructor(private readonly options: StateStoreOptions) {
     if (options.redisUrl) {
       this.redis = createRedis(options.redisUrl, options.logger);
-      this.lock = new RedisLock(this.redis);
+      this.lock = new RedisLock(this.redis, { prefix: `${this.prefix}lock:conversation:` });
     } else {
       this.lock = new KeyedMutex();
       mkdirSync(options.dataDir, { recursive: true });
@@ -58,7 +65,33 @@ export class StateStore {
     }
   }
 
-  namespace<T>(namespace: string): Keyv<T> {
+  /** What every Redis key and channel of this deployment starts with. */
+  get prefix(): string {
+    return this.options.keyPrefix ?? '';
+  }
+
+  keyValue<T>(namespace: string): KeyValue<T> {
+    const keyv = this.namespace<T>(namespace);
+    return {
+      get: (key) => keyv.get(key) as Promise<T | undefined>,
+      set: async (key, value, ttlMs) => {
+        // keyv reads a TTL of 0 as "forever": a caller meaning "do not keep" must not get that
+        if (ttlMs !== undefined && !(ttlMs > 0)) throw new RangeError(`a TTL must be positive, not ${ttlMs}`);
+        await keyv.set(key, value, ttlMs);
+      },
+      delete: async (key) => {
+        await keyv.delete(key);
+      },
+    };
+  }
+
+  counters(namespace: string): Counters {
+    if (this.redis) return new RedisCounters(this.redis, `${this.prefix}${namespace}:`);
+    return new KeyvCounters(this.namespace(namespace));
+  }
+
+  private namespace<T>(name: string): Keyv<T> {
+    const namespace = `${this.prefix}${name}`;
     const { redisUrl, dataDir, logger } = this.options;
     let keyv: Keyv<T>;
     let sqlite: KeyvSqlite | undefined;

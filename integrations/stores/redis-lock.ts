@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KeyedMutex } from '../../bot/conversations/keyed-mutex.js';
+import type { Lock } from '../../bot/ports.js';
 import type { Redis } from './redis.js';
-
-/** Runs a task with no other task for the same key running anywhere it can see. */
-export interface Lock {
-  run<T>(key: string, task: () => Promise<T>): Promise<T>;
-}
 
 export class LockTimeout extends Error {
   override name = 'LockTimeout';

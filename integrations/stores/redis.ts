@@ -1,5 +1,5 @@
 import { createClient } from '@redis/client';
-import type { Logger } from '../../app/logger.js';
+import type { Logger } from '../../contracts/logger.js';
 
 /** A Redis connection of our own (keyv's client is not shared): locks, and messages between instances. */
 export function createRedis(url: string, logger: Logger) {

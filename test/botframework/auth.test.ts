@@ -78,7 +78,7 @@ describe('/api/messages with an app registration', () => {
       const r = await user.say('转人工');
       expect(r.status, authorization ?? 'no token').toBe(401);
       expect(
-        await t.app.state.namespace('bf-conversation').get(`webchat:${user.conversationId}`),
+        await t.app.state.keyValue('bf-conversation').get(`webchat:${user.conversationId}`),
       ).toBeUndefined();
     }
   });

@@ -131,7 +131,7 @@ describe('a Bot Framework channel', () => {
     const a = user.activity({ text: '你好' });
     await user.post(a);
     await user.post(a);
-    const id = await t.app.state.namespace<string>('bf-conversation').get(`webchat:${user.conversationId}`);
+    const id = await t.app.state.keyValue<string>('bf-conversation').get(`webchat:${user.conversationId}`);
     const conversation = await t.app.store.load(id ?? '');
     expect(conversation?.messages.filter((m) => m.from === 'user')).toHaveLength(1);
   });
@@ -147,7 +147,7 @@ describe('a Bot Framework channel', () => {
   it('two first messages at once make one conversation', async () => {
     const user = new ChannelUser(base);
     await Promise.all([user.say('你好'), user.say('退款要手续费吗')]);
-    const id = await t.app.state.namespace<string>('bf-conversation').get(`webchat:${user.conversationId}`);
+    const id = await t.app.state.keyValue<string>('bf-conversation').get(`webchat:${user.conversationId}`);
     const conversation = await t.app.store.load(id ?? '');
     expect(conversation?.messages.filter((m) => m.from === 'user')).toHaveLength(2);
   });

@@ -64,7 +64,7 @@ describe('handoff from a Bot Framework channel', () => {
 
     await agents.click(
       'handoff_resolve',
-      (await t.app.state.namespace<string>('bf-conversation').get(`webchat:${user.conversationId}`)) ?? '',
+      (await t.app.state.keyValue<string>('bf-conversation').get(`webchat:${user.conversationId}`)) ?? '',
       slack.responseUrl(),
       { threadTs: thread },
     );

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../contracts/messages.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { REDIS_URL, redisAvailable } from '../support/redis.js';
+import { REDIS_KEY_PREFIX, REDIS_URL, redisAvailable } from '../support/redis.js';
 import { SlackStandIn, slackEnv, slackSender } from '../support/slack.js';
 import { widgetSocket } from '../support/widget-socket.js';
 
@@ -19,6 +19,7 @@ describe.skipIf(!available)('a handoff across two instances sharing Redis', () =
     slack = await SlackStandIn.start();
     const env = {
       REDIS_URL,
+      REDIS_KEY_PREFIX,
       ...slackEnv(slack),
     };
     a = await startTestApp(env);
@@ -46,16 +47,23 @@ describe.skipIf(!available)('a handoff across two instances sharing Redis', () =
     const thread = slack.tsOf(root);
 
     const agents = slackSender(baseB);
-    // B's App Home sees the handoff A opened
-    await agents.event({
-      type: 'app_home_opened',
-      user: 'U0LI',
-      channel: 'D0',
-      tab: 'home',
-      event_ts: '1.1',
-    });
-    const home = await slack.waitFor('views.publish', (x) => x.user_id === 'U0LI');
-    expect(JSON.stringify(home.view)).toContain('等待中');
+    // B's App Home sees the handoff A opened (the desk's list is written beside the thread, not
+    // before it: an agent who opens Home in that instant sees it on the next look)
+    await expect
+      .poll(async () => {
+        const ts = `1.${Math.random().toString().slice(2, 8)}`;
+        await agents.event({
+          type: 'app_home_opened',
+          user: 'U0LI',
+          channel: 'D0',
+          tab: 'home',
+          event_ts: ts,
+        });
+        const home = await slack.waitFor('views.publish', (x) => x.user_id === 'U0LI');
+        slack.forget('views.publish');
+        return JSON.stringify(home.view);
+      })
+      .toContain('等待中');
 
     await agents.click('handoff_claim', id, slack.responseUrl(), { user: 'U0WANG', threadTs: thread });
     await u.message((m) => m.from === 'system' && said(m) === '客服小王已加入对话');

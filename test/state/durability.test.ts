@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/app.js';
-import { REDIS_URL, redisAvailable } from '../support/redis.js';
+import { REDIS_KEY_PREFIX, REDIS_URL, redisAvailable } from '../support/redis.js';
 import { ChatUser } from '../support/transcript.js';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ra-durable-'));
@@ -12,7 +12,8 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 const useRedis = await redisAvailable();
 
 for (const store of ['SQLite', 'Redis'] as const) {
-  const env: Record<string, string> = store === 'SQLite' ? { DATA_DIR: dataDir } : { REDIS_URL };
+  const env: Record<string, string> =
+    store === 'SQLite' ? { DATA_DIR: dataDir } : { REDIS_URL, REDIS_KEY_PREFIX };
   describe.skipIf(store === 'Redis' && !useRedis)(`conversation state in ${store}`, () => {
     it('a flow carries on where it was after the server restarts', async () => {
       const before = await startTestApp(env);

@@ -25,3 +25,6 @@ export async function redisAvailable(): Promise<boolean> {
   if (!up) console.warn(`Redis tests skipped: nothing answers at ${REDIS_URL}`);
   return up;
 }
+
+/** Each test process keeps to keys of its own, so runs side by side (or a crashed one) never meet. */
+export const REDIS_KEY_PREFIX = `test-${process.pid}-${Date.now().toString(36)}:`;

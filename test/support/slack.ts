@@ -142,6 +142,12 @@ export class SlackStandIn {
     this.failures.set(method, times);
   }
 
+  /** Drops what `method` was called with so far: the next waitFor sees only newer calls. */
+  forget(method: string): void {
+    for (let i = this.calls.length - 1; i >= 0; i--)
+      if (this.calls[i]?.method === method) this.calls.splice(i, 1);
+  }
+
   callsOf(method: string): ApiCall[] {
     return this.calls.filter((c) => c.method === method);
   }

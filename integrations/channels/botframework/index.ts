@@ -2,7 +2,7 @@ import type { Activity, ConversationReference } from '@microsoft/agents-activity
 import type { CloudAdapter, TurnContext, WebResponse } from '@microsoft/agents-hosting';
 import type { FastifyPluginAsync } from 'fastify';
 import type { App } from '../../../app/app.js';
-import type { Logger } from '../../../app/logger.js';
+import type { Logger } from '../../../contracts/logger.js';
 import type { ChatMessage } from '../../../contracts/messages.js';
 import { type Lang, langOfLocale } from '../../../knowledge/index.js';
 import { type OutgoingActivity, type RenderOptions, renderPushed, renderReplies } from './render.js';
@@ -74,8 +74,8 @@ export function createBotFrameworkChannel(app: App, logger: Logger): BotFramewor
       'no Bot Framework app registration: /api/messages accepts anonymous requests (Bot Framework Emulator)',
     );
 
-  const byChannel = app.state.namespace<string>('bf-conversation');
-  const links = app.state.namespace<Link>('bf-link');
+  const byChannel = app.state.keyValue<string>('bf-conversation');
+  const links = app.state.keyValue<Link>('bf-link');
   const ttlMs = config.CONVERSATION_TTL_HOURS * 3_600_000;
   const renderOptions = (lang: Lang, channelId: string): RenderOptions => ({
     lang,

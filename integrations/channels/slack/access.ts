@@ -1,5 +1,5 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
-import type { Logger } from '../../../app/logger.js';
+import type { Logger } from '../../../contracts/logger.js';
 import type { Words } from './words.js';
 
 export interface AccessOptions {

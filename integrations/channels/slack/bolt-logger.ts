@@ -1,5 +1,5 @@
 import { type Logger as BoltLogger, LogLevel } from '@slack/bolt';
-import type { Logger } from '../../../app/logger.js';
+import type { Logger } from '../../../contracts/logger.js';
 
 /** Bolt's and the Web API client's log lines, through our pino logger (and its masking). */
 export function boltLogger(logger: Logger): BoltLogger {

@@ -1,9 +1,9 @@
 import type { webApi } from '@slack/bolt';
-import type { Logger } from '../../../app/logger.js';
 import type { Assistant } from '../../../bot/assistant.js';
 import type { ConversationStore } from '../../../bot/conversations/store.js';
 import type { Agent, HandoffRegistry, HandoffService } from '../../../bot/handoff/index.js';
 import type { LookupService } from '../../../bot/lookups/index.js';
+import type { Logger } from '../../../contracts/logger.js';
 import type { Lang } from '../../../knowledge/index.js';
 import type { SlackDesk } from './desk.js';
 import type { Words } from './words.js';

@@ -1,6 +1,6 @@
 import type { webApi } from '@slack/bolt';
-import type Keyv from 'keyv';
 import type { AgentDesk, DeskEvent, HandoffSummary, Suggestion, Ticket } from '../../../bot/handoff/index.js';
+import type { KeyValue } from '../../../bot/ports.js';
 import type { ChatMessage } from '../../../contracts/messages.js';
 import {
   type FileLink,
@@ -24,7 +24,7 @@ export interface SlackDeskOptions {
   channel: string;
   words: Words;
   /** Thread → conversation, kept as long as the conversation. */
-  threads: Keyv<unknown>;
+  threads: KeyValue<unknown>;
   ttlMs: number;
   fileLink: FileLink;
 }

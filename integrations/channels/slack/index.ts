@@ -1,7 +1,7 @@
 import { App as BoltApp, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { FastifyPluginAsync } from 'fastify';
 import type { App } from '../../../app/app.js';
-import type { Logger } from '../../../app/logger.js';
+import type { Logger } from '../../../contracts/logger.js';
 import { allowListed } from './access.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerCommands } from './commands.js';
@@ -82,7 +82,7 @@ export function createSlackChannel(app: App, logger: Logger): SlackChannel | und
           client: b.client,
           channel: support,
           words,
-          threads: app.state.namespace('slack-threads'),
+          threads: app.state.keyValue('slack-threads'),
           ttlMs: config.CONVERSATION_TTL_HOURS * 3_600_000,
           fileLink: (a) => (base ? `${base}${app.fileLinks.path(a.id, app.clock())}` : undefined),
         })

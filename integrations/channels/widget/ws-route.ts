@@ -1,12 +1,12 @@
 import type { WebSocket } from '@fastify/websocket';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import type { Logger } from '../../../app/logger.js';
 import type { Assistant } from '../../../bot/assistant.js';
+import type { EventBus, Unsubscribe } from '../../../bot/ports.js';
 import { ApiError } from '../../../contracts/errors.js';
 import { safeJson } from '../../../contracts/json.js';
+import type { Logger } from '../../../contracts/logger.js';
 import type { ChatMessage } from '../../../contracts/messages.js';
-import type { EventBus, Unsubscribe } from '../../stores/bus.js';
 import type { MerchantTokens } from './merchant-token.js';
 import { originAllowed, PerMinute } from './origins.js';
 

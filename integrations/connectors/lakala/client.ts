@@ -14,7 +14,6 @@ import {
   wrap,
 } from 'cockatiel';
 import type { z } from 'zod';
-import type { Logger } from '../../../app/logger.js';
 import {
   type GatewayResult,
   type PaymentGateway,
@@ -25,6 +24,7 @@ import {
   type TransactionQuery,
   transactionSchema,
 } from '../../../bot/lookups/gateway.js';
+import type { Logger } from '../../../contracts/logger.js';
 import { maskCardNumber } from '../../../contracts/masking.js';
 import {
   envelope,
