@@ -29,6 +29,7 @@ import type { Logger } from './logger.js';
 
 export interface App {
   config: Config;
+  logger: Logger;
   content: Content;
   flows: readonly Flow[];
   understander: Understander;
@@ -178,6 +179,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   ).unref();
   return {
     config,
+    logger,
     content,
     flows,
     understander,

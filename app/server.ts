@@ -1,29 +1,21 @@
 import cors from '@fastify/cors';
-import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { ApiError, asApiError } from '../contracts/errors.js';
 import { safeJson } from '../contracts/json.js';
-import { createBotFrameworkChannel } from '../integrations/channels/botframework/index.js';
-import { chatRoute } from '../integrations/channels/widget/chat-route.js';
-import { conversationRoutes } from '../integrations/channels/widget/conversation-routes.js';
-import { kbRoute } from '../integrations/channels/widget/kb-route.js';
-import { originAllowed } from '../integrations/channels/widget/origins.js';
-import { widgetAssets } from '../integrations/channels/widget/widget-assets.js';
-import { wsRoute } from '../integrations/channels/widget/ws-route.js';
+import type { Channel } from '../integrations/channels/channel.js';
+import { originAllowed } from '../integrations/channels/widget/index.js';
 import type { App } from './app.js';
+import { createChannels } from './channels.js';
 import type { Logger } from './logger.js';
 
 export interface ServerOptions {
   logger: Logger;
+  /** Default: every channel the configuration turns on. */
+  channels?: Channel[];
 }
 
-/**
- * A chat body may be far longer than MAX_MESSAGE_CHARS: a user who pastes 100,000 characters (even
- * JSON-escaped, 12 bytes each at worst) must hear the assistant's polite limit, not a bare 413.
- */
-const CHAT_BODY_LIMIT = 2 * 1024 * 1024;
-
-export async function buildServer(app: App, { logger }: ServerOptions): Promise<FastifyInstance> {
+export async function buildServer(app: App, options: ServerOptions): Promise<FastifyInstance> {
+  const { logger } = options;
   const server = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     trustProxy: app.config.TRUST_PROXY,
@@ -62,53 +54,20 @@ export async function buildServer(app: App, { logger }: ServerOptions): Promise<
     return { status: 'ok' };
   });
 
-  await server.register(chatRoute, {
-    assistant: app.assistant,
-    bodyLimit: Math.max(CHAT_BODY_LIMIT, app.config.MAX_MESSAGE_CHARS * 12),
-    ratePerMinute: app.config.RATE_LIMIT_PER_MINUTE,
-    trustedCallerToken: app.config.TRUSTED_CALLER_TOKEN,
-    tokens: app.tokens,
-    perConversationPerMinute: app.config.CONVERSATION_RATE_PER_MINUTE,
-  });
-  await server.register(websocket, { options: { maxPayload: 256 * 1024 } });
-  await server.register(wsRoute, {
-    assistant: app.assistant,
-    bus: app.bus,
-    tokens: app.tokens,
-    allowedOrigins: app.config.WIDGET_ALLOWED_ORIGINS,
-    perConversationPerMinute: app.config.CONVERSATION_RATE_PER_MINUTE,
-    logger,
-  });
-  await server.register(conversationRoutes, {
-    assistant: app.assistant,
-    uploads: app.uploads,
-    fileLinks: app.fileLinks,
-    clock: app.clock,
-  });
-  const sandbox = app.acquirer.sandbox?.instance;
-  await server.register(widgetAssets, {
-    tokens: app.tokens,
-    ...(sandbox && { fixtures: () => sandbox.fixtures() }),
-  });
-  await server.register(kbRoute, { article: (id, lang) => app.understander.search.article(id, lang) });
-
-  // channels on top of the core: each is off until configured, and its SDK is not even loaded
-  // (Bolt costs ~170 ms of start-up)
-  const slack = app.config.SLACK_BOT_TOKEN
-    ? (await import('../integrations/channels/slack/index.js')).createSlackChannel(app, logger)
-    : undefined;
-  if (slack?.routes) await server.register(slack.routes);
-  const botFramework = createBotFrameworkChannel(app, logger);
-  await server.register(botFramework.routes);
+  // each channel's routes in a scope of its own (its plugins, limits and hooks stay there)
+  const channels = options.channels ?? (await createChannels(app));
+  for (const channel of channels) {
+    const routes = channel.routes?.bind(channel);
+    if (routes) await server.register(async (scope) => routes(scope));
+  }
 
   server.addHook('onReady', async () => {
-    await slack?.start();
+    for (const channel of channels) await channel.start();
     ready = true;
-    botFramework.warm();
   });
   server.addHook('preClose', async () => {
     ready = false;
-    await slack?.stop();
+    for (const channel of channels) await channel.stop();
   });
   server.addHook('onClose', async () => {
     await app.close();

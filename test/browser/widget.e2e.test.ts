@@ -90,7 +90,7 @@ describe.skipIf(!available)('the web widget in a real browser', () => {
     await expect.poll(() => log(page).textContent()).toContain('POS退款助手');
 
     await context.setOffline(true);
-    for (const client of t.server.websocketServer.clients) client.terminate();
+    t.widget.dropConnections();
     await expect.poll(() => page.locator('.banner').isVisible()).toBe(true);
     await ask(page, '退款政策是什么');
     await page.screenshot({ path: shot('4-offline-banner') });

@@ -4,9 +4,12 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { type App, createApp } from '../../app/app.js';
+import { createChannels } from '../../app/channels.js';
 import { loadConfig } from '../../app/config.js';
 import { createLogger } from '../../app/logger.js';
 import { buildServer } from '../../app/server.js';
+import type { Channel } from '../../integrations/channels/channel.js';
+import type { WidgetChannel } from '../../integrations/channels/widget/index.js';
 import { recordFlowStep } from './flow-coverage.js';
 
 /** Wednesday 2026-11-25, noon in Shanghai: every test sees the same "today". */
@@ -15,6 +18,9 @@ export const TEST_NOW = new Date('2026-11-25T04:00:00Z');
 export interface TestApp {
   app: App;
   server: FastifyInstance;
+  channels: Channel[];
+  /** The widget channel (to drop its sockets, as a network would). */
+  widget: WidgetChannel;
   dataDir: string;
   close(): Promise<void>;
 }
@@ -38,11 +44,14 @@ export async function startTestApp(
     clock: now,
     observeFlows: recordFlowStep(inject('flowCoverageDir')),
   });
-  const server = await buildServer(app, { logger });
+  const channels = await createChannels(app);
+  const server = await buildServer(app, { logger, channels });
   await server.ready();
   return {
     app,
     server,
+    channels,
+    widget: channels.find((c): c is WidgetChannel => c.name === 'widget') as WidgetChannel,
     dataDir,
     async close() {
       await server.close();

@@ -1,16 +1,24 @@
 import type { Activity, ConversationReference } from '@microsoft/agents-activity';
 import type { CloudAdapter, TurnContext, WebResponse } from '@microsoft/agents-hosting';
-import type { FastifyPluginAsync } from 'fastify';
-import type { App } from '../../../app/app.js';
-import type { Logger } from '../../../contracts/logger.js';
+import type { ChannelHost } from '../../../bot/host.js';
+import { ApiError } from '../../../contracts/errors.js';
 import type { ChatMessage } from '../../../contracts/messages.js';
 import { type Lang, langOfLocale } from '../../../knowledge/index.js';
+import type { Channel } from '../channel.js';
 import { type OutgoingActivity, type RenderOptions, renderPushed, renderReplies } from './render.js';
 
-export interface BotFrameworkChannel {
-  routes: FastifyPluginAsync;
-  /** Loads the SDK ahead of the first request (~200 ms, ~5 MB; kept off the start-up path). */
-  warm(): void;
+/** The app registration (the SDK's own connection settings); none: anonymous, for the Emulator. */
+export interface BotFrameworkOptions {
+  clientId?: string | undefined;
+  clientSecret?: string | undefined;
+  tenantId?: string | undefined;
+  certPemFile?: string | undefined;
+  certKeyFile?: string | undefined;
+  authorityEndpoint?: string | undefined;
+  /** Production refuses every request when there is no registration. */
+  production: boolean;
+  /** How long a channel conversation stays linked to ours. */
+  conversationTtlMs: number;
 }
 
 interface Link {
@@ -59,11 +67,11 @@ const TYPING_AFTER_MS = 200;
  * production, where it refuses every request. Agents' replies during a handoff are delivered
  * proactively (continueConversation) from the stored conversation reference.
  */
-export function createBotFrameworkChannel(app: App, logger: Logger): BotFrameworkChannel {
-  const { config, assistant } = app;
-  const log = logger.child({ channel: 'botframework' });
-  const clientId = config.connections__serviceConnection__settings__clientId;
-  const production = config.NODE_ENV === 'production';
+export function create(host: ChannelHost, options: BotFrameworkOptions): Channel {
+  const { assistant } = host;
+  const log = host.logger.child({ channel: 'botframework' });
+  const clientId = options.clientId;
+  const production = options.production;
   const refuseAll = !clientId && production;
   if (refuseAll)
     log.error(
@@ -74,9 +82,9 @@ export function createBotFrameworkChannel(app: App, logger: Logger): BotFramewor
       'no Bot Framework app registration: /api/messages accepts anonymous requests (Bot Framework Emulator)',
     );
 
-  const byChannel = app.state.keyValue<string>('bf-conversation');
-  const links = app.state.keyValue<Link>('bf-link');
-  const ttlMs = config.CONVERSATION_TTL_HOURS * 3_600_000;
+  const byChannel = host.records<string>('bf-conversation');
+  const links = host.records<Link>('bf-link');
+  const ttlMs = options.conversationTtlMs;
   const renderOptions = (lang: Lang, channelId: string): RenderOptions => ({
     lang,
     channelId,
@@ -95,12 +103,12 @@ export function createBotFrameworkChannel(app: App, logger: Logger): BotFramewor
         clientId
           ? {
               clientId,
-              clientSecret: config.connections__serviceConnection__settings__clientSecret,
-              tenantId: config.connections__serviceConnection__settings__tenantId,
-              certPemFile: config.connections__serviceConnection__settings__certPemFile,
-              certKeyFile: config.connections__serviceConnection__settings__certKeyFile,
-              ...(config.connections__serviceConnection__settings__authorityEndpoint && {
-                authority: config.connections__serviceConnection__settings__authorityEndpoint,
+              clientSecret: options.clientSecret,
+              tenantId: options.tenantId,
+              certPemFile: options.certPemFile,
+              certKeyFile: options.certKeyFile,
+              ...(options.authorityEndpoint && {
+                authority: options.authorityEndpoint,
               }),
             }
           : {},
@@ -178,7 +186,7 @@ export function createBotFrameworkChannel(app: App, logger: Logger): BotFramewor
           }, TYPING_AFTER_MS);
     // one turn at a time per channel conversation: two quick first messages must not start two
     // conversations of ours (the key has a ':', so it is no conversation id of ours)
-    const result = await app.state.lock
+    const result = await host.lock
       .run(`bf:${conversationKey}`, async () => {
         const r = await assistant.turn({
           conversationId: (await byChannel.get(conversationKey)) ?? undefined,
@@ -203,7 +211,7 @@ export function createBotFrameworkChannel(app: App, logger: Logger): BotFramewor
   };
 
   // agents' replies (and the bot's notices) while a handoff is on: pushed, as Bot Framework allows
-  app.handoffs.pushTo('botframework', async (conversationId: string, messages: ChatMessage[]) => {
+  host.handoffs.pushTo('botframework', async (conversationId: string, messages: ChatMessage[]) => {
     const link = await links.get(conversationId);
     if (!link) {
       log.warn({ conversationId }, 'no conversation reference to deliver to');
@@ -223,16 +231,19 @@ export function createBotFrameworkChannel(app: App, logger: Logger): BotFramewor
   });
 
   return {
-    // with a registration, channels will call: load the SDK now rather than on the first request;
-    // without one (the Emulator on a laptop) it loads when first used
-    warm: () => {
+    name: 'botframework',
+    // with a registration, channels will call: load the SDK now (~200 ms, ~5 MB) rather than on the
+    // first request, off the start-up path; without one (the Emulator on a laptop) it loads when used
+    async start() {
       if (clientId) void load().catch((err: unknown) => log.error({ err }, 'could not load the Agents SDK'));
     },
-    routes: async (scope) => {
+    async stop() {},
+    async routes(scope) {
       scope.post('/api/messages', { bodyLimit: 1024 * 1024 }, async (request, reply) => {
         if (refuseAll) {
           log.warn('refused a Bot Framework request: no app registration in production');
-          return reply.status(401).send({ error: { code: 'UNAUTHORIZED', message: 'no app registration' } });
+          const e = new ApiError('UNAUTHORIZED', { detail: 'no Bot Framework app registration' });
+          return reply.status(e.status).send(e.toJSON());
         }
         const s = await load();
         const req = {
@@ -248,13 +259,15 @@ export function createBotFrameworkChannel(app: App, logger: Logger): BotFramewor
         if (!authorized) {
           log.warn({ status: res.code }, 'bot framework request refused');
         } else if (typeof req.body !== 'object' || req.body === null) {
-          res.status(400).send({ error: { code: 'BAD_REQUEST', message: 'the body must be an activity' } });
+          res
+            .status(400)
+            .send(new ApiError('BAD_REQUEST', { detail: 'the body must be an activity' }).toJSON());
         } else {
           try {
             await s.adapter.process(req, res, logic(s));
           } catch (err) {
             log.warn({ err }, 'bot framework activity refused');
-            res.status(400).send({ error: { code: 'BAD_REQUEST', message: 'not a valid activity' } });
+            res.status(400).send(new ApiError('BAD_REQUEST', { detail: 'not a valid activity' }).toJSON());
           }
         }
         for (const [k, v] of Object.entries(res.headers)) reply.header(k, v);

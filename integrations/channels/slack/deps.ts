@@ -1,8 +1,6 @@
 import type { webApi } from '@slack/bolt';
-import type { Assistant } from '../../../bot/assistant.js';
-import type { ConversationStore } from '../../../bot/conversations/store.js';
-import type { Agent, HandoffRegistry, HandoffService } from '../../../bot/handoff/index.js';
-import type { LookupService } from '../../../bot/lookups/index.js';
+import type { Agent } from '../../../bot/handoff/index.js';
+import type { ChannelHost } from '../../../bot/host.js';
 import type { Logger } from '../../../contracts/logger.js';
 import type { Lang } from '../../../knowledge/index.js';
 import type { SlackDesk } from './desk.js';
@@ -10,11 +8,11 @@ import type { Words } from './words.js';
 
 /** What the Slack listeners work with: the core's services, never its internals. */
 export interface SlackDeps {
-  assistant: Assistant;
-  lookups: LookupService;
-  handoffs: HandoffService;
-  registry: HandoffRegistry;
-  store: ConversationStore;
+  assistant: ChannelHost['assistant'];
+  lookups: ChannelHost['lookups'];
+  handoffs: ChannelHost['handoffs'];
+  registry: ChannelHost['handoffRegistry'];
+  store: ChannelHost['conversations'];
   words: Words;
   /** The language of the app's own words and of look-up cards. */
   lang: Lang;

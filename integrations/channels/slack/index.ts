@@ -1,7 +1,8 @@
 import { App as BoltApp, SocketModeReceiver, webApi } from '@slack/bolt';
-import type { FastifyPluginAsync } from 'fastify';
-import type { App } from '../../../app/app.js';
-import type { Logger } from '../../../contracts/logger.js';
+import type { ChannelHost } from '../../../bot/host.js';
+import type { Attachment } from '../../../contracts/messages.js';
+import type { Lang } from '../../../knowledge/index.js';
+import type { Channel } from '../channel.js';
 import { allowListed } from './access.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerCommands } from './commands.js';
@@ -14,12 +15,25 @@ import { wordsFor } from './words.js';
 
 export { fromMrkdwn, toMrkdwn } from './mrkdwn.js';
 
-export interface SlackChannel {
-  mode: 'http' | 'socket';
-  /** POST /slack/events, in HTTP mode. */
-  routes?: FastifyPluginAsync;
-  start(): Promise<void>;
-  stop(): Promise<void>;
+export interface SlackOptions {
+  botToken: string;
+  /** HTTP mode: requests to /slack/events are verified with it. */
+  signingSecret?: string | undefined;
+  /** Socket Mode instead of HTTP. */
+  appToken?: string | undefined;
+  /** Where handoffs open as threads; unset: look-ups and answers only. */
+  supportChannel?: string | undefined;
+  /** Workspaces served; empty: the bot token's own. */
+  allowedTeamIds: readonly string[];
+  /** Channels served besides the support channel; empty: every channel. */
+  allowedChannelIds: readonly string[];
+  apiUrl: string;
+  /** The app's own words to agents. */
+  lang: Lang;
+  /** How long a handoff thread is remembered (the conversation's lifetime). */
+  threadTtlMs: number;
+  /** An absolute, signed link agents open an upload with; undefined when there is no public URL. */
+  fileLink(attachment: Attachment): string | undefined;
 }
 
 const RETRY_MS = 30_000;
@@ -29,30 +43,27 @@ const RETRY_MS = 30_000;
  * threads in the support channel. HTTP mode on our own server at /slack/events, or Socket Mode when
  * SLACK_APP_TOKEN is set. Off (undefined) without SLACK_BOT_TOKEN; the rest works without it.
  */
-export function createSlackChannel(app: App, logger: Logger): SlackChannel | undefined {
-  const { config } = app;
-  const token = config.SLACK_BOT_TOKEN;
-  if (!token) return undefined;
-  const log = logger.child({ channel: 'slack' });
-  const bolt = boltLogger(logger);
+export function create(host: ChannelHost, options: SlackOptions): Channel {
+  const token = options.botToken;
+  const log = host.logger.child({ channel: 'slack' });
+  const bolt = boltLogger(host.logger);
   const clientOptions: webApi.WebClientOptions = {
-    slackApiUrl: config.SLACK_API_URL,
+    slackApiUrl: options.apiUrl,
     logger: bolt,
     timeout: 4000,
     // a handoff waits on these calls: fail fast rather than the client's default half hour of retries
     retryConfig: { retries: 1, factor: 1, minTimeout: 250, maxTimeout: 1000 },
   };
-  const socket = config.SLACK_APP_TOKEN !== undefined;
+  const socket = options.appToken !== undefined;
   const receiver = socket
     ? new SocketModeReceiver({
-        appToken: config.SLACK_APP_TOKEN as string,
+        appToken: options.appToken as string,
         logger: bolt,
         installerOptions: { clientOptions },
       })
-    : new FastifyReceiver({ signingSecret: config.SLACK_SIGNING_SECRET as string, logger: bolt });
-  const words = wordsFor(config.SLACK_LANG);
-  const support = config.SLACK_SUPPORT_CHANNEL;
-  const base = config.PUBLIC_BASE_URL;
+    : new FastifyReceiver({ signingSecret: options.signingSecret as string, logger: bolt });
+  const words = wordsFor(options.lang);
+  const support = options.supportChannel;
   let bolted: BoltApp | undefined;
   let retry: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -70,11 +81,11 @@ export function createSlackChannel(app: App, logger: Logger): SlackChannel | und
       logger: bolt,
       convoStore: false,
     });
-    const teams = config.SLACK_ALLOWED_TEAM_IDS.length
-      ? config.SLACK_ALLOWED_TEAM_IDS
+    const teams = options.allowedTeamIds.length
+      ? [...options.allowedTeamIds]
       : [auth.team_id].filter((t): t is string => typeof t === 'string');
-    const channels = config.SLACK_ALLOWED_CHANNEL_IDS.length
-      ? [...config.SLACK_ALLOWED_CHANNEL_IDS, ...(support ? [support] : [])]
+    const channels = options.allowedChannelIds.length
+      ? [...options.allowedChannelIds, ...(support ? [support] : [])]
       : [];
     b.use(allowListed({ teams, channels, logger: log, words }));
     const desk = support
@@ -82,21 +93,21 @@ export function createSlackChannel(app: App, logger: Logger): SlackChannel | und
           client: b.client,
           channel: support,
           words,
-          threads: app.state.keyValue('slack-threads'),
-          ttlMs: config.CONVERSATION_TTL_HOURS * 3_600_000,
-          fileLink: (a) => (base ? `${base}${app.fileLinks.path(a.id, app.clock())}` : undefined),
+          threads: host.records('slack-threads'),
+          ttlMs: options.threadTtlMs,
+          fileLink: options.fileLink,
         })
       : undefined;
     const deps: SlackDeps = {
-      assistant: app.assistant,
-      lookups: app.lookups,
-      handoffs: app.handoffs,
-      registry: app.handoffRegistry,
-      store: app.store,
+      assistant: host.assistant,
+      lookups: host.lookups,
+      handoffs: host.handoffs,
+      registry: host.handoffRegistry,
+      store: host.conversations,
       words,
-      lang: config.SLACK_LANG,
+      lang: options.lang,
       logger: log,
-      clock: app.clock,
+      clock: () => host.clock(),
       agents: new Agents(log),
       ...(desk && { desk }),
       ...(support && { supportChannel: support }),
@@ -109,7 +120,7 @@ export function createSlackChannel(app: App, logger: Logger): SlackChannel | und
     });
     if (socket) await b.start();
     bolted = b;
-    app.handoffs.connect(desk);
+    host.handoffs.connect(desk);
     log.info(
       {
         mode: socket ? 'socket' : 'http',
@@ -133,17 +144,17 @@ export function createSlackChannel(app: App, logger: Logger): SlackChannel | und
   };
 
   return {
-    mode: socket ? 'socket' : 'http',
+    name: 'slack',
     ...(receiver instanceof FastifyReceiver && {
-      routes: async (scope) => {
-        await scope.register(slackRoute, { receiver });
+      async routes(server) {
+        await server.register(slackRoute, { receiver });
       },
     }),
     start: attempt,
     async stop() {
       stopped = true;
       clearTimeout(retry);
-      app.handoffs.connect(undefined);
+      host.handoffs.connect(undefined);
       if (socket && bolted) await bolted.stop().catch((err: unknown) => log.warn({ err }, 'slack stop'));
     },
   };

@@ -2,13 +2,13 @@ import { timingSafeEqual } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import type { Assistant } from '../../../bot/assistant.js';
+import type { ChannelHost } from '../../../bot/host.js';
 import { ApiError } from '../../../contracts/errors.js';
 import { MERCHANT_NO, type MerchantTokens } from './merchant-token.js';
 import { PerMinute } from './origins.js';
 
 export interface ChatRouteOptions {
-  assistant: Assistant;
+  assistant: ChannelHost['assistant'];
   /** Bytes. A message of MAX_MESSAGE_CHARS must fit comfortably: the polite "too long" answer
    * comes from the assistant, not from a 413. */
   bodyLimit: number;

@@ -1,14 +1,14 @@
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import type { Assistant } from '../../../bot/assistant.js';
+import type { ChannelHost } from '../../../bot/host.js';
 import { ApiError } from '../../../contracts/errors.js';
 import { langOfLocale } from '../../../knowledge/index.js';
 import type { FileLinks } from '../../stores/file-links.js';
 import type { UploadStore } from '../../stores/uploads.js';
 
 export interface ConversationRoutesOptions {
-  assistant: Assistant;
+  assistant: ChannelHost['assistant'];
   uploads: UploadStore;
   fileLinks: FileLinks;
   clock: () => Date;

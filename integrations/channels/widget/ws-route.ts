@@ -1,8 +1,8 @@
 import type { WebSocket } from '@fastify/websocket';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import type { Assistant } from '../../../bot/assistant.js';
-import type { EventBus, Unsubscribe } from '../../../bot/ports.js';
+import type { ChannelHost } from '../../../bot/host.js';
+import type { Unsubscribe } from '../../../bot/ports.js';
 import { ApiError } from '../../../contracts/errors.js';
 import { safeJson } from '../../../contracts/json.js';
 import type { Logger } from '../../../contracts/logger.js';
@@ -11,8 +11,8 @@ import type { MerchantTokens } from './merchant-token.js';
 import { originAllowed, PerMinute } from './origins.js';
 
 export interface WsRouteOptions {
-  assistant: Assistant;
-  bus: EventBus;
+  assistant: ChannelHost['assistant'];
+  bus: ChannelHost['events'];
   tokens: MerchantTokens;
   allowedOrigins: readonly string[];
   perConversationPerMinute: number;

@@ -1,0 +1,74 @@
+import type { ChannelHost } from '../bot/host.js';
+import * as botFramework from '../integrations/channels/botframework/index.js';
+import type { Channel } from '../integrations/channels/channel.js';
+import * as widget from '../integrations/channels/widget/index.js';
+import type { App } from './app.js';
+
+/** The small set of things a channel may call, cut from the composition root. */
+export function channelHost(app: App): ChannelHost {
+  return {
+    assistant: app.assistant,
+    events: app.bus,
+    handoffs: app.handoffs,
+    handoffRegistry: app.handoffRegistry,
+    lookups: app.lookups,
+    conversations: app.store,
+    records: (namespace) => app.state.keyValue(namespace),
+    lock: app.state.lock,
+    logger: app.logger,
+    clock: app.clock,
+  };
+}
+
+/**
+ * Every channel this configuration turns on. Slack is off until configured, and then its SDK is
+ * loaded (Bolt costs ~170 ms of start-up); the widget and Bot Framework are always there.
+ */
+export async function createChannels(app: App): Promise<Channel[]> {
+  const { config } = app;
+  const host = channelHost(app);
+  const sandbox = app.acquirer.sandbox?.instance;
+  const channels: Channel[] = [
+    widget.create(host, {
+      tokens: app.tokens,
+      uploads: app.uploads,
+      fileLinks: app.fileLinks,
+      article: (id, lang) => app.understander.search.article(id, lang),
+      allowedOrigins: config.WIDGET_ALLOWED_ORIGINS,
+      ratePerMinute: config.RATE_LIMIT_PER_MINUTE,
+      perConversationPerMinute: config.CONVERSATION_RATE_PER_MINUTE,
+      maxMessageChars: config.MAX_MESSAGE_CHARS,
+      trustedCallerToken: config.TRUSTED_CALLER_TOKEN,
+      ...(sandbox && { fixtures: () => sandbox.fixtures() }),
+    }),
+    botFramework.create(host, {
+      clientId: config.connections__serviceConnection__settings__clientId,
+      clientSecret: config.connections__serviceConnection__settings__clientSecret,
+      tenantId: config.connections__serviceConnection__settings__tenantId,
+      certPemFile: config.connections__serviceConnection__settings__certPemFile,
+      certKeyFile: config.connections__serviceConnection__settings__certKeyFile,
+      authorityEndpoint: config.connections__serviceConnection__settings__authorityEndpoint,
+      production: config.NODE_ENV === 'production',
+      conversationTtlMs: config.CONVERSATION_TTL_HOURS * 3_600_000,
+    }),
+  ];
+  if (config.SLACK_BOT_TOKEN) {
+    const slack = await import('../integrations/channels/slack/index.js');
+    const base = config.PUBLIC_BASE_URL;
+    channels.push(
+      slack.create(host, {
+        botToken: config.SLACK_BOT_TOKEN,
+        signingSecret: config.SLACK_SIGNING_SECRET,
+        appToken: config.SLACK_APP_TOKEN,
+        supportChannel: config.SLACK_SUPPORT_CHANNEL,
+        allowedTeamIds: config.SLACK_ALLOWED_TEAM_IDS,
+        allowedChannelIds: config.SLACK_ALLOWED_CHANNEL_IDS,
+        apiUrl: config.SLACK_API_URL,
+        lang: config.SLACK_LANG,
+        threadTtlMs: config.CONVERSATION_TTL_HOURS * 3_600_000,
+        fileLink: (a) => (base ? `${base}${app.fileLinks.path(a.id, app.clock())}` : undefined),
+      }),
+    );
+  }
+  return channels;
+}
