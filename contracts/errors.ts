@@ -17,6 +17,9 @@ export const ERRORS = {
   RATE_LIMITED: { status: 429, message: 'Too many requests; please wait a moment and try again.' },
   NOT_READY: { status: 503, message: 'The assistant is starting or stopping; please try again shortly.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side. Please try again.' },
+  // codes of the widget's socket frames (the status is what the same refusal is over HTTP)
+  BAD_FRAME: { status: 400, message: 'A frame must be a JSON text frame of a known shape: {detail}' },
+  TOKEN_REFUSED: { status: 401, message: 'The merchant token was refused; carrying on without it.' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

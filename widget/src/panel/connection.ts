@@ -3,21 +3,12 @@
 // resend carries the same clientId, so the server answers it once). Where WebSockets do not work,
 // POST /api/chat carries the messages and a poll brings what others (an agent) write.
 
+import type { ChatMessage } from '../../../contracts/messages.js';
 import type { Reply } from '../../../contracts/replies.js';
+import type { ClientFrame, ServerFrame } from '../../../contracts/socket.js';
 
-export interface ServerMessage {
-  id: number;
-  at: string;
-  from: 'user' | 'bot' | 'agent' | 'system';
-  text?: string;
-  action?: string;
-  label?: string;
-  replies?: Reply[];
-  attachment?: { id: string; name: string; type: string; size: number };
-  author?: string;
-  clientId?: string;
-  feedback?: 'up' | 'down';
-}
+/** A message of the conversation as the server numbers and masks it. */
+export type ServerMessage = ChatMessage;
 
 // the server's channel-neutral replies, as the core defines them
 export type { Reply };
@@ -85,7 +76,7 @@ export class Connection {
 
   feedback(messageId: number, value: 'up' | 'down'): void {
     if (this.ws?.readyState === WebSocket.OPEN) {
-      this.ws.send(JSON.stringify({ type: 'feedback', messageId, value }));
+      this.sendFrame(this.ws, { type: 'feedback', messageId, value });
     } else if (this.state.conversationId) {
       void fetch(
         `${this.server}/api/conversations/${encodeURIComponent(this.state.conversationId)}/messages/${messageId}/feedback`,
@@ -126,15 +117,13 @@ export class Connection {
     ws.onopen = () => {
       this.everOpened = true;
       this.attempts = 0;
-      ws.send(
-        JSON.stringify({
-          type: 'hello',
-          ...(this.state.conversationId && { conversationId: this.state.conversationId }),
-          after: this.state.lastSeen,
-          locale: this.state.locale,
-          ...(this.state.token && { token: this.state.token }),
-        }),
-      );
+      this.sendFrame(ws, {
+        type: 'hello',
+        ...(this.state.conversationId && { conversationId: this.state.conversationId }),
+        after: this.state.lastSeen,
+        locale: this.state.locale,
+        ...(this.state.token && { token: this.state.token }),
+      });
     };
     ws.onmessage = (e) => this.receive(String(e.data));
     ws.onclose = () => {
@@ -164,29 +153,29 @@ export class Connection {
     this.timer = setTimeout(() => this.open(), delay);
   }
 
+  private sendFrame(ws: WebSocket, frame: ClientFrame): void {
+    ws.send(JSON.stringify(frame));
+  }
+
   private receive(raw: string): void {
-    let f: { type: string; [k: string]: unknown };
+    let f: ServerFrame;
     try {
-      f = JSON.parse(raw);
+      f = JSON.parse(raw) as ServerFrame;
     } catch {
       return;
     }
     switch (f.type) {
       case 'welcome':
-        this.on.welcome(
-          (f.conversationId as string | null) ?? this.state.conversationId,
-          (f.messages as ServerMessage[]) ?? [],
-          f.mode as 'merchant',
-        );
+        this.on.welcome(f.conversationId ?? this.state.conversationId, f.messages ?? [], f.mode);
         this.on.status(true);
         this.flush();
         break;
       case 'messages':
-        this.on.messages(f.messages as ServerMessage[]);
+        this.on.messages(f.messages);
         break;
       case 'ack':
-        this.drop(f.clientId as string);
-        this.on.acked(f.clientId as string, f.conversationId as string);
+        this.drop(f.clientId);
+        this.on.acked(f.clientId, f.conversationId);
         break;
       case 'typing':
         this.on.typing();
@@ -217,7 +206,7 @@ export class Connection {
     const ws = this.ws;
     if (!ws || ws.readyState !== WebSocket.OPEN) return;
     // unacknowledged ones go again after a reconnect; the server recognises their clientId
-    for (const m of this.queue) ws.send(JSON.stringify({ type: 'message', ...m, locale: this.state.locale }));
+    for (const m of this.queue) this.sendFrame(ws, { type: 'message', ...m, locale: this.state.locale });
   }
 
   // ---- the HTTP fallback ----
