@@ -28,5 +28,12 @@ export {
 export * from './entities/index.js';
 export type { IntentResult, RankedIntent } from './intent/model.js';
 export type { SearchHit } from './search/search.js';
-export { detectLanguage, normalize, type SegmenterKind } from './text/index.js';
+export {
+  detectLanguage,
+  detectScript,
+  type NormalizedMessage,
+  normalize,
+  normalizeMessage,
+  type SegmenterKind,
+} from './text/index.js';
 export { Understander, type Understanding, type UnderstandOptions } from './understand.js';
