@@ -28,5 +28,13 @@ export {
 export * from './entities/index.js';
 export type { IntentResult, RankedIntent } from './intent/model.js';
 export type { SearchHit } from './search/search.js';
-export { detectLanguage, langOfLocale, normalize, type SegmenterKind } from './text/index.js';
+export {
+  detectLanguage,
+  detectScript,
+  langOfLocale,
+  type NormalizedMessage,
+  normalize,
+  normalizeMessage,
+  type SegmenterKind,
+} from './text/index.js';
 export { Understander, type Understanding, type UnderstandOptions } from './understand.js';

@@ -4,13 +4,22 @@ import { INTENT_IDS, type IntentId, LANGS, type Lang } from './content/schemas.j
 import { type Entities, extractEntities } from './entities/index.js';
 import { IntentModel, type IntentResult, type LabelledTokens } from './intent/model.js';
 import { KnowledgeSearch, type SearchHit } from './search/search.js';
-import { detectLanguage, normalize, normalizeKeepCase, type SegmenterKind, Tokenizer } from './text/index.js';
+import {
+  isNormalizedMessage,
+  type NormalizedMessage,
+  normalize,
+  normalizeMessage,
+  type SegmenterKind,
+  Tokenizer,
+} from './text/index.js';
 
 export interface Understanding {
   /** The message after normalisation (simplified, half-width, lower case). */
   normalized: string;
   /** Language of the message itself; undefined when it has no letters. */
   detectedLang: Lang | undefined;
+  /** Script of the message's Han characters; undefined when it has none. */
+  script: NormalizedMessage['script'];
   intent: IntentResult;
   entities: Entities;
   /**
@@ -94,12 +103,12 @@ export class Understander {
     return new Understander(tokenizer, model, search);
   }
 
-  private static features(tokenizer: Tokenizer, text: string, now: Date) {
-    const keepCase = normalizeKeepCase(text);
-    const normalized = keepCase.toLowerCase();
-    const entities = extractEntities(keepCase, now);
+  private static features(tokenizer: Tokenizer, input: string | NormalizedMessage, now: Date) {
+    const message = isNormalizedMessage(input) ? input : normalizeMessage(input);
+    const normalized = message.text;
+    const entities = extractEntities(message.keepCase, now);
     const tokens = tokenizer.tokens(normalized);
-    return { normalized, entities, words: tokens, tokens: [...tokens, ...entityMarkers(entities)] };
+    return { message, normalized, entities, words: tokens, tokens: [...tokens, ...entityMarkers(entities)] };
   }
 
   /** The tokens the intent model sees for a message (words, bigrams, concepts, entity markers). */
@@ -107,9 +116,10 @@ export class Understander {
     return Understander.features(this.tokenizer, text, now).tokens;
   }
 
-  understand(text: string, options: UnderstandOptions = {}): Understanding {
-    const f = Understander.features(this.tokenizer, text, options.now ?? new Date());
-    const detectedLang = detectLanguage(f.normalized);
+  /** A string is normalised here; a turn pipeline that already normalised passes its message. */
+  understand(input: string | NormalizedMessage, options: UnderstandOptions = {}): Understanding {
+    const f = Understander.features(this.tokenizer, input, options.now ?? new Date());
+    const detectedLang = f.message.lang;
     const intent = this.model.classify(f.tokens);
     const search = this.search;
     const lang = detectedLang ?? options.fallbackLang ?? 'zh';
@@ -117,6 +127,7 @@ export class Understander {
     return {
       normalized: f.normalized,
       detectedLang,
+      script: f.message.script,
       intent,
       entities: f.entities,
       get hits() {

@@ -1,3 +1,4 @@
 export { detectLanguage, langOfLocale } from './language.js';
+export { detectScript, isNormalizedMessage, type NormalizedMessage, normalizeMessage } from './message.js';
 export { normalize, normalizeKeepCase } from './normalize.js';
 export { type SegmenterKind, type Synonyms, Tokenizer, type TokenizerOptions } from './tokenizer.js';

@@ -1,0 +1,47 @@
+import * as OpenCC from 'opencc-js';
+import type { Lang } from '../content/schemas.js';
+import { detectLanguage } from './language.js';
+import { normalizeKeepCase } from './normalize.js';
+
+/**
+ * A message normalised once, at the edge of a turn (DESIGN.md "normalise once"): every component
+ * downstream reads these fields instead of normalising again, and the reply layer answers in the
+ * user's script.
+ */
+export interface NormalizedMessage {
+  /** As received. */
+  raw: string;
+  /** Normalised but not lower-cased: merchant order numbers are case-sensitive at the acquirer. */
+  keepCase: string;
+  /** Lower-cased, simplified, half-width: what the tokenizer and the models read. */
+  text: string;
+  /** From the message's own letters; undefined when it has none (digits, emoji). */
+  lang: Lang | undefined;
+  /** Of the original Han characters; undefined when there are none. */
+  script: 'traditional' | 'simplified' | undefined;
+}
+
+// The same table normalize.ts uses, so "traditional" means "the normaliser changed something".
+const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
+const HAN = /\p{Script=Han}/gu;
+
+/**
+ * Traditional when converting the Han characters to simplified changes any of them. Characters
+ * shared by both scripts (我, 的, 款) say nothing, so a message of only those counts as simplified:
+ * that is the conservative reply script for a Chinese user in the mainland.
+ */
+export function detectScript(raw: string): NormalizedMessage['script'] {
+  const han = (raw.normalize('NFKC').match(HAN) ?? []).join('');
+  if (han.length === 0) return undefined;
+  return toSimplified(han) === han ? 'simplified' : 'traditional';
+}
+
+export function normalizeMessage(raw: string): NormalizedMessage {
+  const keepCase = normalizeKeepCase(raw);
+  const text = keepCase.toLowerCase();
+  return { raw, keepCase, text, lang: detectLanguage(text), script: detectScript(raw) };
+}
+
+export function isNormalizedMessage(x: unknown): x is NormalizedMessage {
+  return typeof x === 'object' && x !== null && typeof (x as NormalizedMessage).keepCase === 'string';
+}
