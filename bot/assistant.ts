@@ -6,9 +6,9 @@ import { type Flow, FlowRunner, type LookupPort, type Requester } from '../flows
 import {
   Commands,
   type Content,
-  detectLanguage,
   type Lang,
-  normalize,
+  type NormalizedMessage,
+  normalizeMessage,
   type Understander,
   type Understanding,
   type WorkingDays,
@@ -17,6 +17,7 @@ import type { Answers } from './answers.js';
 import type { Conversation, ConversationStore } from './conversations/store.js';
 import { Dialogue, type Outcome } from './dialogue.js';
 import type { HandoffService } from './handoff/index.js';
+import { inScript, ownLanguage, replyLanguage } from './language.js';
 import { policyByLang, type Say } from './messages.js';
 import type { EventBus } from './ports.js';
 import { articlesFor, type Decision } from './route.js';
@@ -130,20 +131,36 @@ export class Assistant {
     return this.dialogue.respond(message, lang);
   }
 
+  /**
+   * The message, normalised once for the whole turn. A message over the length limit is answered
+   * with the limit, so only what could be read is normalised (a pasted novel costs nothing).
+   */
+  private normalized(text: string): NormalizedMessage {
+    const limit = this.deps.maxMessageChars + 1;
+    return text.length > limit
+      ? { ...normalizeMessage(text.slice(0, limit)), raw: text }
+      : normalizeMessage(text);
+  }
+
   async turn(input: TurnInput): Promise<TurnResult> {
     const now = this.clock();
-    const hinted =
-      input.locale ?? (input.text ? detectLanguage(normalize(input.text.slice(0, 500))) : undefined);
+    const message =
+      input.text !== undefined && input.action === undefined ? this.normalized(input.text) : undefined;
     // what the handoff does once this turn is saved (never under the conversation's lock)
     let after: (() => void) | undefined;
     const result = await this.deps.store.withConversation(
       input.conversationId,
-      hinted ?? 'zh',
+      ownLanguage(message) ?? input.locale ?? 'zh',
       now,
       async (loaded) => {
         const repeated = input.clientId ? this.alreadyAnswered(loaded, input.clientId) : undefined;
         if (repeated) return { conversation: loaded, result: repeated };
-        let conversation: Conversation = { ...loaded, lang: hinted ?? loaded.lang };
+        let conversation: Conversation = {
+          ...loaded,
+          lang: replyLanguage({ message, locale: input.locale, conversation: loaded }),
+          // traditional in, traditional out; a message without Han characters keeps the script
+          script: message?.script ?? loaded.script,
+        };
         const notes: Reply[] = [];
         if (
           conversation.flow &&
@@ -172,21 +189,13 @@ export class Assistant {
           ? handoffs.whileOwned(conversation, pressed)
           : pressed !== undefined
             ? await this.dialogue.onAction(conversation, pressed, requester)
-            : await this.dialogue.onText(conversation, input.text ?? '', requester);
-        const replies = [...notes, ...outcome.replies];
+            : await this.dialogue.onText(conversation, message ?? this.normalized(''), requester);
+        const replies = inScript([...notes, ...outcome.replies], outcome.conversation.script);
         const recorded = this.record(outcome.conversation, input, replies, now);
         const { added } = recorded;
-        let next = recorded.conversation;
-        const before = loaded.handoff;
-        if (!before && next.handoff) {
-          // handed over in this turn: its messages are in the ticket's summary, not relayed again
-          next = { ...next, handoff: { ...next.handoff, relayedUpTo: next.seq } };
-          after = () => void handoffs.open(next.id);
-        } else if (before && !next.handoff) {
-          after = () => void handoffs.left(next.id, before);
-        } else if (next.handoff) {
-          after = () => handoffs.relay(next.id, next);
-        }
+        const handedOver = handoffs.afterTurn(loaded.handoff, recorded.conversation);
+        const next = handedOver.conversation;
+        after = handedOver.after;
         this.deps.logger.debug(
           {
             conversationId: next.id,

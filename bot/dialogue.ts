@@ -12,7 +12,8 @@ import {
   INTENT_IDS,
   type IntentId,
   type Lang,
-  normalize,
+  type NormalizedMessage,
+  normalizeMessage,
   type Understander,
   type Understanding,
 } from '../knowledge/index.js';
@@ -59,7 +60,10 @@ export class Dialogue {
     return { lang: c.lang, requester };
   }
 
-  understand(message: string, lang: Lang): { understanding: Understanding; decision: Decision } {
+  understand(
+    message: string | NormalizedMessage,
+    lang: Lang,
+  ): { understanding: Understanding; decision: Decision } {
     const understanding = this.deps.understander.understand(message, {
       now: this.deps.clock(),
       fallbackLang: lang,
@@ -68,7 +72,8 @@ export class Dialogue {
   }
 
   /** Replies to one message with no conversation around it (answers only, no flows). */
-  respond(message: string, lang: Lang): Omit<Outcome, 'conversation'> {
+  respond(raw: string, lang: Lang): Omit<Outcome, 'conversation'> {
+    const message = normalizeMessage(raw);
     const rejected = this.reject(message, lang);
     if (rejected) return { replies: rejected };
     const { understanding, decision } = this.understand(message, lang);
@@ -76,13 +81,13 @@ export class Dialogue {
   }
 
   /** Empty, too long or unreadable: a polite word, nothing else happens. */
-  private reject(message: string, lang: Lang): Reply[] | undefined {
+  private reject(message: NormalizedMessage, lang: Lang): Reply[] | undefined {
     const { say, answers } = this.deps;
-    if (message.trim() === '') return [text(say('empty', lang)), choices(answers.mainTopics(lang))];
-    if ([...message].length > this.deps.maxMessageChars) {
+    if (message.raw.trim() === '') return [text(say('empty', lang)), choices(answers.mainTopics(lang))];
+    if ([...message.raw].length > this.deps.maxMessageChars) {
       return [text(say('too_long', lang, { max: this.deps.maxMessageChars }))];
     }
-    if (!READABLE.test(normalize(message)))
+    if (!READABLE.test(message.text))
       return [text(say('unreadable', lang)), choices(answers.mainTopics(lang))];
     return undefined;
   }
@@ -113,7 +118,8 @@ export class Dialogue {
     );
   }
 
-  async onText(c: Conversation, message: string, requester: Requester): Promise<Outcome> {
+  /** `message` is normalised once, by the turn. */
+  async onText(c: Conversation, message: NormalizedMessage, requester: Requester): Promise<Outcome> {
     const rejected = this.reject(message, c.lang);
     if (rejected) return { replies: rejected, conversation: c };
     const { commands, say } = this.deps;
@@ -143,7 +149,7 @@ export class Dialogue {
   }
 
   /** A message with no flow under way: understand it, then answer, ask, or start a flow. */
-  private async fresh(c: Conversation, message: string, requester: Requester): Promise<Outcome> {
+  private async fresh(c: Conversation, message: NormalizedMessage, requester: Requester): Promise<Outcome> {
     const { understanding, decision } = this.understand(message, c.lang);
     const misunderstandings = decision.kind === 'no_match' ? c.misunderstandings + 1 : 0;
     const next = {
@@ -154,7 +160,7 @@ export class Dialogue {
     if (decision.kind === 'answer') {
       if (decision.intent === 'human_agent')
         return {
-          ...(await this.handoff(next, 'asked for a person', requester, message)),
+          ...(await this.handoff(next, 'asked for a person', requester, message.raw)),
           understanding,
           decision,
         };
@@ -162,7 +168,7 @@ export class Dialogue {
       if (flow) {
         const step = await this.deps.runner.start(
           flow,
-          { text: message, entities: understanding.entities },
+          { text: message.raw, normalized: message.text, entities: understanding.entities },
           this.flowContext(next, requester),
         );
         return { ...(await this.afterStep(next, step, requester)), understanding, decision };
@@ -171,7 +177,7 @@ export class Dialogue {
     const replies = this.knowledgeReply(decision, understanding, c.lang);
     if (decision.kind === 'no_match' && misunderstandings >= 2 && this.deps.handoff.live) {
       // twice in a row the bot could not follow: a person takes over, the suggestions stay
-      const handed = await this.handoff(next, 'not understood twice in a row', requester, message);
+      const handed = await this.handoff(next, 'not understood twice in a row', requester, message.raw);
       return {
         replies: [
           ...replies.filter((r) => r.type !== 'choices'),
@@ -189,14 +195,14 @@ export class Dialogue {
   private async inFlow(
     c: Conversation,
     state: FlowState,
-    message: string,
+    message: NormalizedMessage,
     requester: Requester,
   ): Promise<Outcome> {
     const { commands, runner, say } = this.deps;
     const ctx = this.flowContext(c, requester);
     // understood once: its entities may answer the question, its intent may be a side question
     const { understanding, decision } = this.understand(message, c.lang);
-    const input = { text: message, entities: understanding.entities };
+    const input = { text: message.raw, normalized: message.text, entities: understanding.entities };
 
     if (state.paused) {
       if (commands.is(message, 'yes')) return this.afterStep(c, runner.ask(state, ctx), requester);
@@ -225,7 +231,7 @@ export class Dialogue {
       decision.kind === 'answer' && !flow?.intents.includes(decision.intent) ? decision.intent : undefined;
     if (decision.kind === 'answer' && decision.intent === 'human_agent') {
       return {
-        ...(await this.handoff(c, `asked for a person during ${state.flow}`, requester, message)),
+        ...(await this.handoff(c, `asked for a person during ${state.flow}`, requester, message.raw)),
         understanding,
         decision,
       };

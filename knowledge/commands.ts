@@ -1,12 +1,14 @@
 import type { Command, Localized } from './content/schemas.js';
+import type { NormalizedMessage } from './text/message.js';
 import { normalize } from './text/normalize.js';
 
 // A trailing particle or "please" does not change what a short reply means: "算了吧" = "算了".
 const TRAILING = /(?:吧|啊|呀|了|哈|嘛|呢|please|pls)+$/u;
 
 /** The whole message, reduced to what decides whether it is a command or a yes/no. */
-export function commandKey(text: string): string {
-  return normalize(text)
+export function commandKey(text: string | Pick<NormalizedMessage, 'text'>): string {
+  // a message normalised at the turn's edge is not normalised again
+  return (typeof text === 'string' ? normalize(text) : text.text)
     .replace(/[\s\p{P}\p{S}]+/gu, '')
     .replace(TRAILING, '');
 }
@@ -31,12 +33,12 @@ export class Commands {
   }
 
   /** Whether the whole message is one of `command`'s phrases ("不用" is both "no" and "cancel"). */
-  is(text: string, command: Command): boolean {
+  is(text: string | Pick<NormalizedMessage, 'text'>, command: Command): boolean {
     return this.byKey.get(commandKey(text))?.has(command) ?? false;
   }
 
   /** The first of `order` the message is a phrase of. */
-  first(text: string, order: readonly Command[]): Command | undefined {
+  first(text: string | Pick<NormalizedMessage, 'text'>, order: readonly Command[]): Command | undefined {
     const found = this.byKey.get(commandKey(text));
     return found ? order.find((c) => found.has(c)) : undefined;
   }

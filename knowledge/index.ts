@@ -36,5 +36,6 @@ export {
   normalize,
   normalizeMessage,
   type SegmenterKind,
+  toTraditional,
 } from './text/index.js';
 export { Understander, type Understanding, type UnderstandOptions } from './understand.js';

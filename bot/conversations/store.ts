@@ -10,6 +10,8 @@ import type { KeyValue, Lock } from '../ports.js';
 export const conversationSchema = z.object({
   id: z.string(),
   lang: z.enum(LANGS),
+  /** The script the user writes Chinese in; replies follow it. */
+  script: z.enum(['simplified', 'traditional']).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
   turns: z.number().int().nonnegative(),

@@ -248,6 +248,25 @@ export class HandoffService implements HandoffPort {
     return { replies: [], conversation: c };
   }
 
+  /**
+   * The hand-over's transitions across one turn, from the handoff before it to the conversation
+   * after it: handed over now (the ticket opens once the turn is saved; the turn's messages are in
+   * its summary, not relayed again), the user went back to the assistant, or a message to relay.
+   * `after` runs once the turn is saved, never under the conversation's lock.
+   */
+  afterTurn(
+    before: Handoff | undefined,
+    c: Conversation,
+  ): { conversation: Conversation; after: (() => void) | undefined } {
+    if (!before && c.handoff) {
+      const conversation = { ...c, handoff: { ...c.handoff, relayedUpTo: c.seq } };
+      return { conversation, after: () => void this.open(c.id) };
+    }
+    if (before && !c.handoff) return { conversation: c, after: () => void this.left(c.id, before) };
+    if (c.handoff) return { conversation: c, after: () => this.relay(c.id, c) };
+    return { conversation: c, after: undefined };
+  }
+
   /** After the turn in which the user went back to the assistant is saved. */
   async left(conversationId: string, handoff: Handoff): Promise<void> {
     this.progress.delete(conversationId);

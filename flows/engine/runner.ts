@@ -6,6 +6,7 @@ import {
   formatDay,
   formatYuan,
   type Lang,
+  normalize,
   parseIsoDate,
   todayIn,
   type WorkingDays,
@@ -118,7 +119,7 @@ export class FlowRunner {
   async start(flow: Flow, opening: AnswerInput, ctx: FlowContext): Promise<Step> {
     const at = this.deps.clock().toISOString();
     const { slots, hints } = opening.text
-      ? prefill(flow, opening.text, opening.entities ?? {}, {
+      ? prefill(flow, opening.normalized ?? normalize(opening.text), opening.entities ?? {}, {
           today: this.today(),
           commands: this.deps.commands,
         })

@@ -14,6 +14,8 @@ export interface AnswerInput {
   value?: string;
   /** Typed text, with the entities found in it. */
   text?: string;
+  /** The same text as the turn normalised it (so it is not normalised again here). */
+  normalized?: string;
   entities?: Entities;
 }
 
@@ -40,8 +42,7 @@ function prepare(o: Option): { labels: string[]; words: string[] } {
   return p;
 }
 
-function optionFor(options: readonly Option[], text: string): Option | undefined {
-  const n = normalize(text);
+function optionFor(options: readonly Option[], n: string): Option | undefined {
   const index = /^(?:第)?([1-9])(?:个|项)?$/.exec(n.replace(/\s/g, ''))?.[1];
   if (index) return options[Number(index) - 1];
   const exact = options.find((o) => prepare(o).labels.includes(n) || o.value === n);
@@ -63,6 +64,7 @@ export function parseAnswer(
   ctx: ParseContext,
 ): SlotValue | undefined {
   const { value, text = '', entities = {} } = input;
+  const n = input.normalized ?? normalize(text);
   const options = node.options;
   if (value !== undefined) {
     if (options) return options.some((o) => o.value === value) ? value : undefined;
@@ -70,7 +72,7 @@ export function parseAnswer(
     return undefined;
   }
   if (options) {
-    const picked = optionFor(options, text);
+    const picked = optionFor(options, n);
     if (picked) return picked.value;
     if (type === 'choice' || type === 'payment_method') return undefined;
   }
@@ -80,7 +82,7 @@ export function parseAnswer(
     case 'amount': {
       if (entities.amount) return entities.amount.fen;
       // a bare number answers "how much?" well enough: the question named the currency
-      const bare = /^\s*(\d+(?:\.\d{1,2})?)\s*$/.exec(normalize(text))?.[1];
+      const bare = /^\s*(\d+(?:\.\d{1,2})?)\s*$/.exec(n)?.[1];
       return bare ? Math.round(Number(bare) * 100) : undefined;
     }
     case 'date': {
@@ -90,17 +92,17 @@ export function parseAnswer(
       return age >= 0 && age <= OLDEST_DAYS ? entities.date : undefined;
     }
     case 'card_last4':
-      return entities.cardLast4 ?? /^\s*(\d{4})\s*$/.exec(normalize(text))?.[1];
+      return entities.cardLast4 ?? /^\s*(\d{4})\s*$/.exec(n)?.[1];
     case 'yes_no':
-      if (ctx.commands.is(text, 'yes')) return 'yes';
-      if (ctx.commands.is(text, 'no')) return 'no';
+      if (ctx.commands.is({ text: n }, 'yes')) return 'yes';
+      if (ctx.commands.is({ text: n }, 'no')) return 'no';
       return undefined;
     case 'verification': {
       if (entities.cardLast4) return `card:${entities.cardLast4}`;
       if (entities.amount) return `amount:${entities.amount.fen}`;
-      const n = normalize(text).replace(/\s/g, '');
-      if (/^\d{4}$/.test(n)) return `card:${n}`;
-      const bare = /^(\d+(?:\.\d{1,2})?)$/.exec(n)?.[1];
+      const digits = n.replace(/\s/g, '');
+      if (/^\d{4}$/.test(digits)) return `card:${digits}`;
+      const bare = /^(\d+(?:\.\d{1,2})?)$/.exec(digits)?.[1];
       return bare ? `amount:${Math.round(Number(bare) * 100)}` : undefined;
     }
     case 'text': {
@@ -120,7 +122,8 @@ export function parseAnswer(
  */
 export function prefill(
   flow: Flow,
-  text: string,
+  /** The opening message, normalised. */
+  n: string,
   entities: Entities,
   ctx: ParseContext,
 ): { slots: Values; hints: Values } {
@@ -152,7 +155,6 @@ export function prefill(
     const d = parseIsoDate(entities.date);
     if (d && daysBetween(d, ctx.today) >= 0) put('date', entities.date);
   }
-  const n = normalize(text);
   for (const [id, node] of Object.entries(flow.nodes)) {
     if (node.kind !== 'ask' || !node.options || out[node.slot] !== undefined) continue;
     // a yes/no or free-text question is about something the user has not been asked yet
