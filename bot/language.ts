@@ -44,7 +44,7 @@ export function inScript(replies: readonly Reply[], script: Script | undefined):
           title: t(r.title),
           fields: r.fields.map((f) => ({ label: t(f.label), value: t(f.value) })),
         };
-      case 'article':
+      default:
         return { ...r, title: t(r.title), snippet: t(r.snippet) };
     }
   });
