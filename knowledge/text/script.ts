@@ -4,8 +4,9 @@ import * as OpenCC from 'opencc-js';
 // first use: most deployments never meet a traditional message, and the table costs start-up time.
 let converter: ((s: string) => string) | undefined;
 function convert(text: string): string {
-  if (!converter) converter = OpenCC.Converter({ from: 'cn', to: 'tw' });
-  return converter(text);
+  const c = converter ?? OpenCC.Converter({ from: 'cn', to: 'tw' });
+  converter = c;
+  return c(text);
 }
 const HAN = /\p{Script=Han}/u;
 
