@@ -1,5 +1,6 @@
 import type { Logger } from '../../contracts/logger.js';
 import { text } from '../../contracts/replies.js';
+import type { Role } from '../../contracts/roles.js';
 import type { LookupPort, LookupRequest, LookupResult, Requester, Values } from '../../flows/engine/index.js';
 import type { Lang } from '../../knowledge/index.js';
 import type { AuditSink, KeyValue } from '../ports.js';
@@ -20,7 +21,7 @@ export interface LookupServiceDeps extends StatusDeps {
   clock: () => Date;
 }
 
-export type Role = 'consumer' | 'merchant' | 'agent' | 'operator';
+export type { Role };
 
 export function roleOf(r: Requester): Role {
   return r.role ?? (r.merchantNo ? 'merchant' : 'consumer');

@@ -1,3 +1,4 @@
+import type { Role } from '../../contracts/roles.js';
 import type { Lang } from '../../knowledge/index.js';
 import type { Reply } from './replies.js';
 import type { Values } from './state.js';
@@ -6,7 +7,7 @@ import type { Values } from './state.js';
 export interface Requester {
   channel: string;
   /** Who the channel vouches for; unset: a consumer (or a merchant, when `merchantNo` is set). */
-  role?: 'consumer' | 'merchant' | 'agent' | 'operator';
+  role?: Role;
   conversationId: string;
   /** A signed-in merchant's number, given by a trusted caller. */
   merchantNo?: string;

@@ -18,7 +18,8 @@ export async function statusFor(
   deps: SlackDeps,
   reference: string,
   who: { team?: string | undefined; user: string },
-  shareable: boolean,
+  /** Whether the card carries a "post to the channel" button (only where it is shown privately). */
+  { shareable }: { shareable: boolean },
 ): Promise<StatusReply> {
   const { lookups, words: w, lang } = deps;
   const requester: Requester = {
@@ -49,7 +50,12 @@ export function registerCommands(app: App, deps: SlackDeps): void {
     }
     // Slack wants the ack within three seconds; the acquirer may take longer
     await ack();
-    const reply = await statusFor(deps, reference, { team: command.team_id, user: command.user_id }, true);
+    const reply = await statusFor(
+      deps,
+      reference,
+      { team: command.team_id, user: command.user_id },
+      { shareable: true },
+    );
     await respond({
       response_type: 'ephemeral',
       text: reply.text,
@@ -61,7 +67,12 @@ export function registerCommands(app: App, deps: SlackDeps): void {
     await ack();
     const reference = 'value' in action && typeof action.value === 'string' ? action.value : '';
     if (!REFERENCE.test(reference)) return;
-    const reply = await statusFor(deps, reference, { team: body.team?.id, user: body.user.id }, false);
+    const reply = await statusFor(
+      deps,
+      reference,
+      { team: body.team?.id, user: body.user.id },
+      { shareable: false },
+    );
     if (!reply.ok) {
       await respond({ response_type: 'ephemeral', replace_original: false, text: reply.text });
       return;

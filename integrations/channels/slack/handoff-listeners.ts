@@ -77,7 +77,12 @@ export function registerHandoffListeners(app: App, deps: SlackDeps): void {
       await whisper(client, body, w('noReference'));
       return;
     }
-    const reply = await statusFor(deps, reference, { team: body.team?.id, user: body.user.id }, false);
+    const reply = await statusFor(
+      deps,
+      reference,
+      { team: body.team?.id, user: body.user.id },
+      { shareable: false },
+    );
     await whisper(client, body, reply.text, reply.ok ? reply.blocks : undefined);
   });
 
