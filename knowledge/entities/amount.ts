@@ -1,3 +1,4 @@
+import { findContextAmount } from './amount-context.js';
 import { CHINESE_NUMERAL, parseChineseNumber } from './chinese-number.js';
 
 export interface Amount {
@@ -61,8 +62,22 @@ function arabic(
   return { fen: Math.round(value * 100) + (tail ? jiao(tail) : 0), currency: usd ? 'USD' : 'CNY' };
 }
 
-/** The first money amount in the text. A bare number is not an amount: it needs a currency mark. */
+/**
+ * The first money amount in the text with a currency mark (¥, 元, 块, RMB…); failing that, the
+ * first number after a word of paying or refunding (买了520的东西, 退了两百五). A marked amount
+ * wins over an unmarked one even when it comes later ("付了100退了80块" → 80): the mark is
+ * certain, the context a guess. Text must be lower case.
+ */
 export function findAmount(text: string): Amount | undefined {
+  const marked = findMarkedAmount(text);
+  if (marked) return marked;
+  const unmarked = findContextAmount(text);
+  return unmarked && unmarked.fen < 1e13
+    ? { fen: unmarked.fen, currency: 'CNY', text: unmarked.text }
+    : undefined;
+}
+
+function findMarkedAmount(text: string): Amount | undefined {
   let best: { index: number; amount: Amount } | undefined;
   for (const { re, read } of PATTERNS) {
     re.lastIndex = 0;

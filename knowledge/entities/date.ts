@@ -175,7 +175,40 @@ const RULES: Rule[] = [
     },
   },
   {
-    re: /上上(?:周|星期|礼拜)([一二三四五六日天七])/g,
+    re: new RegExp(
+      `\\b(\\d{1,2}|a|one|two|three|four)\\s*weeks? ago\\b|(\\d{1,2}|${CHINESE_NUMERAL}{1,2})\\s*个?\\s*(?:周|星期|礼拜)(?:以)?前`,
+      'g',
+    ),
+    read: (m, t) => {
+      const n = count(g(m, 1) || g(m, 2));
+      return n !== undefined && n < 60 ? addDays(t, -7 * n) : undefined;
+    },
+  },
+  {
+    // 半个月前: half a month is taken as 15 days
+    re: /半个月(?:以)?前|half a month ago/g,
+    read: (_m, t) => addDays(t, -15),
+  },
+  {
+    re: new RegExp(
+      `(\\d{1,2}|${CHINESE_NUMERAL}{1,2})\\s*个月(?:以)?前|\\b(\\d{1,2}|a|one|two|three)\\s*months? ago\\b`,
+      'g',
+    ),
+    read: (m, t) => {
+      const n = count(g(m, 1) || g(m, 2));
+      return n !== undefined && n < 24 ? sameDayMonthsBack(t, n) : undefined;
+    },
+  },
+  {
+    // 上个月初 / 上月底 / 这个月初 / 月初 / 11月初: see monthPart for what each part resolves to
+    re: new RegExp(
+      `(上上|上|这|本)?(?:个)?(\\d{1,2}|${CHINESE_NUMERAL}{1,3})?月(初|中旬|中|底|末|上旬|下旬)|\\b(beginning|start|end|middle) of (?:the |this |last )?month\\b|\\bearly this month\\b|\\bend of last month\\b`,
+      'g',
+    ),
+    read: (m, t) => monthPart(m, t),
+  },
+  {
+    re: /上上(?:个)?(?:周|星期|礼拜)([一二三四五六日天七])/g,
     read: (m, t) => weekdayInWeek(t, ZH_WEEKDAY[g(m, 1)] ?? 1, 2),
   },
   {
@@ -230,7 +263,7 @@ const RULES: Rule[] = [
   },
   {
     // 11/20, 11.20 — but not 11.20元 (an amount) nor 1.5 in "1.5万"
-    re: /(?<![\d.,¥$])(\d{1,2})[/.](\d{1,2})(?![\d.]|\s*(?:元|块|万|yuan|rmb|%))/g,
+    re: /(?<![\d.¥$])(\d{1,2})[/.](\d{1,2})(?![\d.]|\s*(?:元|块|万|yuan|rmb|%|k\b|w\b))/g,
     read: (m, t) => valid(t.year, num(m, 1), num(m, 2)),
   },
   {
@@ -242,6 +275,12 @@ const RULES: Rule[] = [
     read: (m, t) => valid(m[3] ? +m[3] : t.year, EN_MONTH[g(m, 2)] ?? 0, num(m, 1)),
   },
   {
+    // "the 3rd", "on the 21st": the most recent such day, on or before today ("the 3rd of May"
+    // is left to the rules that read the month)
+    re: new RegExp(`\\bthe (\\d{1,2})(?:st|nd|rd|th)\\b(?! (?:of )?(?:${EN_MONTH_RE})\\b)`, 'g'),
+    read: (m, t) => mostRecentDay(t, num(m, 1)),
+  },
+  {
     // 20号 alone: this month, or last month when the day has not come yet
     re: /(?<![\d月])(\d{1,2})\s*号(?!码)/g,
     read: (m, t) => {
@@ -251,6 +290,56 @@ const RULES: Rule[] = [
     },
   },
 ];
+
+function mostRecentDay(t: CivilDate, d: number): CivilDate | undefined {
+  if (d <= t.day) return valid(t.year, t.month, d);
+  return t.month === 1 ? valid(t.year - 1, 12, d) : valid(t.year, t.month - 1, d);
+}
+
+function monthBack(t: CivilDate, n: number): { year: number; month: number } {
+  const index = t.year * 12 + (t.month - 1) - n;
+  return { year: Math.floor(index / 12), month: (index % 12) + 1 };
+}
+function lastDay(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+function sameDayMonthsBack(t: CivilDate, n: number): CivilDate | undefined {
+  const { year, month } = monthBack(t, n);
+  return valid(year, month, Math.min(t.day, lastDay(year, month)));
+}
+
+/**
+ * A part of a month as one day, the start of the span (a look-up searches forward from it):
+ * 月初 / 上旬 / beginning → the 1st (月初 is the 1st–5th, 上旬 the 1st–10th), 月中 / 中旬 → the
+ * 15th, 月底 / 月末 / 下旬 / end → the last day (下旬 → the 21st). With no month named: this
+ * month, unless that day has not come yet, then last month (月底 on the 25th is last month's end).
+ */
+function monthPart(m: RegExpExecArray, t: CivilDate): CivilDate | undefined {
+  const en =
+    g(m, 4) || (m[0].startsWith('early') ? 'beginning' : m[0].startsWith('end of last') ? 'end' : '');
+  const part = g(m, 3) || en;
+  const explicitLast = g(m, 1) === '上' || m[0].includes('last');
+  const back = g(m, 1) === '上上' ? 2 : explicitLast ? 1 : 0;
+  let ym = monthBack(t, back);
+  if (m[2]) {
+    const month = count(g(m, 2));
+    if (month === undefined || month < 1 || month > 12) return undefined;
+    ym = { year: month > t.month ? t.year - 1 : t.year, month };
+  }
+  const day = (y: number, mo: number): number => {
+    if (part === '初' || part === '上旬' || part === 'beginning' || part === 'start') return 1;
+    if (part === '中' || part === '中旬' || part === 'middle') return 15;
+    if (part === '下旬') return 21;
+    return lastDay(y, mo);
+  };
+  let d = valid(ym.year, ym.month, day(ym.year, ym.month));
+  const named = Boolean(m[1] || m[2] || explicitLast);
+  if (!named && d && compareDates(d, t) > 0) {
+    ym = monthBack(t, 1);
+    d = valid(ym.year, ym.month, day(ym.year, ym.month));
+  }
+  return d;
+}
 
 /** The first date the text mentions, resolved against `today`. Text must be normalised (lower case). */
 export function findDate(text: string, today: CivilDate): { date: CivilDate; text: string } | undefined {
