@@ -50,7 +50,7 @@ const ARABIC = String.raw`\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|[1-9]\d{0,6}(?:\.\d{1
 // a Chinese numeral with a unit in it: 两百五, 一千二, 五十; a lone 一 or 两 is a count (退了一半, 两遍)
 const CN = `${CHINESE_NUMERAL}*[十百千万]${CHINESE_NUMERAL}*`;
 // what makes the number a count, a duration, a date or a time instead
-const NOT_MONEY = String.raw`(?!\d|[.,]\d|\s*(?:次|单|笔|个|天|遍|张|件|%|号|月|年|日|点|:|小时|分|秒|周|星期|礼拜|位|台|岁|多|来|样|times?\b|days?\b|orders?\b|items?\b|pcs\b|hours?\b|min|weeks?\b|months?\b|years?\b|am\b|pm\b|x\b|\*|-\d))`;
+const NOT_MONEY = String.raw`(?!\d|[.,]\d|@|\.[a-z]|\s*(?:次|单|笔|个|天|遍|张|件|%|号|月|年|日|点|:|小时|分|秒|周|星期|礼拜|位|台|岁|多|来|样|times?\b|days?\b|orders?\b|items?\b|pcs\b|hours?\b|min|weeks?\b|months?\b|years?\b|am\b|pm\b|x\b|\*|-\d))`;
 
 const RE = new RegExp(
   String.raw`(?:${CONTEXT})${GAP}(?:(${ARABIC})\s*(k|w|千|万)?(?![a-z])|(${CN}))${NOT_MONEY}`,

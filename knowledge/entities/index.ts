@@ -3,7 +3,7 @@ import { BUSINESS_TIME_ZONE, findDate, formatDate, todayIn } from './date.js';
 import { findElapsedDays } from './elapsed.js';
 import { findCardLast4 } from './identifiers.js';
 import { type Identifier, mostUseful, type ReferenceKind } from './reference-kinds.js';
-import { findIdentifiers } from './references.js';
+import { distinct, locateIdentifiers } from './references.js';
 
 export type { Amount } from './amount.js';
 export { findAmount } from './amount.js';
@@ -59,9 +59,14 @@ export function extractEntities(
   timeZone = BUSINESS_TIME_ZONE,
 ): Entities {
   const prepared = prepare(text);
-  const lower = prepared.toLowerCase();
+  const located = locateIdentifiers(prepared);
+  // an identifier's digits are nobody's date or amount (SO-2026-11-0457 is not 4 November)
+  let masked = prepared;
+  for (const { index, end } of located)
+    masked = masked.slice(0, index) + ' '.repeat(end - index) + masked.slice(end);
+  const lower = masked.toLowerCase();
   const out: Entities = {};
-  const identifiers = findIdentifiers(prepared);
+  const identifiers = distinct(located);
   const best = mostUseful(identifiers);
   if (best) {
     out.reference = best.value;

@@ -18,9 +18,10 @@ const FILLER = String.raw`(?:\s*(?:[:=#是为為]|(?:is|was|no|nr|number|num)\b\
 // ("3105 1987 5521"), which a user types for readability. A group of 7+ digits after a space is a
 // different number ("13812345678 600283915547").
 const VALUE = String.raw`([A-Za-z0-9](?:[A-Za-z0-9_]|-(?=[A-Za-z0-9]))*(?: \d{2,6}(?![\dA-Za-z]))*)`;
-// a value followed by one of these is an amount, a count or a date, not an identifier
+// a value followed by one of these is an amount, a count or a date, or part of an address, not an
+// identifier
 const NOT_AFTER =
-  /^\s*(?:元|块|圆|毛|角|万|千|百|%|次|天|笔|单|个|年|月|日|号|点|:\d|[.,]\d|rmb|yuan|cny|usd|dollars?|bucks?|times?|days?)/i;
+  /^(?:@|\.[A-Za-z0-9]|\s*(?:元|块|圆|毛|角|万|千|百|%|次|天|笔|单|个|年|月|日|号|点|:\d|[.,]\d|rmb|yuan|cny|usd|dollars?|bucks?|times?|days?))/i;
 
 const COMPILED = KEYWORD_RULES.map((rule) => ({
   rule,
@@ -68,29 +69,36 @@ function applicationValue(raw: string): string | undefined {
 }
 
 /** What a distinctive shape says regardless of the keyword. */
-function byShape(raw: string): Identifier | undefined {
+function byShape(raw: string, overrides: 'all' | 'long' = 'all'): Identifier | undefined {
   if (/^RA[- ]?\d/i.test(raw)) return asKind('application', raw);
   if (!/^\d[\d -]*$/.test(raw)) return undefined;
   const digits = raw.replace(/[ -]/g, '');
   const long = longNumberKind(digits);
   if (long) return { kind: long, value: digits };
+  if (overrides === 'long') return undefined;
   const bare = bareDigitsKind(digits);
   return bare === 'pos_reference' || bare === 'lakala_log_no' ? { kind: bare, value: digits } : undefined;
 }
 
-/** A card number the user typed, grouped as cards are (4-4-4-4, 6+13) or as one block. */
+/**
+ * A card number the user typed: 16–19 digits grouped the way cards are printed (4-4-4-4, 6+13),
+ * whatever its check digit; or in one block, with a card's first digit and a valid Luhn digit, or
+ * starting like UnionPay (62), Visa (4), Mastercard (51–55) or Amex (34, 37): a merchant's order
+ * number rarely starts so, and reading a card as an order number would echo it back.
+ */
 function looksLikeCard(raw: string): boolean {
   const groups = raw.split(/[ -]/);
   const digits = groups.join('');
-  if (!/^\d{16,19}$/.test(digits) || !isCardNumber(digits)) return false;
+  if (!/^\d{16,19}$/.test(digits)) return false;
+  if (groups.length === 1) return isCardNumber(digits) || /^(?:62|4|5[1-5]|3[47])/.test(digits);
   const fours = groups.every((g, i) => g.length === 4 || (i === groups.length - 1 && g.length <= 4));
-  return groups.length === 1 || fours || groups[0]?.length === 6;
+  return fours || (groups.length === 2 && groups[0]?.length === 6);
 }
 
 function resolve(rule: KeywordRule, raw: string): Identifier | undefined {
   if (looksLikeCard(raw)) return undefined;
-  if (rule.shapeFirst) {
-    const shaped = byShape(raw);
+  if (rule.overrides) {
+    const shaped = byShape(raw, rule.overrides);
     if (shaped) return shaped;
   }
   for (const kind of rule.kinds) {
@@ -112,9 +120,12 @@ function resolveGroups(rule: KeywordRule, value: string): { id: Identifier; leng
   return undefined;
 }
 
-interface Found extends Identifier {
+/** An identifier and where its value is in the text (`end` exclusive). */
+export interface Located extends Identifier {
   index: number;
+  end: number;
 }
+type Found = Located;
 
 function keywordIdentifiers(text: string): { found: Found[]; claimed: Span[] } {
   const candidates: Array<{ kw: Span; end: number; id: Identifier; index: number }> = [];
@@ -146,7 +157,7 @@ function keywordIdentifiers(text: string): { found: Found[]; claimed: Span[] } {
   for (const c of candidates) {
     if (claimed.some((s) => c.kw.start < s.end && c.end > s.start)) continue;
     claimed.push({ start: c.kw.start, end: c.end });
-    found.push({ ...c.id, index: c.index });
+    found.push({ ...c.id, index: c.index, end: c.end });
   }
   return { found, claimed };
 }
@@ -172,7 +183,7 @@ function bareCodes(text: string, claimed: Span[]): Found[] {
     if (NOT_A_CODE_PREFIX.test(raw) || (raw.match(/\d/g)?.length ?? 0) < 6) continue;
     const id = asKind('merchant_order', raw);
     if (id) {
-      out.push({ ...id, index: start });
+      out.push({ ...id, index: start, end: start + raw.length });
       claimed.push({ start, end: start + raw.length });
     }
   }
@@ -211,20 +222,28 @@ function bareNumbers(text: string, claimed: Span[]): Found[] {
     if (isPhone(m[0].replace(/[ -]/g, ''))) continue;
     for (const digits of segments(m[0])) {
       const kind = bareDigitsKind(digits);
-      if (kind && kind !== 'card' && kind !== 'phone') out.push({ kind, value: digits, index: start });
+      if (kind && kind !== 'card' && kind !== 'phone') out.push({ kind, value: digits, index: start, end });
     }
   }
   return out;
 }
 
-/** Every identifier in the message, in the order they appear. `text` keeps its case. */
-export function findIdentifiers(text: string): Identifier[] {
+/** Every identifier in the message with where it is, in the order they appear. */
+export function locateIdentifiers(text: string): Located[] {
   const { found, claimed } = keywordIdentifiers(text);
   const all = [...found, ...bareCodes(text, claimed), ...bareNumbers(text, claimed)];
-  all.sort((a, b) => a.index - b.index);
+  return all.sort((a, b) => a.index - b.index);
+}
+
+/** Every identifier in the message, in the order they appear, each once. `text` keeps its case. */
+export function findIdentifiers(text: string): Identifier[] {
+  return distinct(locateIdentifiers(text));
+}
+
+export function distinct(found: readonly Located[]): Identifier[] {
   const seen = new Set<string>();
   const out: Identifier[] = [];
-  for (const { kind, value } of all) {
+  for (const { kind, value } of found) {
     if (seen.has(`${kind}:${value}`)) continue;
     seen.add(`${kind}:${value}`);
     out.push({ kind, value });
