@@ -45,7 +45,7 @@ const CONTEXT = [
   String.raw`\btotal`,
 ].join('|');
 // between the word and the number: 了 / 是 / 约 / "me" / "only" …, at most two of them
-const GAP = String.raw`(?:\s*(?:了|的|是|为|:|约|大概|差不多|大约|around|about|was|is|me|only|just|back)){0,2}\s*`;
+const GAP = String.raw`(?:\s*(?:了|的|是|为|:|：|约|大概|差不多|大约|around|about|was|is|me|only|just|back)){0,2}\s*`;
 const ARABIC = String.raw`\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|[1-9]\d{0,6}(?:\.\d{1,2})?|0\.\d{1,2}`;
 // a Chinese numeral with a unit in it: 两百五, 一千二, 五十; a lone 一 or 两 is a count (退了一半, 两遍)
 const CN = `${CHINESE_NUMERAL}*[十百千万]${CHINESE_NUMERAL}*`;
