@@ -16,6 +16,7 @@ export interface KeywordRule {
   overrides?: 'all' | 'long';
 }
 
+// "refund" alone is no keyword: "check refund 410293847561" quotes the payment's 参考号
 const EN_NO = String.raw`(?:\s*(?:no\.?|nr\.?|number|num|id|code|#))?`;
 const en = (words: string) => String.raw`\b(?:${words})${EN_NO}(?![a-z])`;
 
@@ -49,7 +50,7 @@ export const KEYWORD_RULES: readonly KeywordRule[] = [
     kinds: ['lakala_log_no', 'lakala_trade_no'],
   },
   {
-    keyword: String.raw`商户退款单号|商家退款单号|退款订单号|退款单号|退款编号|退款号|退款单|退款單號|退款編號|退貨單號|退货单号|\bout_refund_(?:order_)?no\b|${en('refund order|refund ref|refund')}`,
+    keyword: String.raw`商户退款单号|商家退款单号|退款订单号|退款单号|退款编号|退款号|退款单|退款單號|退款編號|退貨單號|退货单号|\bout_refund_(?:order_)?no\b|\brefund\s*(?:order\s*)?(?:no\.?|nr\.?|number|num|id|#)(?![a-z])`,
     kinds: ['merchant_refund'],
     overrides: 'long',
   },

@@ -230,6 +230,8 @@ function bareNumbers(text: string, claimed: Span[]): Found[] {
 
 /** Every identifier in the message with where it is, in the order they appear. */
 export function locateIdentifiers(text: string): Located[] {
+  // every identifier has digits; most messages have none, and skip the sixteen keyword scans
+  if (!/\d/.test(text)) return [];
   const { found, claimed } = keywordIdentifiers(text);
   const all = [...found, ...bareCodes(text, claimed), ...bareNumbers(text, claimed)];
   return all.sort((a, b) => a.index - b.index);

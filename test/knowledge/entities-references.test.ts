@@ -24,6 +24,10 @@ const CASES: Record<ReferenceKind, Array<[string, string]>> = {
     ['参考号 135792468024', '135792468024'],
     // consumers call the slip's number 订单号 too: a 12-digit one is the 参考号
     ['订单号 261118004417', '261118004417'],
+    // "refund" alone is no keyword: the number is the payment's 参考号
+    ['check refund 410293847561', '410293847561'],
+    ['status check: refund ref 907612348850', '907612348850'],
+    ['check transaction 558102937746', '558102937746'],
   ],
   voucher: [
     ['凭证号 000327 查一下', '000327'],
