@@ -60,7 +60,7 @@ export const KEYWORD_RULES: readonly KeywordRule[] = [
     overrides: 'all',
   },
   {
-    keyword: String.raw`系统参考号|检索参考号|参考编号|参考号|系統參考號|檢索參考號|參考編號|參考號|\brrn\b|${en('ref|reference|retrieval reference')}`,
+    keyword: String.raw`系统参考号|检索参考号|参考编号|参考号|系統參考號|檢索參考號|參考編號|參考號|\brrn\b|${en('ref|refer|reference|retrieval reference')}`,
     kinds: ['pos_reference', 'merchant_order'],
     overrides: 'all',
   },

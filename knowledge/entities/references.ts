@@ -6,16 +6,17 @@ import { KEYWORD_RULES, type KeywordRule } from './reference-keywords.js';
 import type { Identifier } from './reference-kinds.js';
 import { asKind, byShape, type Located, looksLikeCard, type Span } from './reference-values.js';
 
-// after the keyword: "是", "为", ":", "#", "no.", "number", "is" in any mix
-const FILLER = String.raw`(?:\s*(?:[:=#是为為]|(?:is|was|no|nr|number|num)\b\.?))*\s*`;
+// after the keyword: "是", "为", ":", "#", "no.", "number", "is" in any mix, and the English label
+// a slip prints in brackets after the Chinese one: 参考号(REFER NO):, 凭证号（VOUCHER NO.）
+const FILLER = String.raw`(?:\s*(?:[:=#是为為.()（）]|[(（][A-Za-z. /_]{0,24}[)）]|(?:is|was|no|nr|number|num)\b\.?))*\s*`;
 // The value: letters, digits, _ and inner dashes; then more space-separated groups of 2–6 digits
 // ("3105 1987 5521"), which a user types for readability. A group of 7+ digits after a space is a
 // different number ("13812345678 600283915547").
 const VALUE = String.raw`([A-Za-z0-9](?:[A-Za-z0-9_]|-(?=[A-Za-z0-9]))*(?: \d{2,6}(?![\dA-Za-z]))*)`;
 // a value followed by one of these is an amount, a count or a date, or part of an address, not an
-// identifier
+// identifier (日 and 号 only right after it: "000327 日期" is the next field of a pasted slip)
 const NOT_AFTER =
-  /^(?:@|\.[A-Za-z0-9]|\s*(?:元|块|圆|毛|角|万|千|百|%|次|天|笔|单|个|年|月|日|号|点|:\d|[.,]\d|rmb|yuan|cny|usd|dollars?|bucks?|times?|days?))/i;
+  /^(?:@|\.[A-Za-z0-9]|年|月|日(?!期)|号(?!码)|点|\s*(?:元|块|圆|毛|角|万|千|百|%|次|天|笔|单|个|:\d|[.,]\d|rmb|yuan|cny|usd|dollars?|bucks?|times?|days?))/i;
 
 const COMPILED = KEYWORD_RULES.map((rule) => ({
   rule,

@@ -166,6 +166,25 @@ describe('the most useful identifier is the reference; all of them are listed', 
     ]);
   });
 
+  it('reads a pasted slip field by field', () => {
+    const slip =
+      '商户名称(MERCHANT NAME):某某便利店 商户编号(MERCHANT NO):822581058120017 终端编号(TERMINAL NO):88012345 ' +
+      '卡号(CARD NO):622202******1234 批次号(BATCH NO):000015 凭证号(VOUCHER NO):000327 授权码(AUTH NO):081266 ' +
+      '日期/时间(DATE/TIME):2026/11/18 14:22:31 参考号(REFER NO):261118004417 金额(AMOUNT):RMB 88.00';
+    const e = entities(slip);
+    expect(e.identifiers).toEqual([
+      { kind: 'merchant', value: '822581058120017' },
+      { kind: 'terminal', value: '88012345' },
+      { kind: 'batch', value: '000015' },
+      { kind: 'voucher', value: '000327' },
+      { kind: 'auth_code', value: '081266' },
+      { kind: 'pos_reference', value: '261118004417' },
+    ]);
+    expect(e).toMatchObject({ reference: '261118004417', referenceKind: 'pos_reference', cardLast4: '1234' });
+    expect(e.amount?.fen).toBe(8800);
+    expect(e.date).toBe('2026-11-18');
+  });
+
   it('gives no reference kind without a reference', () => {
     const e = entities('退款失败');
     expect(e.reference).toBeUndefined();
