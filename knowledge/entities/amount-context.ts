@@ -46,7 +46,8 @@ const CONTEXT = [
 ].join('|');
 // between the word and the number: 了 / 是 / 约 / "me" / "only" …, at most two of them
 const GAP = String.raw`(?:\s*(?:了|的|是|为|:|：|约|大概|差不多|大约|around|about|was|is|me|only|just|back)){0,2}\s*`;
-const ARABIC = String.raw`\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|[1-9]\d{0,6}(?:\.\d{1,2})?|0\.\d{1,2}`;
+// at least two digits or a decimal: "we only refunded 2" counts items far more often than yuan
+const ARABIC = String.raw`\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|[1-9]\d{1,6}(?:\.\d{1,2})?|\d\.\d{1,2}`;
 // a Chinese numeral with a unit in it: 两百五, 一千二, 五十; a lone 一 or 两 is a count (退了一半, 两遍)
 const CN = `${CHINESE_NUMERAL}*[十百千万]${CHINESE_NUMERAL}*`;
 // what makes the number a count, a duration, a date or a time instead
@@ -60,14 +61,16 @@ const RE = new RegExp(
 const MULTIPLIER: Record<string, number> = { k: 1000, 千: 1000, w: 10_000, 万: 10_000 };
 
 /** The first amount after a word of paying or refunding, in fen, with where it starts. */
-export function findContextAmount(text: string): { fen: number; index: number; text: string } | undefined {
+export function findContextAmount(
+  text: string,
+): { fen: number; index: number; end: number; text: string } | undefined {
   RE.lastIndex = 0;
   for (let m = RE.exec(text); m; m = RE.exec(text)) {
     const yuan = m[1]
       ? Number(m[1].replace(/,/g, '')) * (MULTIPLIER[(m[2] ?? '').toLowerCase()] ?? 1)
       : parseChineseNumber(m[3] ?? '');
     if (yuan !== undefined && Number.isFinite(yuan) && yuan > 0) {
-      return { fen: Math.round(yuan * 100), index: m.index, text: m[0].trim() };
+      return { fen: Math.round(yuan * 100), index: m.index, end: m.index + m[0].length, text: m[0].trim() };
     }
   }
   return undefined;

@@ -69,26 +69,34 @@ function arabic(
  * certain, the context a guess. Text must be lower case.
  */
 export function findAmount(text: string): Amount | undefined {
+  return locateAmount(text)?.amount;
+}
+
+/** The same, with where its words are in the text (`end` exclusive). */
+export function locateAmount(text: string): { amount: Amount; index: number; end: number } | undefined {
   const marked = findMarkedAmount(text);
   if (marked) return marked;
   const unmarked = findContextAmount(text);
-  return unmarked && unmarked.fen < 1e13
-    ? { fen: unmarked.fen, currency: 'CNY', text: unmarked.text }
-    : undefined;
+  if (!unmarked || unmarked.fen >= 1e13) return undefined;
+  return {
+    amount: { fen: unmarked.fen, currency: 'CNY', text: unmarked.text },
+    index: unmarked.index,
+    end: unmarked.end,
+  };
 }
 
-function findMarkedAmount(text: string): Amount | undefined {
-  let best: { index: number; amount: Amount } | undefined;
+function findMarkedAmount(text: string): { amount: Amount; index: number; end: number } | undefined {
+  let best: { index: number; end: number; amount: Amount } | undefined;
   for (const { re, read } of PATTERNS) {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       if (best && m.index >= best.index) break;
       const value = read(m);
       if (value && value.fen > 0 && value.fen < 1e13) {
-        best = { index: m.index, amount: { ...value, text: m[0].trim() } };
+        best = { index: m.index, end: m.index + m[0].length, amount: { ...value, text: m[0].trim() } };
         break;
       }
     }
   }
-  return best?.amount;
+  return best;
 }

@@ -1,4 +1,4 @@
-import { type Amount, findAmount } from './amount.js';
+import { type Amount, locateAmount } from './amount.js';
 import { BUSINESS_TIME_ZONE, findDate, formatDate, todayIn } from './date.js';
 import { findElapsedDays } from './elapsed.js';
 import { findCardLast4 } from './identifiers.js';
@@ -49,6 +49,13 @@ function prepare(text: string): string {
   return text.normalize('NFKC').replace(DASHES, '-').replace(/\s+/g, ' ');
 }
 
+/** The text with these spans turned into spaces, so that later parsers cannot read them. */
+function blank(text: string, spans: ReadonlyArray<{ index: number; end: number }>): string {
+  let out = text;
+  for (const { index, end } of spans) out = out.slice(0, index) + ' '.repeat(end - index) + out.slice(end);
+  return out;
+}
+
 /**
  * Runs every parser over one message. `text` keeps its case (order numbers are case-sensitive);
  * parsers that need lower case get it here.
@@ -61,10 +68,7 @@ export function extractEntities(
   const prepared = prepare(text);
   const located = locateIdentifiers(prepared);
   // an identifier's digits are nobody's date or amount (SO-2026-11-0457 is not 4 November)
-  let masked = prepared;
-  for (const { index, end } of located)
-    masked = masked.slice(0, index) + ' '.repeat(end - index) + masked.slice(end);
-  const lower = masked.toLowerCase();
+  const lower = blank(prepared, located).toLowerCase();
   const out: Entities = {};
   const identifiers = distinct(located);
   const best = mostUseful(identifiers);
@@ -79,9 +83,10 @@ export function extractEntities(
   if (order) out.orderNo = order.value;
   const cardLast4 = findCardLast4(prepared);
   if (cardLast4) out.cardLast4 = cardLast4;
-  const amount = findAmount(lower);
-  if (amount) out.amount = amount;
-  const date = findDate(lower, todayIn(now, timeZone));
+  const amount = locateAmount(lower);
+  if (amount) out.amount = amount.amount;
+  // nor are an amount's digits a date ("paid 5.5" is not 5 May)
+  const date = findDate(amount ? blank(lower, [amount]) : lower, todayIn(now, timeZone));
   if (date) out.date = formatDate(date.date);
   const elapsedDays = findElapsedDays(lower);
   if (elapsedDays !== undefined) out.elapsedDays = elapsedDays;

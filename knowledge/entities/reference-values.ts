@@ -39,10 +39,14 @@ export function asKind(kind: ReferenceKind, raw: string): Identifier | undefined
   return SHAPES[k].test(raw) ? { kind: k, value: raw } : undefined;
 }
 
-/** RA-20261201-0007 however it was typed: ra 20261201 0007, RA202612010007, 申请号 20261201-0007. */
+/** RA-20261201-0007 however it was typed: ra-20261201-0007, RA202612010007, 申请号 20261201-0007. */
 function applicationValue(raw: string): string | undefined {
+  const prefixed = /^RA[- ]?/i.test(raw);
   const digits = raw.replace(/^RA[- ]?/i, '');
   if (!/^\d[\d -]*\d$/.test(digits)) return undefined;
+  // without the RA prefix only our own layout, date then counter, is taken ("application 55813"
+  // is somebody else's number)
+  if (!prefixed && !/^\d{8}[- ]?\d{4}$/.test(digits)) return undefined;
   const body = /^\d{12}$/.test(digits)
     ? `${digits.slice(0, 8)}-${digits.slice(8)}`
     : digits.replace(/ /g, '-');

@@ -231,6 +231,7 @@ describe('phones, cards, amounts, dates, times and words are no identifier', () 
     ['a web address', 'lakala.com/m/LKL202611200001'],
     ['a currency code', 'RMB100 refund'],
     ['a refund of an amount', '退款 2000 元'],
+    ["somebody else's application number", 'application 55813'],
   ])('%s: %s', (_what, text) => {
     const e = entities(text);
     expect(e.reference).toBeUndefined();

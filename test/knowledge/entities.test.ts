@@ -62,6 +62,7 @@ describe('amounts, in fen', () => {
     '刷了2025年的卡',
     '退款需要1-3个工作日',
     '邮箱 refund2026112@qq.com',
+    'we only refunded 2',
   ])('%s has no amount', (text) => {
     expect(findAmount(text)).toBeUndefined();
   });
@@ -163,8 +164,10 @@ describe('dates, resolved against today in Asia/Shanghai', () => {
     },
   );
 
-  it('reads no date inside an identifier', () => {
+  it('reads no date inside an identifier or an amount', () => {
     expect(entities('Order #SO-2026-11-0457 was charged twice').date).toBeUndefined();
+    expect(entities('paid 5.5')).toEqual({ amount: { fen: 550, currency: 'CNY', text: 'paid 5.5' } });
+    expect(entities('11.20退的11.20元')).toMatchObject({ date: '2026-11-20', amount: { fen: 1120 } });
   });
 
   it('uses the Shanghai calendar day, not UTC', () => {
