@@ -209,9 +209,10 @@ const RULES: Rule[] = [
     },
   },
   {
-    // 11/20, 11.20 — but not 11.20元 (an amount) nor 1.5 in "1.5万"
-    re: /(?<![\d.¥$])(\d{1,2})[/.](\d{1,2})(?![\d.]|\s*(?:元|块|万|yuan|rmb|%|k\b|w\b))/g,
-    read: (m, t) => valid(t.year, num(m, 1), num(m, 2)),
+    // 11/20, 11.20 — but not 11.20元 (an amount) nor 1.5 in "1.5万"; with a dot the day has two
+    // digits (11.05, not 11.5): 9.9 and 12.5 are prices far more often than dates
+    re: /(?<![\d.¥$])(\d{1,2})(?:\/(\d{1,2})|\.(\d{2}))(?![\d.]|\s*(?:元|块|万|yuan|rmb|%|k\b|w\b))/g,
+    read: (m, t) => valid(t.year, num(m, 1), Number(m[2] ?? m[3])),
   },
   {
     re: new RegExp(`\\b(${EN_MONTH_RE})\\.? (\\d{1,2})(?:st|nd|rd|th)?\\b(?:,? (\\d{4}))?`, 'g'),

@@ -31,9 +31,9 @@ const RULES: Array<{ re: RegExp; read: (m: RegExpExecArray) => number | undefine
     read: (m) => zh(m[1], m[3], m[0]),
   },
   {
-    // 等了三天, 过了一周, 已经两个星期
+    // 等了三天, 过了一周, 已经两个星期; not 超过了30天 (the words of a rule, not of a wait)
     re: new RegExp(
-      `(?:等了|过了|已经|都|整整|足足)\\s*(${ZH_N})\\s*个?\\s*多?\\s*(${ZH_UNIT})(?!前|内|以内|之内)`,
+      `(?:等了|(?<!超)过了|已经|都|整整|足足)\\s*(${ZH_N})\\s*个?\\s*多?\\s*(${ZH_UNIT})(?!前|内|以内|之内)`,
       'gu',
     ),
     read: (m) => zh(m[1], m[2], m[0]),
