@@ -18,7 +18,8 @@ const PATTERNS: Array<{ re: RegExp; read: (m: RegExpExecArray) => Omit<Amount, '
   {
     // ¥12.50  $20  RMB 100  CNY88  usd 20
     re: new RegExp(String.raw`(¥|\$|rmb|cny|usd)\s*(${NUM})\s*(万)?`, 'giu'),
-    read: (m) => arabic(m[2], m[3], undefined, m[1]?.toLowerCase() === '$' || m[1]?.toLowerCase() === 'usd'),
+    read: (m) =>
+      arabic(m[2], { wan: m[3], usd: m[1]?.toLowerCase() === '$' || m[1]?.toLowerCase() === 'usd' }),
   },
   {
     // 12.5元  12块5  3块2毛  1.2万  100 yuan  20 dollars  5毛
@@ -29,7 +30,7 @@ const PATTERNS: Array<{ re: RegExp; read: (m: RegExpExecArray) => Omit<Amount, '
     read: (m) => {
       if (m[5]) return { fen: Math.round(Number(m[1]) * 10), currency: 'CNY' };
       const usd = /usd|dollar|buck/i.test(m[3] ?? '');
-      return arabic(m[1], m[2], m[4], usd);
+      return arabic(m[1], { wan: m[2], tail: m[4], usd });
     },
   },
   {
@@ -50,12 +51,15 @@ function jiao(text: string | undefined): number {
   return n === undefined ? 0 : n * 10;
 }
 
-function arabic(
-  num: string | undefined,
-  wan: string | undefined,
-  tail: string | undefined,
-  usd: boolean,
-): Omit<Amount, 'text'> | undefined {
+interface ArabicParts {
+  /** 万 after the number: ten thousands. */
+  wan?: string | undefined;
+  /** The jiao after 块 (12块5). */
+  tail?: string | undefined;
+  usd: boolean;
+}
+
+function arabic(num: string | undefined, { wan, tail, usd }: ArabicParts): Omit<Amount, 'text'> | undefined {
   if (!num) return undefined;
   const value = Number(num.replace(/,/g, '')) * (wan ? 10_000 : 1);
   if (!Number.isFinite(value)) return undefined;
