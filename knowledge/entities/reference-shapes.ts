@@ -39,6 +39,15 @@ function validYmd(ymd: string): boolean {
   return d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
 }
 
+/**
+ * The card numbers shorter than 16 digits that exist: Visa's old 13 (4…), Diners' 14 (30, 36, 38),
+ * Amex's 15 (34, 37), with a valid Luhn digit. A Lakala log_no (66…, 14 digits) is none of them,
+ * whatever its last digit.
+ */
+function isShortCard(digits: string): boolean {
+  return /^(?:4\d{12}|3[068]\d{12}|3[47]\d{13})$/.test(digits) && passesLuhn(digits);
+}
+
 /** yyyyMMddHHmmss: a timestamp copied off a receipt or a system, not a number to look up. */
 export function isTimestamp(digits: string): boolean {
   if (!/^\d{14}$/.test(digits) || !validYmd(digits.slice(0, 8))) return false;
@@ -65,12 +74,14 @@ export function longNumberKind(digits: string): ReferenceKind | undefined {
  * numbers look the same, but users quote the voucher far more often, and both only narrow the
  * search). Anything else — 6 digits without a leading zero (an amount, a code?), 8 digits (a
  * terminal, a date, a QQ number?) — is nothing: guessing would send a look-up after a stranger's
- * number.
+ * number. 16–19 digits is a card whatever its check digit (and 13–15 when a card of that length
+ * could start so and the Luhn digit holds): nothing to echo back.
  */
 export function bareDigitsKind(digits: string): ReferenceKind | 'card' | 'phone' | undefined {
   const n = digits.length;
   if (isPhone(digits)) return 'phone';
-  if (n >= 13 && n <= 19 && (isCardNumber(digits) || n >= 16)) return 'card';
+  if (n >= 16 && n <= 19) return 'card';
+  if (isShortCard(digits)) return 'card';
   if (n === 12) return 'pos_reference';
   if (n === 6 && digits.startsWith('0')) return 'voucher';
   if (n === 14) return isTimestamp(digits) ? undefined : 'lakala_log_no';

@@ -69,6 +69,8 @@ const CASES: Record<ReferenceKind, Array<[string, string]>> = {
     ['log_no 66261118004417', '66261118004417'],
     ['拉卡拉流水号：66 2611 1930 0015', '66261119300015'],
     ['66261121887702 退了吗', '66261121887702'],
+    // its Luhn digit happens to hold, but no card of 14 digits starts 66
+    ['66261118004414 查一下', '66261118004414'],
   ],
   wechat_transaction: [
     ['微信支付单号 4200002718202611183341557206', '4200002718202611183341557206'],
@@ -207,6 +209,7 @@ describe('phones, cards, amounts, dates, times and words are no identifier', () 
     ['a Visa test card', 'card 4111 1111 1111 1111'],
     ['a masked card', '6226****8223'],
     ['an identity card', '身份证 110101199003077777'],
+    ['a 14-digit Diners card', '36000000000008'],
     ['an amount', '¥1,288.00 还没到账'],
     ['an amount without a mark', '退了300000，没到账'],
     ['an amount after refund', 'refund 2000 yuan'],
