@@ -1,3 +1,4 @@
+import { findContextAmount } from './amount-context.js';
 import { CHINESE_NUMERAL, parseChineseNumber } from './chinese-number.js';
 
 export interface Amount {
@@ -17,7 +18,8 @@ const PATTERNS: Array<{ re: RegExp; read: (m: RegExpExecArray) => Omit<Amount, '
   {
     // ¥12.50  $20  RMB 100  CNY88  usd 20
     re: new RegExp(String.raw`(¥|\$|rmb|cny|usd)\s*(${NUM})\s*(万)?`, 'giu'),
-    read: (m) => arabic(m[2], m[3], undefined, m[1]?.toLowerCase() === '$' || m[1]?.toLowerCase() === 'usd'),
+    read: (m) =>
+      arabic(m[2], { wan: m[3], usd: m[1]?.toLowerCase() === '$' || m[1]?.toLowerCase() === 'usd' }),
   },
   {
     // 12.5元  12块5  3块2毛  1.2万  100 yuan  20 dollars  5毛
@@ -28,7 +30,7 @@ const PATTERNS: Array<{ re: RegExp; read: (m: RegExpExecArray) => Omit<Amount, '
     read: (m) => {
       if (m[5]) return { fen: Math.round(Number(m[1]) * 10), currency: 'CNY' };
       const usd = /usd|dollar|buck/i.test(m[3] ?? '');
-      return arabic(m[1], m[2], m[4], usd);
+      return arabic(m[1], { wan: m[2], tail: m[4], usd });
     },
   },
   {
@@ -49,33 +51,58 @@ function jiao(text: string | undefined): number {
   return n === undefined ? 0 : n * 10;
 }
 
-function arabic(
-  num: string | undefined,
-  wan: string | undefined,
-  tail: string | undefined,
-  usd: boolean,
-): Omit<Amount, 'text'> | undefined {
+interface ArabicParts {
+  /** 万 after the number: ten thousands. */
+  wan?: string | undefined;
+  /** The jiao after 块 (12块5). */
+  tail?: string | undefined;
+  usd: boolean;
+}
+
+function arabic(num: string | undefined, { wan, tail, usd }: ArabicParts): Omit<Amount, 'text'> | undefined {
   if (!num) return undefined;
   const value = Number(num.replace(/,/g, '')) * (wan ? 10_000 : 1);
   if (!Number.isFinite(value)) return undefined;
   return { fen: Math.round(value * 100) + (tail ? jiao(tail) : 0), currency: usd ? 'USD' : 'CNY' };
 }
 
-/** The first money amount in the text. A bare number is not an amount: it needs a currency mark. */
+/**
+ * The first money amount in the text with a currency mark (¥, 元, 块, RMB…); failing that, the
+ * first number after a word of paying or refunding (买了520的东西, 退了两百五). A marked amount
+ * wins over an unmarked one even when it comes later ("付了100退了80块" → 80): the mark is
+ * certain, the context a guess. Text must be lower case.
+ */
 export function findAmount(text: string): Amount | undefined {
-  let best: { index: number; amount: Amount } | undefined;
+  return locateAmount(text)?.amount;
+}
+
+/** The same, with where its words are in the text (`end` exclusive). */
+export function locateAmount(text: string): { amount: Amount; index: number; end: number } | undefined {
+  const marked = findMarkedAmount(text);
+  if (marked) return marked;
+  const unmarked = findContextAmount(text);
+  if (!unmarked || unmarked.fen >= 1e13) return undefined;
+  return {
+    amount: { fen: unmarked.fen, currency: 'CNY', text: unmarked.text },
+    index: unmarked.index,
+    end: unmarked.end,
+  };
+}
+
+function findMarkedAmount(text: string): { amount: Amount; index: number; end: number } | undefined {
+  let best: { index: number; end: number; amount: Amount } | undefined;
   for (const { re, read } of PATTERNS) {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       if (best && m.index >= best.index) break;
       const value = read(m);
       if (value && value.fen > 0 && value.fen < 1e13) {
-        best = { index: m.index, amount: { ...value, text: m[0].trim() } };
+        best = { index: m.index, end: m.index + m[0].length, amount: { ...value, text: m[0].trim() } };
         break;
       }
     }
   }
-  return best?.amount;
+  return best;
 }
 
 /** An amount in fen as people read it: ¥12.50. */

@@ -1,70 +1,27 @@
+import {
+  addDays,
+  type CivilDate,
+  compareDates,
+  lastDay,
+  monthBack,
+  mostRecentDay,
+  mostRecentWeekday,
+  sameDayMonthsBack,
+  validDate as valid,
+  weekdayInWeek,
+} from './calendar.js';
 import { CHINESE_NUMERAL, parseChineseNumber } from './chinese-number.js';
 
-/** A calendar day, no time and no zone: the zone was applied when "today" was worked out. */
-export interface CivilDate {
-  year: number;
-  month: number;
-  day: number;
-}
-
-export const BUSINESS_TIME_ZONE = 'Asia/Shanghai';
-
-// Intl.DateTimeFormat costs ~40 µs to build and formatToParts ~15 µs, more than all the entity
-// parsers together; "today" changes once a day, so keep the formatter and the last answer.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-const lastAnswer = new Map<string, { minute: number; date: CivilDate }>();
-
-export function todayIn(now: Date, timeZone = BUSINESS_TIME_ZONE): CivilDate {
-  const minute = Math.floor(now.getTime() / 60_000);
-  const cached = lastAnswer.get(timeZone);
-  if (cached?.minute === minute) return cached.date;
-  let fmt = formatters.get(timeZone);
-  if (!fmt) {
-    fmt = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    formatters.set(timeZone, fmt);
-  }
-  const parts = fmt.formatToParts(now).reduce<Record<string, string>>((acc, p) => {
-    acc[p.type] = p.value;
-    return acc;
-  }, {});
-  const date = { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day) };
-  lastAnswer.set(timeZone, { minute, date });
-  return date;
-}
-
-// Arithmetic on UTC midnights: a civil date has no zone, and UTC has no daylight saving to trip on.
-function toUtc(d: CivilDate): Date {
-  return new Date(Date.UTC(d.year, d.month - 1, d.day));
-}
-function fromUtc(d: Date): CivilDate {
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
-}
-export function addDays(d: CivilDate, days: number): CivilDate {
-  const u = toUtc(d);
-  u.setUTCDate(u.getUTCDate() + days);
-  return fromUtc(u);
-}
-/** 1 = Monday … 7 = Sunday (ISO), the way Chinese weeks are counted. */
-export function isoWeekday(d: CivilDate): number {
-  return toUtc(d).getUTCDay() || 7;
-}
-export function formatDate(d: CivilDate): string {
-  return `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
-}
-export function parseIsoDate(s: string): CivilDate | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  return m ? valid(Number(m[1]), Number(m[2]), Number(m[3])) : undefined;
-}
-export function compareDates(a: CivilDate, b: CivilDate): number {
-  return toUtc(a).getTime() - toUtc(b).getTime();
-}
-
-function valid(year: number, month: number, day: number): CivilDate | undefined {
-  if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
-  const d = { year, month, day };
-  const back = fromUtc(toUtc(d));
-  return back.month === month && back.day === day ? d : undefined;
-}
+export {
+  addDays,
+  BUSINESS_TIME_ZONE,
+  type CivilDate,
+  compareDates,
+  formatDate,
+  isoWeekday,
+  parseIsoDate,
+  todayIn,
+} from './calendar.js';
 
 const ZH_WEEKDAY: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7, 七: 7 };
 const EN_WEEKDAY: Record<string, number> = {
@@ -136,16 +93,6 @@ function count(text: string): number | undefined {
   return EN_COUNT[text] ?? parseChineseNumber(text);
 }
 
-/** The weekday in the week `weeksBack` weeks before this one (Monday-based weeks). */
-function weekdayInWeek(today: CivilDate, weekday: number, weeksBack: number): CivilDate {
-  const monday = addDays(today, 1 - isoWeekday(today));
-  return addDays(monday, weekday - 1 - 7 * weeksBack);
-}
-/** The most recent such weekday, today included. */
-function mostRecentWeekday(today: CivilDate, weekday: number): CivilDate {
-  return addDays(today, -((isoWeekday(today) - weekday + 7) % 7));
-}
-
 const g = (m: RegExpExecArray, i: number): string => m[i] ?? '';
 const num = (m: RegExpExecArray, i: number): number => Number(m[i] ?? Number.NaN);
 
@@ -175,7 +122,40 @@ const RULES: Rule[] = [
     },
   },
   {
-    re: /上上(?:周|星期|礼拜)([一二三四五六日天七])/g,
+    re: new RegExp(
+      `\\b(\\d{1,2}|a|one|two|three|four)\\s*weeks? ago\\b|(\\d{1,2}|${CHINESE_NUMERAL}{1,2})\\s*个?\\s*(?:周|星期|礼拜)(?:以)?前`,
+      'g',
+    ),
+    read: (m, t) => {
+      const n = count(g(m, 1) || g(m, 2));
+      return n !== undefined && n < 60 ? addDays(t, -7 * n) : undefined;
+    },
+  },
+  {
+    // 半个月前: half a month is taken as 15 days
+    re: /半个月(?:以)?前|half a month ago/g,
+    read: (_m, t) => addDays(t, -15),
+  },
+  {
+    re: new RegExp(
+      `(\\d{1,2}|${CHINESE_NUMERAL}{1,2})\\s*个月(?:以)?前|\\b(\\d{1,2}|a|one|two|three)\\s*months? ago\\b`,
+      'g',
+    ),
+    read: (m, t) => {
+      const n = count(g(m, 1) || g(m, 2));
+      return n !== undefined && n < 24 ? sameDayMonthsBack(t, n) : undefined;
+    },
+  },
+  {
+    // 上个月初 / 上月底 / 这个月初 / 月初 / 11月初: see monthPart for what each part resolves to
+    re: new RegExp(
+      `(上上|上|这|本)?(?:个)?(\\d{1,2}|${CHINESE_NUMERAL}{1,3})?月(初|中旬|中|底|末|上旬|下旬)|\\b(beginning|start|end|middle) of (?:the |this |last )?month\\b|\\bearly this month\\b|\\bend of last month\\b`,
+      'g',
+    ),
+    read: (m, t) => monthPart(m, t),
+  },
+  {
+    re: /上上(?:个)?(?:周|星期|礼拜)([一二三四五六日天七])/g,
     read: (m, t) => weekdayInWeek(t, ZH_WEEKDAY[g(m, 1)] ?? 1, 2),
   },
   {
@@ -229,9 +209,10 @@ const RULES: Rule[] = [
     },
   },
   {
-    // 11/20, 11.20 — but not 11.20元 (an amount) nor 1.5 in "1.5万"
-    re: /(?<![\d.,¥$])(\d{1,2})[/.](\d{1,2})(?![\d.]|\s*(?:元|块|万|yuan|rmb|%))/g,
-    read: (m, t) => valid(t.year, num(m, 1), num(m, 2)),
+    // 11/20, 11.20 — but not 11.20元 (an amount) nor 1.5 in "1.5万"; with a dot the day has two
+    // digits (11.05, not 11.5): 9.9 and 12.5 are prices far more often than dates
+    re: /(?<![\d.¥$])(\d{1,2})(?:\/(\d{1,2})|\.(\d{2}))(?![\d.]|\s*(?:元|块|万|yuan|rmb|%|k\b|w\b))/g,
+    read: (m, t) => valid(t.year, num(m, 1), Number(m[2] ?? m[3])),
   },
   {
     re: new RegExp(`\\b(${EN_MONTH_RE})\\.? (\\d{1,2})(?:st|nd|rd|th)?\\b(?:,? (\\d{4}))?`, 'g'),
@@ -242,15 +223,50 @@ const RULES: Rule[] = [
     read: (m, t) => valid(m[3] ? +m[3] : t.year, EN_MONTH[g(m, 2)] ?? 0, num(m, 1)),
   },
   {
+    // "the 3rd", "on the 21st": the most recent such day, on or before today ("the 3rd of May"
+    // is left to the rules that read the month)
+    re: new RegExp(`\\bthe (\\d{1,2})(?:st|nd|rd|th)\\b(?! (?:of )?(?:${EN_MONTH_RE})\\b)`, 'g'),
+    read: (m, t) => mostRecentDay(t, num(m, 1)),
+  },
+  {
     // 20号 alone: this month, or last month when the day has not come yet
     re: /(?<![\d月])(\d{1,2})\s*号(?!码)/g,
-    read: (m, t) => {
-      const d = num(m, 1);
-      if (d <= t.day) return valid(t.year, t.month, d);
-      return t.month === 1 ? valid(t.year - 1, 12, d) : valid(t.year, t.month - 1, d);
-    },
+    read: (m, t) => mostRecentDay(t, num(m, 1)),
   },
 ];
+
+/**
+ * A part of a month as one day, the start of the span (a look-up searches forward from it):
+ * 月初 / 上旬 / beginning → the 1st (月初 is the 1st–5th, 上旬 the 1st–10th), 月中 / 中旬 → the
+ * 15th, 月底 / 月末 / 下旬 / end → the last day (下旬 → the 21st). With no month named: this
+ * month, unless that day has not come yet, then last month (月底 on the 25th is last month's end).
+ */
+function monthPart(m: RegExpExecArray, t: CivilDate): CivilDate | undefined {
+  const en =
+    g(m, 4) || (m[0].startsWith('early') ? 'beginning' : m[0].startsWith('end of last') ? 'end' : '');
+  const part = g(m, 3) || en;
+  const explicitLast = g(m, 1) === '上' || m[0].includes('last');
+  const back = g(m, 1) === '上上' ? 2 : explicitLast ? 1 : 0;
+  let ym = monthBack(t, back);
+  if (m[2]) {
+    const month = count(g(m, 2));
+    if (month === undefined || month < 1 || month > 12) return undefined;
+    ym = { year: month > t.month ? t.year - 1 : t.year, month };
+  }
+  const day = (y: number, mo: number): number => {
+    if (part === '初' || part === '上旬' || part === 'beginning' || part === 'start') return 1;
+    if (part === '中' || part === '中旬' || part === 'middle') return 15;
+    if (part === '下旬') return 21;
+    return lastDay(y, mo);
+  };
+  let d = valid(ym.year, ym.month, day(ym.year, ym.month));
+  const named = Boolean(m[1] || m[2] || explicitLast);
+  if (!named && d && compareDates(d, t) > 0) {
+    ym = monthBack(t, 1);
+    d = valid(ym.year, ym.month, day(ym.year, ym.month));
+  }
+  return d;
+}
 
 /** The first date the text mentions, resolved against `today`. Text must be normalised (lower case). */
 export function findDate(text: string, today: CivilDate): { date: CivilDate; text: string } | undefined {

@@ -18,7 +18,13 @@ interface IntentCase {
 interface EntityCase {
   text: string;
   today: string;
-  entities: { reference?: string; amount?: number; date?: string; card_last4?: string };
+  entities: {
+    reference?: string;
+    reference_kind?: string;
+    amount?: number;
+    date?: string;
+    card_last4?: string;
+  };
 }
 
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -146,43 +152,84 @@ async function main() {
     );
   }
 
-  const entityCases = readJsonl<EntityCase>('entities.jsonl');
-  console.log(`\nEntities (${entityCases.length} messages; exact match, absent when not expected)`);
-  const keys = ['reference', 'amount', 'date', 'card_last4'] as const;
-  const stats = Object.fromEntries(keys.map((k) => [k, { tp: 0, fp: 0, fn: 0, wrong: 0 }]));
+  // Entities, per set (test/eval/entities*.jsonl). A key is scored where the line labels it or the
+  // parser produced it; reference_kind only where the line labels it (entities.jsonl predates it).
+  const { extractEntities, REFERENCE_KINDS } = await import('../../knowledge/index.js');
+  const { normalizeKeepCase } = await import('../../knowledge/text/normalize.js');
   const entityErrors: string[] = [];
-  for (const ec of entityCases) {
-    const [y, m, d] = ec.today.split('-').map(Number) as [number, number, number];
-    const now = new Date(Date.UTC(y, m - 1, d, 4));
-    const { extractEntities } = await import('../../knowledge/index.js');
-    const { normalizeKeepCase } = await import('../../knowledge/text/normalize.js');
-    const e = extractEntities(normalizeKeepCase(ec.text), now);
-    const got = {
-      reference: e.reference,
-      amount: e.amount && e.amount.fen / 100,
-      date: e.date,
-      card_last4: e.cardLast4,
+  for (const file of ['entities.jsonl', 'entities-references.jsonl']) {
+    const entityCases = readJsonl<EntityCase>(file);
+    console.log(
+      `\nEntities: ${file} (${entityCases.length} messages; exact match, absent when not expected)`,
+    );
+    const keys = ['reference', 'reference_kind', 'amount', 'date', 'card_last4'] as const;
+    const stats = Object.fromEntries(keys.map((k) => [k, { tp: 0, fp: 0, fn: 0, wrong: 0 }]));
+    // per kind: lines labelled with it, found right; references of that kind produced, and wrong
+    const kinds = new Map<string, { n: number; tp: number; produced: number; spurious: number }>();
+    const kind = (k: string) => {
+      const v = kinds.get(k) ?? { n: 0, tp: 0, produced: 0, spurious: 0 };
+      kinds.set(k, v);
+      return v;
     };
-    for (const k of keys) {
-      const want = ec.entities[k];
-      const have = got[k];
-      const s = stats[k] as { tp: number; fp: number; fn: number; wrong: number };
-      if (want === undefined && have === undefined) continue;
-      if (want !== undefined && have === want) s.tp++;
-      else {
-        if (want === undefined) s.fp++;
-        else if (have === undefined) s.fn++;
-        else s.wrong++;
-        entityErrors.push(`  ${k}: want ${want ?? '-'} got ${have ?? '-'} ← ${ec.text}`);
+    let traps = 0;
+    let trapsHit = 0;
+    for (const ec of entityCases) {
+      const [y, m, d] = ec.today.split('-').map(Number) as [number, number, number];
+      const e = extractEntities(normalizeKeepCase(ec.text), new Date(Date.UTC(y, m - 1, d, 4)));
+      const got = {
+        reference: e.reference,
+        reference_kind: e.referenceKind,
+        amount: e.amount && e.amount.fen / 100,
+        date: e.date,
+        card_last4: e.cardLast4,
+      };
+      const want = ec.entities;
+      for (const k of keys) {
+        if (k === 'reference_kind' && want.reference_kind === undefined) continue;
+        const s = stats[k] as { tp: number; fp: number; fn: number; wrong: number };
+        if (want[k] === undefined && got[k] === undefined) continue;
+        if (want[k] !== undefined && got[k] === want[k]) s.tp++;
+        else {
+          if (want[k] === undefined) s.fp++;
+          else if (got[k] === undefined) s.fn++;
+          else s.wrong++;
+          entityErrors.push(`  ${file} ${k}: want ${want[k] ?? '-'} got ${got[k] ?? '-'} ← ${ec.text}`);
+        }
+      }
+      const right = got.reference === want.reference && got.reference_kind === want.reference_kind;
+      if (want.reference_kind) {
+        kind(want.reference_kind).n++;
+        if (right) kind(want.reference_kind).tp++;
+      }
+      if (got.reference_kind && (want.reference_kind || want.reference === undefined)) {
+        kind(got.reference_kind).produced++;
+        if (!right) kind(got.reference_kind).spurious++;
+      }
+      if (want.reference === undefined) {
+        traps++;
+        if (got.reference !== undefined) trapsHit++;
       }
     }
-  }
-  for (const k of keys) {
-    const s = stats[k] as { tp: number; fp: number; fn: number; wrong: number };
-    const expected = s.tp + s.fn + s.wrong;
+    for (const k of keys) {
+      const s = stats[k] as { tp: number; fp: number; fn: number; wrong: number };
+      const expected = s.tp + s.fn + s.wrong;
+      if (expected + s.fp === 0) continue;
+      console.log(
+        `  ${k.padEnd(14)} recall ${pct(s.tp, expected)} · wrong value ${s.wrong} · missed ${s.fn} · spurious ${s.fp}`,
+      );
+    }
+    if (kinds.size === 0) continue;
     console.log(
-      `  ${k.padEnd(11)} recall ${pct(s.tp, expected)} · wrong value ${s.wrong} · missed ${s.fn} · spurious ${s.fp}`,
+      '  per kind (recall: reference and kind both right · spurious: of the references given that kind, wrong)',
     );
+    for (const k of REFERENCE_KINDS) {
+      const v = kinds.get(k);
+      if (!v) continue;
+      console.log(
+        `    ${k.padEnd(19)} recall ${pct(v.tp, v.n)} (${v.tp}/${v.n}) · spurious ${pct(v.spurious, v.produced)} (${v.spurious}/${v.produced})`,
+      );
+    }
+    console.log(`  lines with no reference: ${traps}, given one anyway: ${trapsHit}`);
   }
 
   if (values.baseline) {
