@@ -11,11 +11,14 @@ import {
   type Commands,
   INTENT_IDS,
   type IntentId,
+  KIND_LABELS,
+  kindGroup,
   type Lang,
   type NormalizedMessage,
   normalizeMessage,
   type Understander,
   type Understanding,
+  unusableKind,
 } from '../knowledge/index.js';
 import type { Answers } from './answers.js';
 import type { Conversation } from './conversations/store.js';
@@ -171,7 +174,10 @@ export class Dialogue {
           { text: message.raw, normalized: message.text, entities: understanding.entities },
           this.flowContext(next, requester),
         );
-        return { ...(await this.afterStep(next, step, requester)), understanding, decision };
+        const asking = step.state && this.deps.runner.slotType(step.state) === 'reference';
+        const hint = asking ? this.referenceHint(understanding, c.lang) : [];
+        const out = await this.afterStep(next, step, requester);
+        return { ...out, replies: [...hint, ...out.replies], understanding, decision };
       }
     }
     const replies = this.knowledgeReply(decision, understanding, c.lang);
@@ -259,7 +265,27 @@ export class Dialogue {
     }
     // not an answer and not another question: ask again, saying what a good answer looks like
     const step = await runner.answer(state, input, ctx);
-    return { ...(await this.afterStep(c, step, requester)), understanding, decision };
+    const hint = runner.slotType(state) === 'reference' ? this.referenceHint(understanding, c.lang) : [];
+    const out = await this.afterStep(c, step, requester);
+    return { ...out, replies: [...hint, ...out.replies], understanding, decision };
+  }
+
+  /**
+   * The user gave a number no look-up can find a transaction by (a voucher, a WeChat number):
+   * which number we need instead, and where it is printed, rather than "not found".
+   */
+  private referenceHint(u: Understanding, lang: Lang): Reply[] {
+    const kind = unusableKind(u.entities.identifiers);
+    if (!kind) return [];
+    const group = kindGroup(kind);
+    if (group === 'usable') return [];
+    const key =
+      group === 'wallet'
+        ? 'reference_not_wallet'
+        : group === 'refund'
+          ? 'reference_not_refund'
+          : 'reference_from_slip';
+    return [text(this.deps.say(key, lang, { kind: KIND_LABELS[kind][lang] }))];
   }
 
   private leaveFlow(c: Conversation, key: 'flow_cancelled' | 'flow_restarted'): Outcome {

@@ -7,7 +7,16 @@ export interface EvalLine {
   text: string | null;
   intent?: string;
   confidence?: number;
-  entities?: { reference?: string; amount?: number; date?: string; card_last4?: string };
+  entities?: {
+    reference?: string;
+    /** What `reference` is (pos_reference, voucher, wechat_transaction, merchant_order, …). */
+    reference_kind?: string;
+    amount?: number;
+    date?: string;
+    card_last4?: string;
+    /** How long the user says they have waited, in days ("三天了"). */
+    elapsed_days?: number;
+  };
   articles?: string[];
   error?: string;
 }
@@ -31,9 +40,11 @@ export function evaluateLine(assistant: Assistant, line: string, lineNo: number)
     confidence: Math.round((guessing ? 1 - u.intent.coverage : u.intent.confidence) * 1000) / 1000,
     entities: {
       ...(e.reference && { reference: e.reference }),
+      ...(e.referenceKind && { reference_kind: e.referenceKind }),
       ...(e.amount && { amount: e.amount.fen / 100 }),
       ...(e.date && { date: e.date }),
       ...(e.cardLast4 && { card_last4: e.cardLast4 }),
+      ...(e.elapsedDays !== undefined && { elapsed_days: e.elapsedDays }),
     },
     articles,
   };

@@ -2,7 +2,7 @@ import type { Logger } from '../../contracts/logger.js';
 import { text } from '../../contracts/replies.js';
 import type { Role } from '../../contracts/roles.js';
 import type { LookupPort, LookupRequest, LookupResult, Requester, Values } from '../../flows/engine/index.js';
-import type { Lang } from '../../knowledge/index.js';
+import { type Lang, parseLookupKey } from '../../knowledge/index.js';
 import type { AuditSink, KeyValue } from '../ports.js';
 import type { GatewayResult, PaymentGateway, Refund, Transaction } from './gateway.js';
 import type { Lockouts } from './lockout.js';
@@ -169,9 +169,10 @@ export class LookupService implements LookupPort {
     return result;
   }
 
-  private find(reference: string, merchantNo: string | undefined): Promise<GatewayResult<Transaction>> {
-    return this.cached(`tx:${reference}:${merchantNo ?? '*'}`, () =>
-      this.deps.gateway.findTransaction({ reference, ...(merchantNo && { merchantNo }) }),
+  /** `key`: a 参考号, or Lakala's trade_no or the merchant's order number (knowledge's lookupKey). */
+  private find(key: string, merchantNo: string | undefined): Promise<GatewayResult<Transaction>> {
+    return this.cached(`tx:${key}:${merchantNo ?? '*'}`, () =>
+      this.deps.gateway.findTransaction({ ...parseLookupKey(key), ...(merchantNo && { merchantNo }) }),
     );
   }
 

@@ -20,6 +20,7 @@ import {
   type FlowNode,
   type LocalizedText,
   PLACEHOLDER,
+  type SlotType,
   type Test,
 } from './schema.js';
 import { type AnswerInput, daysBetween, parseAnswer, prefill } from './slots.js';
@@ -155,6 +156,13 @@ export class FlowRunner {
       state: { ...state, paused: false },
       outcome: 'asking',
     };
+  }
+
+  /** The kind of answer the current question wants (undefined when it is not asking). */
+  slotType(state: FlowState): SlotType | undefined {
+    const flow = this.byId.get(state.flow);
+    const node = flow?.nodes[state.node];
+    return flow && node?.kind === 'ask' ? (flow.slots[node.slot]?.type ?? 'text') : undefined;
   }
 
   /** Whether `input` answers the current question (without changing anything). */

@@ -3,6 +3,7 @@ import {
   type Commands,
   compareDates,
   type Entities,
+  lookupKey,
   normalize,
   parseIsoDate,
 } from '../../knowledge/index.js';
@@ -78,7 +79,9 @@ export function parseAnswer(
   }
   switch (type) {
     case 'reference':
-      return entities.reference;
+      // only a number a look-up can find the transaction by: a voucher or a WeChat number would
+      // come back "not found" (and count against a consumer's tries)
+      return lookupKey(entities.identifiers);
     case 'amount': {
       if (entities.amount) return entities.amount.fen;
       // a bare number answers "how much?" well enough: the question named the currency
@@ -140,7 +143,7 @@ export function prefill(
     const name = only(type);
     if (name && v !== undefined) out[name] = v;
   };
-  put('reference', entities.reference);
+  put('reference', lookupKey(entities.identifiers));
   put('amount', entities.amount?.fen);
   put('card_last4', entities.cardLast4);
   put(

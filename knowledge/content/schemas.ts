@@ -136,6 +136,9 @@ export const synonymsSchema = z
 
 // Every sentence the bot says that is not an article lives in knowledge/messages.yml, in both languages.
 export const MESSAGE_KEYS = [
+  'reference_from_slip',
+  'reference_not_wallet',
+  'reference_not_refund',
   'greeting',
   'thanks',
   'goodbye',

@@ -10,8 +10,11 @@ export { findAmount, formatYuan } from './amount.js';
 export * from './date.js';
 export { findElapsedDays } from './elapsed.js';
 export { findCardLast4, findOrderNumber, findReference, findVoucher } from './identifiers.js';
+export { lookupKey, parseLookupKey, unusableKind } from './lookup-keys.js';
 export {
   type Identifier,
+  KIND_LABELS,
+  kindGroup,
   REFERENCE_KINDS,
   REFERENCE_PRIORITY,
   type ReferenceKind,

@@ -73,3 +73,29 @@ export function mostUseful(found: readonly Identifier[]): Identifier | undefined
   }
   return best;
 }
+
+/** What each kind is called on the slip or in the app, for telling the user which number we need. */
+export const KIND_LABELS: Record<ReferenceKind, { zh: string; en: string }> = {
+  pos_reference: { zh: '参考号', en: 'reference number' },
+  voucher: { zh: '凭证号', en: 'voucher (trace) number' },
+  batch: { zh: '批次号', en: 'batch number' },
+  terminal: { zh: '终端号', en: 'terminal number' },
+  merchant: { zh: '商户号', en: 'merchant number' },
+  auth_code: { zh: '授权码', en: 'authorisation code' },
+  lakala_trade_no: { zh: '交易流水号', en: 'acquirer trade number' },
+  lakala_log_no: { zh: '系统流水号', en: 'acquirer log number' },
+  wechat_transaction: { zh: '微信支付交易单号', en: 'WeChat Pay transaction number' },
+  wechat_refund: { zh: '微信退款单号', en: 'WeChat refund number' },
+  alipay_trade_no: { zh: '支付宝交易号', en: 'Alipay trade number' },
+  merchant_order: { zh: '订单号', en: 'order number' },
+  merchant_refund: { zh: '退款单号', en: 'refund number' },
+  application: { zh: '退款申请编号', en: 'refund application number' },
+};
+
+/** Which number to ask for instead, by where the one the user gave comes from. */
+export function kindGroup(kind: ReferenceKind): 'slip' | 'wallet' | 'refund' | 'usable' {
+  if (['wechat_transaction', 'wechat_refund', 'alipay_trade_no'].includes(kind)) return 'wallet';
+  if (['merchant_refund', 'application'].includes(kind)) return 'refund';
+  if (['voucher', 'batch', 'terminal', 'merchant', 'auth_code'].includes(kind)) return 'slip';
+  return 'usable';
+}
