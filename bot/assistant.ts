@@ -191,7 +191,7 @@ export class Assistant {
             ? await this.dialogue.onAction(conversation, pressed, requester)
             : await this.dialogue.onText(conversation, message ?? this.normalized(''), requester);
         const replies = inScript([...notes, ...outcome.replies], outcome.conversation.script);
-        const recorded = this.record(outcome.conversation, input, replies, now);
+        const recorded = this.record(remember(outcome.conversation, message), input, replies, now);
         const { added } = recorded;
         const handedOver = handoffs.afterTurn(loaded.handoff, recorded.conversation);
         const next = handedOver.conversation;
@@ -347,4 +347,14 @@ export class Assistant {
       added: log.added,
     };
   }
+}
+
+/**
+ * The last few things the user said outside a flow, for a flow that starts later; a flow under way
+ * has taken them in, so they go.
+ */
+function remember(c: Conversation, message: NormalizedMessage | undefined): Conversation {
+  if (c.flow) return c.said.length ? { ...c, said: [] } : c;
+  if (!message?.text) return c;
+  return { ...c, said: [...c.said, maskSensitive(message.text)].slice(-3) };
 }

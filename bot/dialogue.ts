@@ -1,5 +1,6 @@
 import { choices, type Reply, text } from '../contracts/replies.js';
 import {
+  type AnswerInput,
   type FlowContext,
   type FlowRunner,
   type FlowState,
@@ -9,6 +10,7 @@ import {
 } from '../flows/engine/index.js';
 import {
   type Commands,
+  type Entities,
   INTENT_IDS,
   type IntentId,
   KIND_LABELS,
@@ -171,7 +173,7 @@ export class Dialogue {
       if (flow) {
         const step = await this.deps.runner.start(
           flow,
-          { text: message.raw, normalized: message.text, entities: understanding.entities },
+          this.opening(c, message.text, understanding.entities),
           this.flowContext(next, requester),
         );
         const asking = step.state && this.deps.runner.slotType(step.state) === 'reference';
@@ -209,6 +211,9 @@ export class Dialogue {
     // understood once: its entities may answer the question, its intent may be a side question
     const { understanding, decision } = this.understand(message, c.lang);
     const input = { text: message.raw, normalized: message.text, entities: understanding.entities };
+    // what the message says besides the answer is kept for the questions still to come
+    state = runner.absorb(state, input, { answersCurrent: runner.fits(state, input) });
+    c = { ...c, flow: state };
 
     if (state.paused) {
       if (commands.is(message, 'yes')) return this.afterStep(c, runner.ask(state, ctx), requester);
@@ -268,6 +273,21 @@ export class Dialogue {
     const hint = runner.slotType(state) === 'reference' ? this.referenceHint(understanding, c.lang) : [];
     const out = await this.afterStep(c, step, requester);
     return { ...out, replies: [...hint, ...out.replies], understanding, decision };
+  }
+
+  /**
+   * What a flow starts with: this message and what the user said just before it (a topic chosen
+   * after "上周五刷卡买的" knows the day and the card). The newest message wins where they differ.
+   */
+  private opening(c: Conversation, text = '', entities: Entities = {}): AnswerInput {
+    const earlier = c.said.filter((t) => t !== text);
+    if (!earlier.length) return { text, normalized: text, entities };
+    const before = this.deps.understander.understand(earlier.join('，'), { now: this.deps.clock() }).entities;
+    const merged: Entities = { ...before };
+    for (const [k, v] of Object.entries(entities))
+      if (v !== undefined) (merged as Record<string, unknown>)[k] = v;
+    const joined = [...earlier, text].filter(Boolean).join('，');
+    return { text: joined, normalized: joined, entities: merged };
   }
 
   /**
@@ -378,7 +398,10 @@ export class Dialogue {
         const flow = runner.flowForIntent(intent);
         const next = { ...c, flow: undefined, lastIntent: intent, misunderstandings: 0 };
         if (flow)
-          return { ...(await this.afterStep(next, await runner.start(flow, {}, ctx), requester)), decision };
+          return {
+            ...(await this.afterStep(next, await runner.start(flow, this.opening(c), ctx), requester)),
+            decision,
+          };
         return { replies: this.articleFor(intent, c.lang), conversation: next, decision };
       }
       case 'article': {

@@ -24,6 +24,11 @@ export const conversationSchema = z.object({
   flow: flowStateSchema.optional(),
   /** A flow ended and asked "did this solve it?": the flow's id, until answered. */
   awaitingSolved: z.string().optional(),
+  /**
+   * What the user wrote lately outside a flow (normalised and masked, the last few): a flow that
+   * starts later takes what they already said from it, instead of asking again.
+   */
+  said: z.array(z.string()).default([]),
   /** Agents own the conversation: the bot is silent (bot/handoff). */
   handoff: handoffSchema.optional(),
   /** The last message's number. */
@@ -68,6 +73,7 @@ export class ConversationStore {
       turns: 0,
       misunderstandings: 0,
       offered: [],
+      said: [],
       seq: 0,
       messages: [],
       feedback: [],

@@ -22,4 +22,5 @@ export {
   type StepOutcome,
 } from './runner.js';
 export type { Flow, FlowNode } from './schema.js';
+export type { AnswerInput } from './slots.js';
 export { type FlowState, flowStateSchema, type SlotValue, type Values } from './state.js';

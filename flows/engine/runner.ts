@@ -23,7 +23,7 @@ import {
   type SlotType,
   type Test,
 } from './schema.js';
-import { type AnswerInput, daysBetween, parseAnswer, prefill } from './slots.js';
+import { type AnswerInput, daysBetween, type Prefilled, parseAnswer, prefill } from './slots.js';
 import type { FlowState, SlotValue, Values } from './state.js';
 
 /** Replies for moments every flow shares; the assistant fills them from knowledge/messages.yml. */
@@ -119,16 +119,22 @@ export class FlowRunner {
   /** Starts `flow`, with what the opening message already said filled in. */
   async start(flow: Flow, opening: AnswerInput, ctx: FlowContext): Promise<Step> {
     const at = this.deps.clock().toISOString();
-    const { slots, hints } = opening.text
-      ? prefill(flow, opening.normalized ?? normalize(opening.text), opening.entities ?? {}, {
-          today: this.today(),
-          commands: this.deps.commands,
-        })
-      : { slots: {}, hints: {} };
+    const { slots, hints, narrow } = this.prefilled(flow, opening);
+    // a signed-in merchant is not asked whether they are the merchant
+    if (ctx.requester.merchantNo) {
+      for (const [id, node] of Object.entries(flow.nodes))
+        if (
+          node.kind === 'ask' &&
+          node.options?.some((o) => o.value === 'merchant') &&
+          hints[id] === undefined
+        )
+          hints[id] = 'merchant';
+    }
     const state: FlowState = {
       flow: flow.id,
       node: flow.start,
       slots,
+      narrow,
       // who may look things up without proving a transaction: the signed-in merchant (its own
       // data only), support agents and operators
       facts: {
@@ -143,6 +149,31 @@ export class FlowRunner {
       updatedAt: at,
     };
     return this.run(flow, state, ctx, []);
+  }
+
+  private prefilled(flow: Flow, input: AnswerInput): Prefilled {
+    const n = input.normalized ?? (input.text ? normalize(input.text) : '');
+    if (!n && !input.entities) return { slots: {}, hints: {}, narrow: {} };
+    return prefill(flow, n, input.entities ?? {}, { today: this.today(), commands: this.deps.commands });
+  }
+
+  /**
+   * What a message says beyond the answer to the current question ("微信，上周五退的" answers the
+   * payment question and the date one): kept for the questions still to come, so none of them is
+   * asked. Slots already given stay as they are.
+   */
+  absorb(state: FlowState, input: AnswerInput, { answersCurrent }: { answersCurrent: boolean }): FlowState {
+    const flow = this.byId.get(state.flow);
+    if (!flow || input.value !== undefined) return state;
+    const found = this.prefilled(flow, input);
+    const slots = { ...state.slots };
+    for (const [k, v] of Object.entries(found.slots)) if (slots[k] === undefined) slots[k] = v;
+    // the words of an answer belong to its question ("借记卡" answers how it was paid; it says
+    // nothing about a WeChat payment's funding): only its dates, amounts and numbers go further
+    if (answersCurrent) return { ...state, slots };
+    const hints = { ...found.hints, ...state.hints };
+    for (const id of Object.keys(hints)) if (id === state.node) delete hints[id];
+    return { ...state, slots, hints, narrow: { ...state.narrow, ...found.narrow } };
   }
 
   /** The current question, asked again (after a side question, a language switch, "continue"). */
@@ -336,8 +367,11 @@ export class FlowRunner {
     const out: Reply[] = [text(this.fill(flow, state, words, lang))];
     const type = flow.slots[node.slot]?.type;
     let buttons: Choice[] = [];
-    if (node.options)
-      buttons = node.options.map((o) => ({
+    // what an earlier message ruled out is not offered again
+    const narrowed = state?.narrow[nodeId];
+    const offered = narrowed ? node.options?.filter((o) => narrowed.includes(o.value)) : node.options;
+    if (offered)
+      buttons = offered.map((o) => ({
         label: o.label[lang],
         action: answerAction(flow.id, nodeId, o.value),
       }));

@@ -75,6 +75,11 @@ const option = z
       })
       .strict()
       .optional(),
+    /**
+     * A catch-all ("an error on screen"): its words pick it only when no other option's do, so
+     * "提示权限不足" is the permission case, not "an error was shown".
+     */
+    broad: z.boolean().optional(),
     next: nodeId.optional(),
   })
   .strict();

@@ -1,8 +1,10 @@
 import {
+  addDays,
   type CivilDate,
   type Commands,
   compareDates,
   type Entities,
+  formatDate,
   lookupKey,
   normalize,
   parseIsoDate,
@@ -48,7 +50,7 @@ function optionFor(options: readonly Option[], n: string): Option | undefined {
   if (index) return options[Number(index) - 1];
   const exact = options.find((o) => prepare(o).labels.includes(n) || o.value === n);
   if (exact) return exact;
-  const hits = options.filter((o) => prepare(o).words.some((w) => n.includes(w)));
+  const hits = optionHits(options, n);
   return hits.length === 1 ? hits[0] : undefined;
 }
 
@@ -129,9 +131,10 @@ export function prefill(
   n: string,
   entities: Entities,
   ctx: ParseContext,
-): { slots: Values; hints: Values } {
+): Prefilled {
   const out: Values = {};
   const hints: Values = {};
+  const narrow: Record<string, string[]> = {};
   const byType = new Map<SlotType, string[]>();
   for (const [name, { type }] of Object.entries(flow.slots))
     byType.set(type, [...(byType.get(type) ?? []), name]);
@@ -157,16 +160,43 @@ export function prefill(
   if (entities.date) {
     const d = parseIsoDate(entities.date);
     if (d && daysBetween(d, ctx.today) >= 0) put('date', entities.date);
+  } else if (entities.elapsedDays !== undefined && entities.elapsedDays <= OLDEST_DAYS) {
+    // "退款三天了": the day it happened is that many days ago; near enough for a working-day window
+    put('date', formatDate(addDays(ctx.today, -entities.elapsedDays)));
   }
   for (const [id, node] of Object.entries(flow.nodes)) {
     if (node.kind !== 'ask' || !node.options || out[node.slot] !== undefined) continue;
     // a yes/no or free-text question is about something the user has not been asked yet
     const type = flow.slots[node.slot]?.type;
     if (type === 'yes_no' || type === 'text') continue;
-    const hits = node.options.filter((o) =>
-      prepare(o).words.some((w) => [...w].length >= 2 && n.includes(w)),
-    );
+    const hits = optionHits(node.options, n, 2);
     if (hits.length === 1 && hits[0]) hints[id] = hits[0].value;
+    else if (hits.length > 1 && hits.length < node.options.length) narrow[id] = hits.map((o) => o.value);
   }
-  return { slots: out, hints };
+  return { slots: out, hints, narrow };
+}
+
+export interface Prefilled {
+  slots: Values;
+  /** The option a message picks for a question not reached yet. */
+  hints: Values;
+  /** The options a message narrows a question to, when it picks none alone. */
+  narrow: Record<string, string[]>;
+}
+
+/**
+ * Options whose words the text contains. A broad option counts only when no specific one does, and
+ * a longer match wins over the shorter ones inside it ("credit card" is the credit card, not also
+ * "card"). `minLength`: shorter words are ignored (a prefill must not guess from one character).
+ */
+function optionHits(options: readonly Option[], n: string, minLength = 1): Option[] {
+  const matched = options.flatMap((o) => {
+    const words = prepare(o).words.filter((w) => [...w].length >= minLength && n.includes(w));
+    return words.length ? [{ o, best: words.reduce((a, b) => (b.length > a.length ? b : a)) }] : [];
+  });
+  const kept = matched.filter(
+    (m) => !matched.some((x) => x !== m && x.best.length > m.best.length && x.best.includes(m.best)),
+  );
+  const specific = kept.filter((m) => !m.o.broad);
+  return (specific.length ? specific : kept).map((m) => m.o);
 }

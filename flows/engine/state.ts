@@ -12,6 +12,11 @@ export const flowStateSchema = z.object({
   facts: z.record(z.string(), value),
   /** Answers the opening message gave to questions not reached yet, by question. */
   hints: z.record(z.string(), value).default({}),
+  /**
+   * Options a message already narrowed a question down to ("刷卡" leaves debit and credit card of
+   * five payment methods), by question: only those are offered when it is asked.
+   */
+  narrow: z.record(z.string(), z.array(z.string())).default({}),
   /** Questions answered so far, with the slots as they were before each: "back" pops one. */
   history: z.array(z.object({ node: z.string(), slots: z.record(z.string(), value) })),
   /** Answers to the current question that did not fit. */
