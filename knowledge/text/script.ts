@@ -10,8 +10,11 @@ function convert(text: string): string {
 }
 const HAN = /\p{Script=Han}/u;
 
+// OpenCC reads 发卡 as a hairpin (髮卡); in payments it is always the card issuer (發卡行).
+const FIXES: ReadonlyArray<[RegExp, string]> = [[/髮卡/g, '發卡']];
+
 /** The same text in traditional characters; text without Han characters comes back as it is. */
 export function toTraditional(text: string): string {
   if (!HAN.test(text)) return text;
-  return convert(text);
+  return FIXES.reduce((t, [wrong, right]) => t.replace(wrong, right), convert(text));
 }
