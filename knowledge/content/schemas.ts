@@ -90,6 +90,16 @@ export const conceptsSchema = z
   })
   .strict();
 
+/** knowledge/neighbours.yml: neighbouring domains, their words and where their questions go. */
+export const neighboursSchema = z
+  .object({
+    neighbours: z.record(
+      z.string().regex(/^[a-z_]+$/),
+      z.object({ zh: z.array(word).min(1), en: z.array(word).min(1), pointer: localized }).strict(),
+    ),
+  })
+  .strict();
+
 export const arrivalSchema = z
   .object({
     methods: z.record(

@@ -1,0 +1,92 @@
+import type { Lang, Localized } from '../content/schemas.js';
+import { ConceptTagger } from '../text/concepts.js';
+
+/** One neighbouring domain from knowledge/neighbours.yml. */
+export interface Neighbour {
+  zh: string[];
+  en: string[];
+  pointer: Localized;
+}
+export type Neighbours = Record<string, Neighbour>;
+
+export interface DomainVerdict {
+  /** Probability that the message is outside what the assistant does. */
+  outOfScope: number;
+  /** The neighbouring domain the message mentions, when it mentions one. */
+  neighbour?: string;
+  /** Where the question goes instead, in both languages: for the out-of-scope reply. */
+  pointer?: Localized;
+  /** What in the message says "this is about a refund" (concepts, identifiers); empty when nothing. */
+  evidence: string[];
+}
+
+export interface DomainGateInput {
+  /** The tokenizer's canonical text (normalised, variants replaced). */
+  canonical: string;
+  /** The intent model's tokens, concepts and entity markers included. */
+  features: readonly string[];
+  /** The intent model's probability of out_of_scope. */
+  outOfScope: number;
+  /** The conversation is inside a refund flow: its messages are refund messages by context. */
+  inRefundFlow?: boolean;
+}
+
+export interface DomainGateOptions {
+  /**
+   * Probability of out-of-scope given to a message that names a neighbouring domain and has no
+   * evidence of a refund. Chosen on the development sets' tuning half (`npm run eval -- --compare`).
+   */
+  neighbourFloor?: number;
+}
+
+/** Features that are evidence of a refund: a refund or void word, or an identifier of a payment. */
+const EVIDENCE = new Set(['~refund', '~void', '@reference', '@order', '@voucher']);
+
+/**
+ * The domain gate: is this about a payment at a merchant and getting money back, or about a
+ * neighbour's business (card delivery, repayment, transfers, exchange rates, fees, security,
+ * logistics)? The statistical part is the intent model's out_of_scope class, trained on our own
+ * negatives; this adds the rule the model cannot learn from few examples: a neighbour's words
+ * without any evidence of a refund mean the neighbour ("我的信用卡什么时候寄到" is card delivery,
+ * however much "什么时候…到" sounds like a late refund).
+ */
+export class DomainGate {
+  private readonly tagger: ConceptTagger;
+  private readonly floor: number;
+
+  private constructor(
+    private readonly neighbours: Neighbours,
+    options: DomainGateOptions,
+  ) {
+    this.tagger = new ConceptTagger(neighbours);
+    this.floor = options.neighbourFloor ?? 0.8;
+  }
+
+  static create(neighbours: Neighbours, options: DomainGateOptions = {}): DomainGate {
+    return new DomainGate(neighbours, options);
+  }
+
+  /** `^name` for every neighbour the text mentions: also features for the intent model. */
+  tags(canonical: string): string[] {
+    return this.tagger.tag(canonical).map((t) => `^${t.slice(1)}`);
+  }
+
+  process(input: DomainGateInput): DomainVerdict {
+    const evidence = input.features.filter((f) => EVIDENCE.has(f));
+    const mentioned = this.tags(input.canonical).map((t) => t.slice(1));
+    const neighbour = mentioned[0];
+    let outOfScope = input.outOfScope;
+    if (neighbour !== undefined && evidence.length === 0 && !input.inRefundFlow)
+      outOfScope = Math.max(outOfScope, this.floor);
+    const verdict: DomainVerdict = { outOfScope, evidence: [...new Set(evidence)] };
+    if (neighbour !== undefined) {
+      verdict.neighbour = neighbour;
+      verdict.pointer = (this.neighbours[neighbour] as Neighbour).pointer;
+    }
+    return verdict;
+  }
+
+  pointer(neighbour: string, lang: Lang): string | undefined {
+    return this.neighbours[neighbour]?.pointer[lang];
+  }
+}
