@@ -55,7 +55,9 @@ export const entityExtractor: Component<{ keepCase: string; now: Date }, Entitie
 
 export interface IntentClassifier extends Component<readonly string[], IntentResult> {}
 
-export function intentComponent(model: { classify(tokens: readonly string[]): IntentResult }): IntentClassifier {
+export function intentComponent(model: {
+  classify(tokens: readonly string[]): IntentResult;
+}): IntentClassifier {
   return { name: 'intent', process: (tokens) => model.classify(tokens) };
 }
 

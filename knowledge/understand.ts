@@ -16,7 +16,13 @@ import { englishCharGrams } from './intent/features.js';
 import { LinearIntentModel, type LinearIntentOptions, rank } from './intent/linear.js';
 import { IntentModel, type IntentResult, type LabelledTokens } from './intent/model.js';
 import { KnowledgeSearch, type SearchHit } from './search/search.js';
-import { isNormalizedMessage, type NormalizedMessage, normalize, type SegmenterKind, Tokenizer } from './text/index.js';
+import {
+  isNormalizedMessage,
+  type NormalizedMessage,
+  normalize,
+  type SegmenterKind,
+  Tokenizer,
+} from './text/index.js';
 
 export interface Understanding {
   /** The message after normalisation (simplified, half-width, lower case). */
@@ -119,7 +125,10 @@ export class Understander {
     });
     const gate = DomainGate.create(content.neighbours, options.gate);
     const fixedNow = new Date('2026-01-15T04:00:00Z');
-    const training = Understander.trainingSet(content, (text) => features(tokenizer, gate, text, fixedNow).tokens);
+    const training = Understander.trainingSet(
+      content,
+      (text) => features(tokenizer, gate, text, fixedNow).tokens,
+    );
     const cache = new BuildCache(options.cacheDir);
     const t0 = performance.now();
     let model: Classifier;
@@ -193,7 +202,11 @@ function features(tokenizer: Tokenizer, gate: DomainGate, input: string | Normal
   const tokens = [...words, ...entityMarkers(entities), ...englishCharGrams(canonical), ...tags];
   // Money back with no platform or neighbour named: the shape of our own questions. One feature for
   // the conjunction, which a linear model cannot form from its parts.
-  if ((words.includes('~refund') || words.includes('~void')) && !words.includes('~offdomain') && tags.length === 0)
+  if (
+    (words.includes('~refund') || words.includes('~void')) &&
+    !words.includes('~offdomain') &&
+    tags.length === 0
+  )
     tokens.push('!refund-here');
   return { message, canonical, entities, words, tokens };
 }

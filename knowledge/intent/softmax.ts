@@ -55,7 +55,10 @@ export class SoftmaxRegression<L extends string> {
     return this.index.size;
   }
 
-  static train<L extends string>(data: readonly Labelled<L>[], options: SoftmaxOptions = {}): SoftmaxRegression<L> {
+  static train<L extends string>(
+    data: readonly Labelled<L>[],
+    options: SoftmaxOptions = {},
+  ): SoftmaxRegression<L> {
     const { epochs = 12, l2 = 1e-5, learningRate = 0.4, seed = 7 } = options;
     const labels = [...new Set(data.map((d) => d.label))].sort();
     const labelOf = new Map(labels.map((l, i) => [l, i]));
@@ -107,7 +110,14 @@ export class SoftmaxRegression<L extends string> {
     return new SoftmaxRegression(labels, index, w);
   }
 
-  private static logits(w: Float32Array, ids: readonly number[], x: number, k: number, bias: number, out: Float64Array) {
+  private static logits(
+    w: Float32Array,
+    ids: readonly number[],
+    x: number,
+    k: number,
+    bias: number,
+    out: Float64Array,
+  ) {
     for (let c = 0; c < k; c++) out[c] = w[bias * k + c] as number;
     for (const f of ids) {
       const o = f * k;

@@ -93,7 +93,9 @@ async function evaluate(model: Model, cases: Case[]) {
       .slice(0, 3),
     p50: q(0.5),
     p99: q(0.99),
-    calibration: reliability(rows.map((r) => ({ confidence: r.p.confidence, correct: right(r.c, r.p.intent) }))),
+    calibration: reliability(
+      rows.map((r) => ({ confidence: r.p.confidence, correct: right(r.c, r.p.intent) })),
+    ),
     rows,
   };
 }
@@ -127,7 +129,11 @@ export async function compare(options: { split: Split; errors: boolean }) {
       const r = await nlp.classifyAsync(c.text, c.lang);
       const second = r.ranking[1]?.confidence ?? 0;
       // the same rule as our router's direct answer: a clear winner that is sure enough
-      return { intent: r.intent, confidence: r.confidence, answered: r.confidence >= 0.55 && r.confidence - second >= 0.2 };
+      return {
+        intent: r.intent,
+        confidence: r.confidence,
+        answered: r.confidence >= 0.55 && r.confidence - second >= 0.2,
+      };
     },
   });
   rmSync(cacheDir, { recursive: true, force: true });
@@ -156,7 +162,10 @@ export async function compare(options: { split: Split; errors: boolean }) {
   }
   const rel = reliability(pooled);
   for (const [i, b] of rel.bins.entries())
-    if (b.n) console.log(`  ${(i / 10).toFixed(1)}–${((i + 1) / 10).toFixed(1)}: ${String(b.n).padStart(5)}  ${(b.conf / b.n).toFixed(2)} → ${(b.acc / b.n).toFixed(2)}`);
+    if (b.n)
+      console.log(
+        `  ${(i / 10).toFixed(1)}–${((i + 1) / 10).toFixed(1)}: ${String(b.n).padStart(5)}  ${(b.conf / b.n).toFixed(2)} → ${(b.acc / b.n).toFixed(2)}`,
+      );
   console.log(`  ECE ${rel.ece.toFixed(3)}`);
   console.log(
     '\nright: top intent = label (out_of_scope included) · in-sc.: of in-scope lines · refund: refund questions whose top intent is a refund intent · OOS FA: out-of-scope lines answered directly with an in-scope intent',

@@ -1,6 +1,6 @@
 // The peers `npm run eval -- --compare` measures ours against, each trained on exactly our examples.
 import { createRequire } from 'node:module';
-import { type Content, type IntentId, INTENT_IDS, LANGS, type Lang } from '../../knowledge/index.js';
+import { type Content, INTENT_IDS, type IntentId, LANGS, type Lang } from '../../knowledge/index.js';
 
 export interface PeerResult {
   intent: IntentId;
@@ -32,7 +32,9 @@ interface NlpJs {
  * classifier, trained on our examples. Its `process` is async only because of its pipeline hooks;
  * the classification itself is synchronous, so we await it per message and time that.
  */
-export async function nlpJs(content: Content): Promise<Peer & { classifyAsync(text: string, lang: Lang): Promise<PeerResult> }> {
+export async function nlpJs(
+  content: Content,
+): Promise<Peer & { classifyAsync(text: string, lang: Lang): Promise<PeerResult> }> {
   const require = createRequire(import.meta.url);
   const { containerBootstrap } = require('@nlpjs/core');
   const { Nlp } = require('@nlpjs/nlp');
@@ -46,7 +48,8 @@ export async function nlpJs(content: Content): Promise<Peer & { classifyAsync(te
   nlp.settings.autoSave = false;
   for (const lang of LANGS) nlp.addLanguage(lang);
   for (const lang of LANGS)
-    for (const intent of INTENT_IDS) for (const t of content.examples[lang][intent] ?? []) nlp.addDocument(lang, t, intent);
+    for (const intent of INTENT_IDS)
+      for (const t of content.examples[lang][intent] ?? []) nlp.addDocument(lang, t, intent);
   const t0 = performance.now();
   await nlp.train();
   const trainMs = performance.now() - t0;

@@ -7,11 +7,17 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { IntentId } from '../../../knowledge/index.js';
-import { devsetsDir, type DevCase, projectFile, SPLITS, splitOf } from './files.js';
+import { type DevCase, devsetsDir, projectFile, SPLITS, splitOf } from './files.js';
 import { BANKING77, BANKING77_DEFAULT, CLINC150_DOMAINS, hwu64Rule, type LabelRule } from './labels.js';
 
 /** Lines per source label: enough to measure, few enough that one label cannot dominate a set. */
-const CAP = { banking77Refund: Number.POSITIVE_INFINITY, banking77Other: 30, clinc: 20, clincOos: 200, hwu: 12 };
+const CAP = {
+  banking77Refund: Number.POSITIVE_INFINITY,
+  banking77Other: 30,
+  clinc: 20,
+  clincOos: 200,
+  hwu: 12,
+};
 
 function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
@@ -164,9 +170,14 @@ function main() {
     const unique = cases.filter((c) => !seen.has(c.text.toLowerCase()) && seen.add(c.text.toLowerCase()));
     for (const split of SPLITS) {
       const part = unique.filter((c) => splitOf(c.text) === split);
-      writeFileSync(path.join(outDir, `${name}.${split}.jsonl`), part.map((c) => JSON.stringify(c)).join('\n') + '\n');
+      writeFileSync(
+        path.join(outDir, `${name}.${split}.jsonl`),
+        `${part.map((c) => JSON.stringify(c)).join('\n')}\n`,
+      );
       const oos = part.filter((c) => c.intent === 'out_of_scope').length;
-      console.log(`${name}.${split}: ${part.length} lines (${part.length - oos} in scope, ${oos} out of scope)`);
+      console.log(
+        `${name}.${split}: ${part.length} lines (${part.length - oos} in scope, ${oos} out of scope)`,
+      );
     }
   }
   console.log(`written to ${outDir}`);
