@@ -15,7 +15,7 @@ export type Decision =
  * which near-domain questions (BANKING77, CLINC150 banking) are answered as refund questions ≤ 5%.
  */
 export const THRESHOLDS = {
-  answer: 0.6,
+  answer: 0.7,
   /** the runner-up must trail by at least this much for a direct answer */
   margin: 0.2,
   /** candidates offered in a clarifying question need at least this (the top two always go) */

@@ -39,8 +39,19 @@ export interface DomainGateOptions {
   neighbourFloor?: number;
 }
 
-/** Features that are evidence of a refund: a refund or void word, or an identifier of a payment. */
-const EVIDENCE = new Set(['~refund', '~void', '@reference', '@order', '@voucher']);
+/**
+ * Features that are evidence of our domain: a refund or void word, the merchant's side of a payment
+ * (a terminal, settlement), or an identifier of a payment.
+ */
+const EVIDENCE = new Set([
+  '~refund',
+  '~void',
+  '~terminal',
+  '~settlement',
+  '@reference',
+  '@order',
+  '@voucher',
+]);
 
 /**
  * The domain gate: is this about a payment at a merchant and getting money back, or about a

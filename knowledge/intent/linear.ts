@@ -16,9 +16,9 @@ export interface LinearIntentOptions extends SoftmaxOptions {
 /** Defaults chosen on the tuning half (test/eval/README.md): weights of the rarer, costlier class. */
 export const LINEAR_DEFAULTS = {
   epochs: 10,
-  l2: 1e-5,
+  l2: 1e-3,
   learningRate: 0.4,
-  temperature: 1,
+  temperature: 0.5,
   labelWeight: { out_of_scope: 1 } as Record<string, number>,
 };
 

@@ -1,7 +1,7 @@
-import Spellcheck from 'natural/lib/natural/spellcheck/spellcheck.js';
 import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
 import { type ConceptLists, ConceptTagger } from './concepts.js';
 import { escapeRegExp } from './regexp.js';
+import { Speller } from './speller.js';
 
 export type SegmenterKind = 'icu' | 'jieba';
 
@@ -82,7 +82,7 @@ export class Tokenizer {
     private readonly bigrams: boolean,
     private readonly phrases: boolean,
     private readonly concepts: ConceptTagger | undefined,
-    private readonly speller: Spellcheck | undefined,
+    private readonly speller: Speller | undefined,
   ) {}
 
   static async create(options: TokenizerOptions = {}): Promise<Tokenizer> {
@@ -96,7 +96,7 @@ export class Tokenizer {
       options.bigrams ?? true,
       options.englishPhrases ?? true,
       options.concepts ? new ConceptTagger(options.concepts) : undefined,
-      options.vocabulary?.length ? new Spellcheck([...options.vocabulary]) : undefined,
+      options.vocabulary?.length ? new Speller(options.vocabulary) : undefined,
     );
   }
 
@@ -133,12 +133,12 @@ export class Tokenizer {
     return corrected;
   }
 
-  private correct(speller: Spellcheck, word: string): string {
+  private correct(speller: Speller, word: string): string {
     // "hellooo", "byeee", "soooo": stretched letters are emphasis, not spelling
     const squeezed = word.replace(/([a-z])\1{2,}/g, '$1');
     if (squeezed !== word && speller.isCorrect(squeezed)) return squeezed;
     if (squeezed.length < MIN_SPELLCHECK_LENGTH) return squeezed;
-    return speller.getCorrections(squeezed, 1)[0] ?? squeezed;
+    return speller.corrections(squeezed)[0] ?? squeezed;
   }
 
   tokens(normalized: string): string[] {
