@@ -91,6 +91,8 @@ export interface UnderstanderOptions {
 /** A model's probabilities over every intent, whichever model it is. */
 interface Classifier {
   classify(tokens: readonly string[]): IntentResult;
+  /** Share of the distinct tokens the model saw in training. */
+  coverage(tokens: readonly string[]): number;
 }
 
 /**
@@ -166,7 +168,10 @@ export class Understander {
   /** A string is normalised here; a turn pipeline that already normalised passes its message. */
   understand(input: string | NormalizedMessage, options: UnderstandOptions = {}): Understanding {
     const f = features(this.tokenizer, this.gate, input, options.now ?? new Date());
-    const raw = run(this.intentStep, f.tokens);
+    const classified = run(this.intentStep, f.tokens);
+    // Coverage over the words only: character n-grams of gibberish ("asdf qwer") are known to the
+    // model one by one and would make any string look familiar.
+    const raw = { ...classified, coverage: this.model.coverage(f.words) };
     const p = raw.ranking.find((r) => r.intent === 'out_of_scope')?.confidence ?? 0;
     const domain = run(this.gateStep, {
       canonical: f.canonical,

@@ -95,7 +95,15 @@ export const neighboursSchema = z
   .object({
     neighbours: z.record(
       z.string().regex(/^[a-z_]+$/),
-      z.object({ zh: z.array(word).min(1), en: z.array(word).min(1), pointer: localized }).strict(),
+      z
+        .object({
+          zh: z.array(word).min(1),
+          en: z.array(word).min(1),
+          /** Pairs of word lists: a word from each list anywhere in an English message. */
+          together: z.array(z.tuple([z.array(word).min(1), z.array(word).min(1)])).optional(),
+          pointer: localized,
+        })
+        .strict(),
     ),
   })
   .strict();

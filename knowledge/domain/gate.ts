@@ -5,6 +5,11 @@ import { ConceptTagger } from '../text/concepts.js';
 export interface Neighbour {
   zh: string[];
   en: string[];
+  /**
+   * English word pairs that name the neighbour only together ("card" with "arrive": card delivery;
+   * either alone is one of ours). Whole words, any order, anywhere in the message.
+   */
+  together?: Array<[string[], string[]]>;
   pointer: Localized;
 }
 export type Neighbours = Record<string, Neighbour>;
@@ -41,7 +46,7 @@ export interface DomainGateOptions {
 
 /**
  * Features that are evidence of our domain: a refund or void word, the merchant's side of a payment
- * (a terminal, settlement), or an identifier of a payment.
+ * (a terminal, settlement, a shop and its customers), or an identifier of a payment.
  */
 const EVIDENCE = new Set([
   '~refund',
@@ -79,7 +84,14 @@ export class DomainGate {
 
   /** `^name` for every neighbour the text mentions: also features for the intent model. */
   tags(canonical: string): string[] {
-    return this.tagger.tag(canonical).map((t) => `^${t.slice(1)}`);
+    const found = this.tagger.tag(canonical).map((t) => `^${t.slice(1)}`);
+    const words = new Set(canonical.match(/[a-z]+/g) ?? []);
+    if (words.size > 0)
+      for (const [name, n] of Object.entries(this.neighbours))
+        for (const [a, b] of n.together ?? [])
+          if (a.some((w) => words.has(w)) && b.some((w) => words.has(w)) && !found.includes(`^${name}`))
+            found.push(`^${name}`);
+    return found;
   }
 
   process(input: DomainGateInput): DomainVerdict {

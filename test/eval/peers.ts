@@ -51,7 +51,14 @@ export async function nlpJs(
     for (const intent of INTENT_IDS)
       for (const t of content.examples[lang][intent] ?? []) nlp.addDocument(lang, t, intent);
   const t0 = performance.now();
-  await nlp.train();
+  // its trainer prints every epoch through console.log, whatever its settings say
+  const log = console.log;
+  console.log = () => {};
+  try {
+    await nlp.train();
+  } finally {
+    console.log = log;
+  }
   const trainMs = performance.now() - t0;
   const toResult = (r: NlpJsResult): PeerResult => {
     // "None" is nlp.js's own out-of-scope answer
