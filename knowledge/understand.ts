@@ -12,7 +12,6 @@ import type { Content } from './content/load.js';
 import { INTENT_IDS, type IntentId, LANGS, type Lang } from './content/schemas.js';
 import { DomainGate, type DomainGateOptions, type DomainVerdict } from './domain/gate.js';
 import type { Entities } from './entities/index.js';
-import { englishCharGrams } from './intent/features.js';
 import { LinearIntentModel, type LinearIntentOptions, rank } from './intent/linear.js';
 import { IntentModel, type IntentResult, type LabelledTokens } from './intent/model.js';
 import { KnowledgeSearch, type SearchHit } from './search/search.js';
@@ -204,7 +203,9 @@ function features(tokenizer: Tokenizer, gate: DomainGate, input: string | Normal
   const words = tokenizer.tokens(message.text);
   const canonical = tokenizer.canonical(message.text);
   const tags = gate.tags(canonical);
-  const tokens = [...words, ...entityMarkers(entities), ...englishCharGrams(canonical), ...tags];
+  // (English character n-grams were measured here too and made every figure worse: the spell
+  // checker and the stems already carry the variants.)
+  const tokens = [...words, ...entityMarkers(entities), ...tags];
   // Money back with no platform or neighbour named: the shape of our own questions. One feature for
   // the conjunction, which a linear model cannot form from its parts.
   if (

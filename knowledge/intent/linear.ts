@@ -18,7 +18,7 @@ export const LINEAR_DEFAULTS = {
   epochs: 10,
   l2: 1e-3,
   learningRate: 0.4,
-  temperature: 0.5,
+  temperature: 0.4,
   labelWeight: { out_of_scope: 1 } as Record<string, number>,
 };
 
