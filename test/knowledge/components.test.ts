@@ -93,7 +93,7 @@ const suites: Suite[] = [
       },
       {
         label: 'card delivery is not ours',
-        input: () => tokens('when will my new card arrive'),
+        input: () => tokens('when is my new debit card going to turn up'),
         expect: (o) => expect((o as { intent: string }).intent).toBe('out_of_scope'),
       },
       {
