@@ -176,6 +176,7 @@ export class Understander {
       canonical: f.canonical,
       features: f.tokens,
       outOfScope: p,
+      leaning: raw.ranking.find((r) => r.intent !== 'out_of_scope')?.intent,
       inRefundFlow: options.inRefundFlow ?? false,
     });
     const intent = domain.outOfScope === p ? raw : applyGate(raw, p, domain.outOfScope);

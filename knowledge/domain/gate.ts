@@ -1,4 +1,4 @@
-import type { Lang, Localized } from '../content/schemas.js';
+import type { IntentId, Lang, Localized } from '../content/schemas.js';
 import { ConceptTagger } from '../text/concepts.js';
 
 /** One neighbouring domain from knowledge/neighbours.yml. */
@@ -32,6 +32,8 @@ export interface DomainGateInput {
   features: readonly string[];
   /** The intent model's probability of out_of_scope. */
   outOfScope: number;
+  /** The in-scope intent the model ranks first: what the evidence must support. */
+  leaning?: IntentId;
   /** The conversation is inside a refund flow: its messages are refund messages by context. */
   inRefundFlow?: boolean;
 }
@@ -45,18 +47,20 @@ export interface DomainGateOptions {
 }
 
 /**
- * Features that are evidence of our domain: a refund or void word, the merchant's side of a payment
- * (a terminal, settlement, a shop and its customers), or an identifier of a payment.
+ * What counts as evidence that a message is ours, per intent the model leans to: for the refund
+ * topics, a refund or void word, the merchant's side of a payment (a terminal, settlement, a shop
+ * and its customers) or an identifier of a payment; the other intents have their own topic's words
+ * ("pin error, was I charged" is a payment question, "transfer me to an agent" a request for a person).
  */
-const EVIDENCE = new Set([
-  '~refund',
-  '~void',
-  '~terminal',
-  '~settlement',
-  '@reference',
-  '@order',
-  '@voucher',
-]);
+const REFUND_EVIDENCE = ['~refund', '~void', '~terminal', '~merchant', '@reference', '@order', '@voucher'];
+const EVIDENCE: Partial<Record<IntentId, ReadonlySet<string>>> = {
+  transaction_lookup: new Set([...REFUND_EVIDENCE, '~payment', '@card']),
+  payment_process: new Set([...REFUND_EVIDENCE, '~payment', '~process']),
+  settlement: new Set([...REFUND_EVIDENCE, '~settlement']),
+  dispute_prevention: new Set([...REFUND_EVIDENCE, '~dispute']),
+  human_agent: new Set([...REFUND_EVIDENCE, '~human']),
+};
+const DEFAULT_EVIDENCE: ReadonlySet<string> = new Set(REFUND_EVIDENCE);
 
 /**
  * The domain gate: is this about a payment at a merchant and getting money back, or about a
@@ -95,7 +99,8 @@ export class DomainGate {
   }
 
   process(input: DomainGateInput): DomainVerdict {
-    const evidence = input.features.filter((f) => EVIDENCE.has(f));
+    const wanted = (input.leaning && EVIDENCE[input.leaning]) || DEFAULT_EVIDENCE;
+    const evidence = input.features.filter((f) => wanted.has(f));
     const mentioned = this.tags(input.canonical).map((t) => t.slice(1));
     const neighbour = mentioned[0];
     let outOfScope = input.outOfScope;
