@@ -3,7 +3,8 @@ import type { IntentId, Understanding } from '../knowledge/index.js';
 export type Decision =
   | { kind: 'answer'; intent: IntentId }
   | { kind: 'smalltalk'; intent: 'greeting' | 'thanks' | 'goodbye' }
-  | { kind: 'out_of_scope' }
+  /** `neighbour`: the neighbouring domain the gate recognised (knowledge/neighbours.yml), if any */
+  | { kind: 'out_of_scope'; neighbour?: string }
   | { kind: 'clarify'; candidates: IntentId[] }
   | { kind: 'no_match' };
 
@@ -27,6 +28,12 @@ export const THRESHOLDS = {
   coverage: 0.25,
 } as const;
 
+function outOfScope(u: Understanding): Decision {
+  return u.domain?.neighbour
+    ? { kind: 'out_of_scope', neighbour: u.domain.neighbour }
+    : { kind: 'out_of_scope' };
+}
+
 const SMALLTALK = new Set<IntentId>(['greeting', 'thanks', 'goodbye']);
 const NOT_CLARIFIABLE = new Set<IntentId>(['greeting', 'thanks', 'goodbye', 'out_of_scope']);
 
@@ -35,7 +42,7 @@ export function decide(u: Understanding): Decision {
   if (coverage < THRESHOLDS.coverage) return { kind: 'no_match' };
   const second = ranking[1]?.confidence ?? 0;
   if (confidence >= THRESHOLDS.answer && confidence - second >= THRESHOLDS.margin) {
-    if (intent === 'out_of_scope') return { kind: 'out_of_scope' };
+    if (intent === 'out_of_scope') return outOfScope(u);
     if (SMALLTALK.has(intent))
       return { kind: 'smalltalk', intent: intent as 'greeting' | 'thanks' | 'goodbye' };
     return { kind: 'answer', intent };
@@ -49,7 +56,7 @@ export function decide(u: Understanding): Decision {
   }
   const candidates = inScope.filter((r) => r.confidence >= THRESHOLDS.candidate).slice(0, 3);
   if (candidates.length >= 2) return { kind: 'clarify', candidates: candidates.map((r) => r.intent) };
-  if (intent === 'out_of_scope' && confidence >= THRESHOLDS.outOfScope) return { kind: 'out_of_scope' };
+  if (intent === 'out_of_scope' && confidence >= THRESHOLDS.outOfScope) return outOfScope(u);
   return { kind: 'no_match' };
 }
 

@@ -160,6 +160,8 @@ export const MESSAGE_KEYS = [
   'thanks',
   'goodbye',
   'out_of_scope',
+  /** out of scope, with where a neighbouring domain's question goes (knowledge/neighbours.yml) */
+  'out_of_scope_neighbour',
   'no_match',
   'clarify',
   'empty',

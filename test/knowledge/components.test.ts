@@ -196,3 +196,22 @@ describe('the runner', () => {
     expect(run(gateComponent(u.gate), { ...input, inRefundFlow: true }).outOfScope).toBe(0.1);
   });
 });
+
+describe('out of scope, with where the question goes', () => {
+  it.each([
+    ['我的信用卡什么时候寄到', 'card_delivery'],
+    ['你们刷卡费率多少', 'fees_rates'],
+    ['花呗怎么还款', 'repayment'],
+    ['how long does a bank transfer take', 'transfer'],
+  ])('%s → %s', async (text, neighbour) => {
+    const { decide } = await import('../../bot/route.js');
+    const x = u.understand(text, { now });
+    expect(decide(x)).toEqual({ kind: 'out_of_scope', neighbour });
+    expect(x.domain.pointer?.zh.length).toBeGreaterThan(5);
+    expect(content.messages.out_of_scope_neighbour.zh).toContain('{pointer}');
+  });
+
+  it('has no neighbour for a refund question', () => {
+    expect(u.understand('退款退到信用卡什么时候到', { now }).domain.neighbour).toBeUndefined();
+  });
+});
