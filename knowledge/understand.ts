@@ -1,4 +1,4 @@
-import { BuildCache } from './build-cache.js';
+import { BuildCache, codeFingerprint } from './build-cache.js';
 import {
   type Component,
   entityExtractor,
@@ -118,23 +118,23 @@ export class Understander {
   }
 
   static async create(content: Content, options: UnderstanderOptions = {}): Promise<Understander> {
+    const vocabulary = englishVocabulary(content);
     const tokenizer = await Tokenizer.create({
       segmenter: options.segmenter ?? 'icu',
       synonyms: content.synonyms,
       concepts: content.concepts,
-      vocabulary: englishVocabulary(content),
+      vocabulary,
     });
     const gate = DomainGate.create(content.neighbours, options.gate);
     const fixedNow = new Date('2026-01-15T04:00:00Z');
-    const training = Understander.trainingSet(
-      content,
-      (text) => features(tokenizer, gate, text, fixedNow).tokens,
-    );
+    const examples = () =>
+      Understander.trainingSet(content, (text) => features(tokenizer, gate, text, fixedNow).tokens);
     const cache = new BuildCache(options.cacheDir);
-    const t0 = performance.now();
     let model: Classifier;
     let trainMs: number;
     if (options.model === 'bayes') {
+      const t0 = performance.now();
+      const training = examples();
       const trainingKey = BuildCache.key(training);
       const temperature = cache.get<number>('intent-temperature', trainingKey);
       const nb = IntentModel.train(training, temperature === undefined ? {} : { temperature });
@@ -142,7 +142,17 @@ export class Understander {
       model = nb;
       trainMs = performance.now() - t0;
     } else {
-      const linear = LinearIntentModel.train(training, { ...options.linear, cache });
+      // keyed by everything the features come from, so a restart reads the weights untokenized
+      const key = BuildCache.key({
+        code: codeFingerprint(),
+        segmenter: options.segmenter ?? 'icu',
+        examples: content.examples,
+        synonyms: content.synonyms,
+        concepts: content.concepts,
+        neighbours: content.neighbours,
+        vocabulary,
+      });
+      const linear = LinearIntentModel.trainOrLoad(examples, { ...options.linear, cache, key });
       model = linear;
       trainMs = linear.trainMs;
     }

@@ -31,18 +31,31 @@ export class LinearIntentModel {
     readonly trainMs: number,
   ) {}
 
-  static train(examples: LabelledTokens[], options: LinearIntentOptions = {}): LinearIntentModel {
+  /**
+   * Trained on `examples()`, or read from the cache under `key` (a fingerprint of everything the
+   * examples are derived from): with a hit, the examples are never tokenized.
+   */
+  static trainOrLoad(
+    examples: () => LabelledTokens[],
+    options: LinearIntentOptions & { key?: string } = {},
+  ): LinearIntentModel {
     const o = { ...LINEAR_DEFAULTS, ...options };
-    const data = examples.map((e) => ({ features: e.tokens, label: e.intent }));
     const settings = { epochs: o.epochs, l2: o.l2, learningRate: o.learningRate, labelWeight: o.labelWeight };
-    const key = o.cache && (o.cache.constructor as typeof BuildCache).key({ data, settings });
+    const key =
+      o.key && o.cache ? `${o.key}-${(o.cache.constructor as typeof BuildCache).key(settings)}` : undefined;
     const cached = key ? o.cache?.get<SoftmaxState<IntentId>>('intent-linear', key) : undefined;
     if (cached) return new LinearIntentModel(SoftmaxRegression.fromState(cached), o.temperature, 0);
+    const data = examples().map((e) => ({ features: e.tokens, label: e.intent }));
     const t0 = performance.now();
     const lr = SoftmaxRegression.train(data, settings);
     const trainMs = performance.now() - t0;
     if (key) o.cache?.set('intent-linear', key, lr.toState());
     return new LinearIntentModel(lr, o.temperature, trainMs);
+  }
+
+  static train(examples: LabelledTokens[], options: LinearIntentOptions = {}): LinearIntentModel {
+    const key = options.cache ? (options.cache.constructor as typeof BuildCache).key(examples) : undefined;
+    return LinearIntentModel.trainOrLoad(() => examples, key ? { ...options, key } : options);
   }
 
   /** Every intent's probability, in the model's label order. */
