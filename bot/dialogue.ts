@@ -68,10 +68,13 @@ export class Dialogue {
   understand(
     message: string | NormalizedMessage,
     lang: Lang,
+    { inFlow = false }: { inFlow?: boolean } = {},
   ): { understanding: Understanding; decision: Decision } {
     const understanding = this.deps.understander.understand(message, {
       now: this.deps.clock(),
       fallbackLang: lang,
+      // inside a refund tree, "信用卡" is how it was paid, not a card-delivery question
+      inRefundFlow: inFlow,
     });
     return { understanding, decision: decide(understanding) };
   }
@@ -104,8 +107,12 @@ export class Dialogue {
         return decision.intent === 'greeting'
           ? [text(say('greeting', lang)), choices(answers.mainTopics(lang))]
           : [text(say(decision.intent, lang))];
-      case 'out_of_scope':
-        return [text(say('out_of_scope', lang)), choices(answers.mainTopics(lang))];
+      case 'out_of_scope': {
+        // a neighbouring domain we recognised (card delivery, repayment…): say where it goes
+        const pointer = decision.neighbour ? u.domain.pointer?.[lang] : undefined;
+        const words = pointer ? say('out_of_scope_neighbour', lang, { pointer }) : say('out_of_scope', lang);
+        return [text(words), choices(answers.mainTopics(lang))];
+      }
       case 'clarify':
         return answers.clarify(decision.candidates, lang);
       case 'no_match':
@@ -209,7 +216,7 @@ export class Dialogue {
     const { commands, runner, say } = this.deps;
     const ctx = this.flowContext(c, requester);
     // understood once: its entities may answer the question, its intent may be a side question
-    const { understanding, decision } = this.understand(message, c.lang);
+    const { understanding, decision } = this.understand(message, c.lang, { inFlow: true });
     const input = { text: message.raw, normalized: message.text, entities: understanding.entities };
     // what the message says besides the answer is kept for the questions still to come
     state = runner.absorb(state, input, { answersCurrent: runner.fits(state, input) });

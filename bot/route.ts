@@ -3,17 +3,21 @@ import type { IntentId, Understanding } from '../knowledge/index.js';
 export type Decision =
   | { kind: 'answer'; intent: IntentId }
   | { kind: 'smalltalk'; intent: 'greeting' | 'thanks' | 'goodbye' }
-  | { kind: 'out_of_scope' }
+  /** `neighbour`: the neighbouring domain the gate recognised (knowledge/neighbours.yml), if any */
+  | { kind: 'out_of_scope'; neighbour?: string }
   | { kind: 'clarify'; candidates: IntentId[] }
   | { kind: 'no_match' };
 
 /**
- * Thresholds on the calibrated confidence (knowledge/intent/model.ts). Answering needs a clear
- * winner; a close race between refund topics becomes a question with buttons; anything weaker is
- * an honest "I did not understand". `npm run eval` prints how each band behaves.
+ * Thresholds on the calibrated confidence (knowledge/intent/linear.ts, after the domain gate).
+ * Answering needs a clear winner; a close race between refund topics becomes a question with
+ * buttons; anything weaker is an honest "I did not understand". Chosen on the development sets'
+ * tuning half only (`npm run eval -- --compare --split tune`, test/eval/README.md): at 0.7,
+ * near-domain questions (BANKING77 neighbours, CLINC150 banking) are answered as refund questions
+ * 4.3% of the time there, with a margin under the 5% target; 0.65 sits on it (5.0%).
  */
 export const THRESHOLDS = {
-  answer: 0.55,
+  answer: 0.7,
   /** the runner-up must trail by at least this much for a direct answer */
   margin: 0.2,
   /** candidates offered in a clarifying question need at least this (the top two always go) */
@@ -24,6 +28,12 @@ export const THRESHOLDS = {
   coverage: 0.25,
 } as const;
 
+function outOfScope(u: Understanding): Decision {
+  return u.domain?.neighbour
+    ? { kind: 'out_of_scope', neighbour: u.domain.neighbour }
+    : { kind: 'out_of_scope' };
+}
+
 export const SMALLTALK: ReadonlySet<IntentId> = new Set<IntentId>(['greeting', 'thanks', 'goodbye']);
 const NOT_CLARIFIABLE = new Set<IntentId>(['greeting', 'thanks', 'goodbye', 'out_of_scope']);
 
@@ -32,7 +42,7 @@ export function decide(u: Understanding): Decision {
   if (coverage < THRESHOLDS.coverage) return { kind: 'no_match' };
   const second = ranking[1]?.confidence ?? 0;
   if (confidence >= THRESHOLDS.answer && confidence - second >= THRESHOLDS.margin) {
-    if (intent === 'out_of_scope') return { kind: 'out_of_scope' };
+    if (intent === 'out_of_scope') return outOfScope(u);
     if (SMALLTALK.has(intent))
       return { kind: 'smalltalk', intent: intent as 'greeting' | 'thanks' | 'goodbye' };
     return { kind: 'answer', intent };
@@ -46,7 +56,10 @@ export function decide(u: Understanding): Decision {
   }
   const candidates = inScope.filter((r) => r.confidence >= THRESHOLDS.candidate).slice(0, 3);
   if (candidates.length >= 2) return { kind: 'clarify', candidates: candidates.map((r) => r.intent) };
-  if (intent === 'out_of_scope' && confidence >= THRESHOLDS.outOfScope) return { kind: 'out_of_scope' };
+  // an unsure "out of scope" is only said when the gate knows where the question belongs; a vague
+  // message ("那个单子弄一下") is more honestly "I did not understand" (and two of those bring a person)
+  if (intent === 'out_of_scope' && confidence >= THRESHOLDS.outOfScope && u.domain?.neighbour)
+    return outOfScope(u);
   return { kind: 'no_match' };
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * What start-up derives from content and can reuse on the next start: the intent model's fitted
@@ -40,4 +41,29 @@ export class BuildCache {
       // a read-only or full disk only costs the next start some time
     }
   }
+}
+
+let fingerprint: string | undefined;
+
+/**
+ * A hash of the knowledge package's own code (every module beside this one, as it runs: .ts under
+ * tsx, .js from dist). Part of a key derived from raw content instead of from the tokens: a change to
+ * the tokenizer, the gate or the entity parsers then misses the cache without anyone bumping a
+ * version, while a start-up with the cache never has to tokenize the training examples (~300 ms).
+ */
+export function codeFingerprint(): string {
+  if (fingerprint) return fingerprint;
+  const self = fileURLToPath(import.meta.url);
+  const ext = path.extname(self);
+  const hash = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) walk(full);
+      else if (e.name.endsWith(ext)) hash.update(e.name).update(readFileSync(full));
+    }
+  };
+  walk(path.dirname(self));
+  fingerprint = hash.digest('hex').slice(0, 32);
+  return fingerprint;
 }

@@ -8,6 +8,7 @@ export {
   WorkingDays,
 } from './arrival/index.js';
 export { Commands, commandKey } from './commands.js';
+export { type Component, ComponentError } from './components.js';
 export type { Article } from './content/articles.js';
 export { markdown, POLICY_PLACEHOLDERS, policyValues, STEPS_HEADING } from './content/articles.js';
 export { type Content, ContentProblems, type LoadOptions, loadContent, readYaml } from './content/load.js';
@@ -25,6 +26,7 @@ export {
   type MessageKey,
   type Policy,
 } from './content/schemas.js';
+export type { DomainVerdict, Neighbour, Neighbours } from './domain/gate.js';
 export * from './entities/index.js';
 export type { IntentResult, RankedIntent } from './intent/model.js';
 export type { SearchHit } from './search/search.js';
@@ -38,4 +40,10 @@ export {
   type SegmenterKind,
   toTraditional,
 } from './text/index.js';
-export { Understander, type Understanding, type UnderstandOptions } from './understand.js';
+export {
+  type IntentModelKind,
+  Understander,
+  type UnderstanderOptions,
+  type Understanding,
+  type UnderstandOptions,
+} from './understand.js';

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { load as parseYaml } from 'js-yaml';
 import type { z } from 'zod';
 import type { ArrivalMethod } from '../arrival/estimate.js';
+import type { Neighbours } from '../domain/gate.js';
 import type { ConceptLists } from '../text/concepts.js';
 import type { Synonyms } from '../text/tokenizer.js';
 import { type Article, ContentError, parseArticle } from './articles.js';
@@ -23,6 +24,7 @@ import {
   type MessageKey,
   MIN_EXAMPLES_PER_INTENT,
   messagesSchema,
+  neighboursSchema,
   type Policy,
   policySchema,
   synonymsSchema,
@@ -37,6 +39,8 @@ export interface Content {
   policy: Policy;
   synonyms: Synonyms;
   concepts: ConceptLists;
+  /** Neighbouring domains for the domain gate and the out-of-scope reply (knowledge/neighbours.yml). */
+  neighbours: Neighbours;
   arrivalMethods: ArrivalMethod[];
   commands: Record<Command, Localized<string[]>>;
   messages: Record<MessageKey, Localized>;
@@ -102,6 +106,7 @@ export function loadContent(options: LoadOptions = {}): Content {
   const synonymsRaw = yaml('synonyms.yml', synonymsSchema);
   const messagesRaw = yaml('messages.yml', messagesSchema);
   const conceptsRaw = yaml('concepts.yml', conceptsSchema);
+  const neighboursRaw = yaml('neighbours.yml', neighboursSchema);
   const arrivalRaw = yaml('arrival.yml', arrivalSchema);
   const commandsRaw = yaml('commands.yml', commandsSchema);
   const policy: Policy | undefined = policyRaw && {
@@ -203,6 +208,7 @@ export function loadContent(options: LoadOptions = {}): Content {
     !synonymsRaw ||
     !messagesRaw ||
     !conceptsRaw ||
+    !neighboursRaw ||
     !arrivalRaw ||
     !commandsRaw
   ) {
@@ -216,6 +222,7 @@ export function loadContent(options: LoadOptions = {}): Content {
     policy,
     synonyms: { zh: flattenSynonyms(synonymsRaw.zh), en: flattenSynonyms(synonymsRaw.en) },
     concepts: conceptsRaw.concepts,
+    neighbours: neighboursRaw.neighbours as Neighbours,
     commands: commandsRaw.commands,
     arrivalMethods: Object.entries(arrivalRaw.methods).map(([id, m]) => ({ id, ...m })),
     messages: messagesRaw.messages,

@@ -91,6 +91,24 @@ export const conceptsSchema = z
   })
   .strict();
 
+/** knowledge/neighbours.yml: neighbouring domains, their words and where their questions go. */
+export const neighboursSchema = z
+  .object({
+    neighbours: z.record(
+      z.string().regex(/^[a-z_]+$/),
+      z
+        .object({
+          zh: z.array(word).min(1),
+          en: z.array(word).min(1),
+          /** Pairs of word lists: a word from each list anywhere in an English message. */
+          together: z.array(z.tuple([z.array(word).min(1), z.array(word).min(1)])).optional(),
+          pointer: localized,
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
 export const arrivalSchema = z
   .object({
     methods: z.record(
@@ -143,6 +161,8 @@ export const MESSAGE_KEYS = [
   'thanks',
   'goodbye',
   'out_of_scope',
+  /** out of scope, with where a neighbouring domain's question goes (knowledge/neighbours.yml) */
+  'out_of_scope_neighbour',
   'no_match',
   'clarify',
   'empty',

@@ -96,17 +96,21 @@ export class IntentModel {
     return new IntentModel(nb, options.temperature ?? fitTemperature(examples));
   }
 
-  classify(tokens: readonly string[]): IntentResult {
+  coverage(tokens: readonly string[]): number {
     const distinct = new Set(tokens);
     let known = 0;
     for (const t of distinct) if (this.nb.knows(t)) known++;
+    return distinct.size === 0 ? 0 : known / distinct.size;
+  }
+
+  classify(tokens: readonly string[]): IntentResult {
     const ranking = softmax(this.nb.score(tokens), this.temperature);
     const top = ranking[0] ?? { intent: 'out_of_scope' as const, confidence: 0 };
     return {
       intent: top.intent,
       confidence: top.confidence,
       ranking: ranking.slice(0, 5),
-      coverage: distinct.size === 0 ? 0 : known / distinct.size,
+      coverage: this.coverage(tokens),
     };
   }
 }

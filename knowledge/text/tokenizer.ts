@@ -1,7 +1,7 @@
-import Spellcheck from 'natural/lib/natural/spellcheck/spellcheck.js';
 import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
 import { type ConceptLists, ConceptTagger } from './concepts.js';
 import { escapeRegExp } from './regexp.js';
+import { Speller } from './speller.js';
 
 export type SegmenterKind = 'icu' | 'jieba';
 
@@ -74,30 +74,48 @@ function buildReplacer(map: Record<string, string>, wholeWord: boolean): (text: 
  * token (`#d12` for a 12-digit number) so "a long number" is a feature without the number itself.
  * Input must already be normalised (knowledge/text/normalize.ts).
  */
+/** What a tokenizer is made of, once its options are resolved. */
+interface TokenizerParts {
+  segment: WordSegmenter;
+  fixZh: (t: string) => string;
+  fixEn: (t: string) => string;
+  bigrams: boolean;
+  phrases: boolean;
+  concepts: ConceptTagger | undefined;
+  speller: Speller | undefined;
+}
+
 export class Tokenizer {
-  private constructor(
-    private readonly segment: WordSegmenter,
-    private readonly fixZh: (t: string) => string,
-    private readonly fixEn: (t: string) => string,
-    private readonly bigrams: boolean,
-    private readonly phrases: boolean,
-    private readonly concepts: ConceptTagger | undefined,
-    private readonly speller: Spellcheck | undefined,
-  ) {}
+  private readonly segment: WordSegmenter;
+  private readonly fixZh: (t: string) => string;
+  private readonly fixEn: (t: string) => string;
+  private readonly bigrams: boolean;
+  private readonly phrases: boolean;
+  private readonly concepts: ConceptTagger | undefined;
+  private readonly speller: Speller | undefined;
+
+  private constructor(parts: TokenizerParts) {
+    this.segment = parts.segment;
+    this.fixZh = parts.fixZh;
+    this.fixEn = parts.fixEn;
+    this.bigrams = parts.bigrams;
+    this.phrases = parts.phrases;
+    this.concepts = parts.concepts;
+    this.speller = parts.speller;
+  }
 
   static async create(options: TokenizerOptions = {}): Promise<Tokenizer> {
     const synonyms = options.synonyms ?? { zh: {}, en: {} };
     const canonicalZh = [...new Set(Object.values(synonyms.zh))];
-    const segment = options.segmenter === 'jieba' ? await jiebaSegmenter(canonicalZh) : icuSegmenter();
-    return new Tokenizer(
-      segment,
-      buildReplacer(synonyms.zh, false),
-      buildReplacer(synonyms.en, true),
-      options.bigrams ?? true,
-      options.englishPhrases ?? true,
-      options.concepts ? new ConceptTagger(options.concepts) : undefined,
-      options.vocabulary?.length ? new Spellcheck([...options.vocabulary]) : undefined,
-    );
+    return new Tokenizer({
+      segment: options.segmenter === 'jieba' ? await jiebaSegmenter(canonicalZh) : icuSegmenter(),
+      fixZh: buildReplacer(synonyms.zh, false),
+      fixEn: buildReplacer(synonyms.en, true),
+      bigrams: options.bigrams ?? true,
+      phrases: options.englishPhrases ?? true,
+      concepts: options.concepts ? new ConceptTagger(options.concepts) : undefined,
+      speller: options.vocabulary?.length ? new Speller(options.vocabulary) : undefined,
+    });
   }
 
   /** Canonical spellings applied; what the tokenizer actually reads. */
@@ -118,7 +136,7 @@ export class Tokenizer {
     return s;
   }
 
-  /** Corrections already worked out: the same typos come back, and a lookup costs ~50 µs. */
+  /** Corrections already worked out: the same typos come back, and working one out costs ~50 µs. */
   private readonly corrections = new Map<string, string>();
 
   private spell(word: string): string {
@@ -133,12 +151,12 @@ export class Tokenizer {
     return corrected;
   }
 
-  private correct(speller: Spellcheck, word: string): string {
+  private correct(speller: Speller, word: string): string {
     // "hellooo", "byeee", "soooo": stretched letters are emphasis, not spelling
     const squeezed = word.replace(/([a-z])\1{2,}/g, '$1');
     if (squeezed !== word && speller.isCorrect(squeezed)) return squeezed;
     if (squeezed.length < MIN_SPELLCHECK_LENGTH) return squeezed;
-    return speller.getCorrections(squeezed, 1)[0] ?? squeezed;
+    return speller.corrections(squeezed)[0] ?? squeezed;
   }
 
   tokens(normalized: string): string[] {

@@ -1,5 +1,6 @@
 // `npm run eval`: quality figures on the held-out evaluation set (test/eval/*.jsonl), which is
-// never used for training. Usage: npm run eval [-- --segmenter icu|jieba] [--errors]
+// never used for training. Usage: npm run eval [-- --segmenter icu|jieba] [--errors] [--baseline]
+// [--compare [--split tune|test]] (test/eval/compare.ts: every model on every set, dev sets included)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,8 +43,15 @@ async function main() {
       segmenter: { type: 'string', default: 'icu' },
       errors: { type: 'boolean', default: false },
       baseline: { type: 'boolean', default: false },
+      compare: { type: 'boolean', default: false },
+      split: { type: 'string', default: 'test' },
     },
   });
+  if (values.compare) {
+    const { compare } = await import('./compare.js');
+    await compare({ split: values.split === 'tune' ? 'tune' : 'test', errors: values.errors ?? false });
+    return;
+  }
   const segmenter = values.segmenter === 'jieba' ? 'jieba' : 'icu';
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ra-eval-'));
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' });

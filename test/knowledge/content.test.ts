@@ -43,8 +43,8 @@ describe('the shipped content', () => {
       for (const id of INTENT_IDS) expect(content.examples[lang][id]?.length ?? 0).toBeGreaterThanOrEqual(40);
   });
 
-  it('keeps the evaluation set apart from the training examples', () => {
-    const evalTexts = readFileSync(path.join(knowledgeDir, '..', 'test', 'eval', 'intents.jsonl'), 'utf8')
+  it.each(['intents.jsonl', 'zh-real-style.jsonl'])('keeps %s apart from the training examples', (file) => {
+    const evalTexts = readFileSync(path.join(knowledgeDir, '..', 'test', 'eval', file), 'utf8')
       .split('\n')
       .filter(Boolean)
       .map((l) => normalize((JSON.parse(l) as { text: string }).text).replace(/[\s\p{P}]/gu, ''));
