@@ -1,5 +1,6 @@
 // `npm run eval`: quality figures on the held-out evaluation set (test/eval/*.jsonl), which is
 // never used for training. Usage: npm run eval [-- --segmenter icu|jieba] [--errors]
+// `--conversations` runs the multi-turn scenarios (conversations.yml) instead: see conversations.ts.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,9 +43,15 @@ async function main() {
       segmenter: { type: 'string', default: 'icu' },
       errors: { type: 'boolean', default: false },
       baseline: { type: 'boolean', default: false },
+      conversations: { type: 'boolean', default: false },
     },
   });
   const segmenter = values.segmenter === 'jieba' ? 'jieba' : 'icu';
+  if (values.conversations) {
+    const { runConversationEval } = await import('./conversations.js');
+    await runConversationEval({ errors: values.errors, segmenter });
+    return;
+  }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ra-eval-'));
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
   const t0 = performance.now();
