@@ -1,6 +1,7 @@
 // `npm run eval`: quality figures on the held-out evaluation set (test/eval/*.jsonl), which is
 // never used for training. Usage: npm run eval [-- --segmenter icu|jieba] [--errors] [--baseline]
 // [--compare [--split tune|test]] (test/eval/compare.ts: every model on every set, dev sets included)
+// `--conversations` runs the multi-turn scenarios (conversations.yml) instead: see conversations.ts.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,6 +46,7 @@ async function main() {
       baseline: { type: 'boolean', default: false },
       compare: { type: 'boolean', default: false },
       split: { type: 'string', default: 'test' },
+      conversations: { type: 'boolean', default: false },
     },
   });
   if (values.compare) {
@@ -53,6 +55,11 @@ async function main() {
     return;
   }
   const segmenter = values.segmenter === 'jieba' ? 'jieba' : 'icu';
+  if (values.conversations) {
+    const { runConversationEval } = await import('./conversations.js');
+    await runConversationEval({ errors: values.errors, segmenter });
+    return;
+  }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ra-eval-'));
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
   const t0 = performance.now();
