@@ -9,6 +9,7 @@ import {
   type Lang,
   type NormalizedMessage,
   normalizeMessage,
+  showsScript,
   type Understander,
   type Understanding,
   type WorkingDays,
@@ -159,7 +160,7 @@ export class Assistant {
           ...loaded,
           lang: replyLanguage({ message, locale: input.locale, conversation: loaded }),
           // traditional in, traditional out; a message without Han characters keeps the script
-          script: message?.script ?? loaded.script,
+          script: message && showsScript(message.raw) ? message.script : loaded.script,
         };
         const notes: Reply[] = [];
         if (

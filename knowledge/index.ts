@@ -38,6 +38,7 @@ export {
   normalize,
   normalizeMessage,
   type SegmenterKind,
+  showsScript,
   toTraditional,
 } from './text/index.js';
 export {

@@ -2,6 +2,7 @@ import * as OpenCC from 'opencc-js';
 import type { Lang } from '../content/schemas.js';
 import { detectLanguage } from './language.js';
 import { normalizeKeepCase } from './normalize.js';
+import { toTraditional } from './script.js';
 
 /**
  * A message normalised once, at the edge of a turn (DESIGN.md "normalise once"): every component
@@ -34,6 +35,16 @@ export function detectScript(raw: string): NormalizedMessage['script'] {
   const han = (raw.normalize('NFKC').match(HAN) ?? []).join('');
   if (han.length === 0) return undefined;
   return toSimplified(han) === han ? 'simplified' : 'traditional';
+}
+
+/**
+ * Whether the message shows its script at all: "好了，可以了" reads the same in both, so it must not
+ * switch a traditional conversation to simplified. Only characters that differ between the two
+ * scripts decide.
+ */
+export function showsScript(raw: string): boolean {
+  const han = (raw.normalize('NFKC').match(HAN) ?? []).join('');
+  return han.length > 0 && (toSimplified(han) !== han || toTraditional(han) !== han);
 }
 
 export function normalizeMessage(raw: string): NormalizedMessage {

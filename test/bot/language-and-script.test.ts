@@ -46,3 +46,12 @@ describe('the reply speaks the user’s language and script', () => {
     expect(turn.said).not.toMatch(/[\u4e00-\u9fff]/);
   });
 });
+
+describe('a message that reads the same in both scripts', () => {
+  it('keeps a traditional conversation traditional', async () => {
+    const user = new ChatUser(app().server);
+    await user.says('退款三天了還沒到帳');
+    const turn = await user.says('好了，可以了');
+    expect(isTraditional(turn.said) || !/[\u4e00-\u9fff]/.test(turn.said)).toBe(true);
+  });
+});
