@@ -177,6 +177,14 @@ export class Dialogue {
           decision,
         };
       const flow = this.deps.runner.flowForIntent(decision.intent);
+      const input = { text: message.raw, normalized: message.text, entities: understanding.entities };
+      if (flow && this.deps.runner.answersFirst(flow, input)) {
+        // a question gets its answer; the tree is there for whoever has a case to work through
+        const replies = this.articleFor(decision.intent, c.lang);
+        const offer = { label: this.deps.say('check_my_case', c.lang), action: `intent:${decision.intent}` };
+        const withOffer = replies.map((r) => (r.type === 'choices' ? choices([offer, ...r.choices]) : r));
+        return { replies: withOffer, conversation: next, understanding, decision };
+      }
       if (flow) {
         const step = await this.deps.runner.start(
           flow,

@@ -189,6 +189,25 @@ export class FlowRunner {
     };
   }
 
+  /**
+   * Whether a message that would start `flow` is a general question to answer first ("退款多久能
+   * 到账？") rather than a case to work through ("上周五退的，还没到"): one of the flow's
+   * answer-first words, and no number, amount or day of its own.
+   */
+  answersFirst(flow: Flow, input: AnswerInput): boolean {
+    const cues = flow.answerFirst;
+    const n = input.normalized ?? (input.text ? normalize(input.text) : '');
+    if (!cues || !n) return false;
+    const e = input.entities ?? {};
+    if (e.reference || e.amount || e.date || e.elapsedDays !== undefined || e.cardLast4) return false;
+    if (![...cues.zh, ...cues.en].some((w) => n.includes(w))) return false;
+    // a message that already answers one of the tree's questions describes a case ("我是商家，遇到
+    // 拒付了"); a payment method alone only narrows a general question ("信用卡退款多久到账")
+    const { slots, hints } = this.prefilled(flow, input);
+    const told = [...Object.keys(slots), ...Object.keys(hints).map((id) => (flow.nodes[id] as AskNode).slot)];
+    return told.every((slot) => flow.slots[slot]?.type === 'payment_method');
+  }
+
   /** The kind of answer the current question wants (undefined when it is not asking). */
   slotType(state: FlowState): SlotType | undefined {
     const flow = this.byId.get(state.flow);

@@ -155,6 +155,15 @@ export const flowSchema = z
     title: localized,
     /** Intents that start this flow. */
     intents: z.array(intentId).min(1),
+    /**
+     * Words of a general question ("多久", "what's the difference"): such a question with no case of
+     * its own (no number, amount or day) is answered with the article first, and the tree is
+     * offered after it. Written normalised (simplified, lower case).
+     */
+    answerFirst: z
+      .object({ zh: z.array(z.string().min(1)), en: z.array(z.string().min(1)) })
+      .strict()
+      .optional(),
     slots: z.record(slotName, z.object({ type: z.enum(SLOT_TYPES) }).strict()),
     start: nodeId,
     nodes: z.record(nodeId, flowNode),

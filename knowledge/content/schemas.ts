@@ -154,6 +154,7 @@ export const synonymsSchema = z
 
 // Every sentence the bot says that is not an article lives in knowledge/messages.yml, in both languages.
 export const MESSAGE_KEYS = [
+  'check_my_case',
   'reference_from_slip',
   'reference_not_wallet',
   'reference_not_refund',

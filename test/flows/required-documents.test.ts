@@ -24,7 +24,10 @@ describe('documents to prepare — 需要准备的材料', () => {
 
   it('en, a customer tracing a refund: only the last four digits, never the PIN', async () => {
     const user = new ChatUser(app().server);
-    const role = await user.says('what documents do I need?');
+    const answer = await user.says('what documents do I need?');
+    // a general question is answered first; the tree is one button away
+    expect(answer.articles).toEqual(['required-documents']);
+    const role = await user.presses(answer, 'Walk me through my case');
     const purpose = await user.presses(role, "I'm the customer");
     const list = await user.presses(purpose, 'A refund missing or wrong');
     expect(list.said).toContain('last four digits');

@@ -18,7 +18,10 @@ describe('void or refund — 撤销还是退货', () => {
 
   it('zh, not sure whether settled: try the void first', async () => {
     const user = new ChatUser(app().server);
-    const when = await user.says('撤销和退货有什么区别');
+    const answer = await user.says('撤销和退货有什么区别');
+    // a general question is answered first; the tree is one button away
+    expect(answer.articles).toEqual(['void-vs-refund']);
+    const when = await user.presses(answer, '按我的情况帮我看看');
     const settled = await user.presses(when, '今天的');
     const steps = await user.presses(settled, '不确定');
     expect(steps.said).toContain('先在原POS机上试“撤销”');
