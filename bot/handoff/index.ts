@@ -7,5 +7,8 @@ export {
   HandoffService,
   type HandoffServiceDeps,
   type Pusher,
+  type Written,
 } from './service.js';
-export { type Agent, type Handoff, handoffSchema, type Ticket } from './state.js';
+export { type Agent, type Handoff, handoffSchema, type Ticket, type TicketDraft } from './state.js';
+export { type Contact, maskContact, maskText, parseContact } from './contact.js';
+export { type TicketNotice, type TicketRecord, type TicketStore, ticketRecordSchema } from './tickets.js';
