@@ -13,8 +13,8 @@ import { AuditLog } from '../integrations/stores/audit-log.js';
 import { InProcessBus, RedisBus } from '../integrations/stores/bus.js';
 import { FileLinks } from '../integrations/stores/file-links.js';
 import { StateStore } from '../integrations/stores/keyv.js';
-import { createTicketStore } from '../integrations/stores/tickets.js';
 import { createRedis } from '../integrations/stores/redis.js';
+import { createTicketStore } from '../integrations/stores/tickets.js';
 import { UploadStore } from '../integrations/stores/uploads.js';
 import {
   Commands,

@@ -9,7 +9,7 @@ export interface Contact {
 export type ContactProblem = 'phone_length' | 'phone_prefix' | 'email';
 
 export type ContactParse =
-  | { kind: 'found'; contact: Contact; /** the rest of the message, the user's own words */ rest: string }
+  | { kind: 'found'; contact: Contact /** the rest of the message, the user's own words */; rest: string }
   | { kind: 'bad'; problem: ContactProblem; digits: number }
   | { kind: 'none' };
 
@@ -50,7 +50,10 @@ export function parseContact(text: string): ContactParse {
 function found(contact: Contact, text: string, written: string): ContactParse {
   const rest = text
     .replace(written, ' ')
-    .replace(/(?:手机号?码?|电话|联系方式|邮箱|e-?mail|phone|mobile)\s*[:：是为]?\s*(?=[\s,，。.;；]|$)/gi, ' ')
+    .replace(
+      /(?:手机号?码?|电话|联系方式|邮箱|e-?mail|phone|mobile)\s*[:：是为]?\s*(?=[\s,，。.;；]|$)/gi,
+      ' ',
+    )
     .replace(/^[\s,，。.;；:：、]+|[\s,，。.;；:：、]+$/g, '')
     .replace(/\s+/g, ' ');
   return { kind: 'found', contact, rest };

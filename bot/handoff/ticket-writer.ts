@@ -159,7 +159,9 @@ export class TicketWriter {
       // the draft stays: the same message again may work, and the hotline always does
       logger.error({ err, conversationId: c.id }, 'could not save a ticket');
       return {
-        replies: [text(`${say('something_wrong', c.lang)} ${say('ticket_retry_last', c.lang, this.hotline(c.lang))}`)],
+        replies: [
+          text(`${say('something_wrong', c.lang)} ${say('ticket_retry_last', c.lang, this.hotline(c.lang))}`),
+        ],
         conversation: c,
       };
     }

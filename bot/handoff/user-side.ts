@@ -3,11 +3,11 @@ import { choices, text } from '../../contracts/replies.js';
 import type { Requester } from '../../flows/engine/index.js';
 import type { NormalizedMessage } from '../../knowledge/index.js';
 import type { Conversation } from '../conversations/store.js';
+import { maskText } from './contact.js';
 import type { HandoffContext } from './context.js';
 import type { HandoffSummary } from './desk.js';
 import type { Relay } from './relay.js';
 import type { Handoff, Ticket } from './state.js';
-import { maskText } from './contact.js';
 import { summarize } from './summary.js';
 import { TicketWriter, type Written } from './ticket-writer.js';
 

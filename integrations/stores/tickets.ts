@@ -12,9 +12,7 @@ const SEQUENCE_WINDOW_MS = 3 * 86_400_000;
  * database of a later issue replaces this file, behind the same TicketStore port.
  */
 export class KeyValueTickets implements TicketStore {
-  constructor(
-    private readonly options: { records: KeyValue<unknown>; counters: Counters; lock: Lock },
-  ) {}
+  constructor(private readonly options: { records: KeyValue<unknown>; counters: Counters; lock: Lock }) {}
 
   /**
    * TK-YYYYMMDD-NNNN: the day's counter (atomic in Redis, so instances never share a number), and
