@@ -50,8 +50,9 @@ export function parseContact(text: string): ContactParse {
 function found(contact: Contact, text: string, written: string): ContactParse {
   const rest = text
     .replace(written, ' ')
+    // "我的电话是", "my e-mail is": the label of the contact, not part of the question
     .replace(
-      /(?:手机号?码?|电话|联系方式|邮箱|e-?mail|phone|mobile)\s*[:：是为]?\s*(?=[\s,，。.;；]|$)/gi,
+      /(?:我的|my\s+)?(?:手机号?码?|电话号?码?|联系方式|邮箱|e-?mail(?:\s+address)?|phone(?:\s+number)?|mobile(?:\s+number)?)(?:\s*(?:是|为|:|：|is))?\s*(?=[\s,，。.;；]|$)/gi,
       ' ',
     )
     .replace(/^[\s,，。.;；:：、]+|[\s,，。.;；:：、]+$/g, '')
