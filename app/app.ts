@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Answers } from '../bot/answers.js';
 import { Assistant } from '../bot/assistant.js';
 import { ConversationStore } from '../bot/conversations/store.js';
-import { HandoffRegistry, HandoffService } from '../bot/handoff/index.js';
+import { HandoffRegistry, HandoffService, type TicketStore } from '../bot/handoff/index.js';
 import { Lockouts, LookupService } from '../bot/lookups/index.js';
 import { sayFor } from '../bot/messages.js';
 import type { EventBus } from '../bot/ports.js';
@@ -14,8 +14,10 @@ import { InProcessBus, RedisBus } from '../integrations/stores/bus.js';
 import { FileLinks } from '../integrations/stores/file-links.js';
 import { StateStore } from '../integrations/stores/keyv.js';
 import { createRedis } from '../integrations/stores/redis.js';
+import { createTicketStore } from '../integrations/stores/tickets.js';
 import { UploadStore } from '../integrations/stores/uploads.js';
 import {
+  Commands,
   type Content,
   type Lang,
   loadContent,
@@ -40,6 +42,8 @@ export interface App {
   lookups: LookupService;
   handoffs: HandoffService;
   handoffRegistry: HandoffRegistry;
+  /** Messages left for a person (`cli tickets`). */
+  tickets: TicketStore;
   audit: AuditLog;
   bus: EventBus;
   tokens: MerchantTokens;
@@ -127,8 +131,15 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     lock: state.lock,
     clock,
   });
+  const tickets = createTicketStore(state);
   const handoffs = new HandoffService({
     store,
+    tickets,
+    hotline: {
+      ...content.policy.supportHotline,
+      number: config.SUPPORT_HOTLINE ?? content.policy.supportHotline.number,
+    },
+    commands: new Commands(content.commands),
     registry: handoffRegistry,
     answers,
     say,
@@ -190,6 +201,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     lookups,
     handoffs,
     handoffRegistry,
+    tickets,
     audit,
     bus,
     tokens,

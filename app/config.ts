@@ -55,6 +55,7 @@ export const configSchema = z.object({
   LOOKUP_LOCK_MINUTES: positiveInt.default(15),
   TRUSTED_CALLER_TOKEN: optionalString,
   HANDOFF_CLAIM_TIMEOUT_MINUTES: positiveInt.default(5),
+  SUPPORT_HOTLINE: optionalString,
   SLACK_BOT_TOKEN: optionalString,
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: optionalString,

@@ -134,6 +134,12 @@ export class Dialogue {
   async onText(c: Conversation, message: NormalizedMessage, requester: Requester): Promise<Outcome> {
     const rejected = this.reject(message, c.lang);
     if (rejected) return { replies: rejected, conversation: c };
+    if (c.ticketDraft) {
+      // a message for a person is being written: it reads the message first (bot/handoff)
+      const written = await this.deps.handoff.writeTicket(c, message);
+      if ('replies' in written) return written;
+      return this.onText(written.released, message, requester);
+    }
     const { commands, say } = this.deps;
 
     const switchTo = commands.first(message, ['english', 'chinese']);

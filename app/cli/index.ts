@@ -8,6 +8,7 @@ import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { runEval } from './eval.js';
 import { renderReplies } from './render.js';
+import { TICKETS_USAGE, tickets } from './tickets.js';
 
 const USAGE = `Usage: npm run --silent cli -- <command> [options]
 
@@ -19,7 +20,7 @@ Commands:
   lookup REFERENCE [--json] [--locale zh|en]
                       The live status of a payment and its refunds (as an operator: no proof asked)
   graph               Write each troubleshooting flow as a Mermaid diagram to docs/flows/*.md
-`;
+${TICKETS_USAGE}`;
 
 async function withApp<T>(fn: (app: App) => Promise<T>): Promise<T> {
   // the CLI's own sandbox (when no acquirer is configured) takes any free port: a running server
@@ -168,6 +169,8 @@ export async function cli(argv: string[]): Promise<number> {
       return graph();
     case 'lookup':
       return lookup(rest);
+    case 'tickets':
+      return tickets(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -4,7 +4,7 @@ import type { Logger } from '../../contracts/logger.js';
 import { chatMessageSchema } from '../../contracts/messages.js';
 import { flowStateSchema } from '../../flows/engine/index.js';
 import { INTENT_IDS, LANGS, type Lang } from '../../knowledge/index.js';
-import { handoffSchema } from '../handoff/state.js';
+import { handoffSchema, ticketDraftSchema } from '../handoff/state.js';
 import type { KeyValue, Lock } from '../ports.js';
 
 export const conversationSchema = z.object({
@@ -31,6 +31,8 @@ export const conversationSchema = z.object({
   said: z.array(z.string()).default([]),
   /** Agents own the conversation: the bot is silent (bot/handoff). */
   handoff: handoffSchema.optional(),
+  /** A message for a person is being written: the next message goes to it first (bot/handoff). */
+  ticketDraft: ticketDraftSchema.optional(),
   /** The last message's number. */
   seq: z.number().int().nonnegative().default(0),
   /** What was said, masked, the most recent last (bot/state/messages.ts). */

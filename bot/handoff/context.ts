@@ -1,6 +1,6 @@
 import type { Logger } from '../../contracts/logger.js';
 import { append, type ChatMessage } from '../../contracts/messages.js';
-import type { Lang } from '../../knowledge/index.js';
+import type { Commands, Lang, Localized } from '../../knowledge/index.js';
 import type { Answers } from '../answers.js';
 import { KeyedMutex } from '../conversations/keyed-mutex.js';
 import type { Conversation, ConversationStore } from '../conversations/store.js';
@@ -9,6 +9,7 @@ import type { EventBus } from '../ports.js';
 import type { AgentDesk, HandoffSummary } from './desk.js';
 import type { HandoffRegistry } from './registry.js';
 import type { Agent, Handoff } from './state.js';
+import type { TicketStore } from './tickets.js';
 
 /** One agent action, for the audit trail (the desk adds who and where). */
 export type HandoffAudit = (entry: {
@@ -32,6 +33,12 @@ export interface HandoffServiceDeps {
   /** The bot's best article for a message, offered to agents. */
   suggest: (message: string, lang: Lang) => string | undefined;
   audit?: HandoffAudit;
+  /** Messages left for a person, with how to reach the user. */
+  tickets: TicketStore;
+  /** Named with every ticket and whenever no agent can be reached (knowledge/policy.yml, SUPPORT_HOTLINE). */
+  hotline: { number: string; name: Localized };
+  /** "算了" / cancel while a ticket is written. */
+  commands: Commands;
 }
 
 export type AgentActionResult =
@@ -70,6 +77,8 @@ export class HandoffContext {
   readonly opening = new Map<string, HandoffSummary>();
   // the user's messages reach the desk in the order they were written
   readonly relays = new KeyedMutex();
+  /** What a turn that wrote a ticket does once it is saved (post it to the desk, tell a thread). */
+  readonly afterSave = new Map<string, () => Promise<void>>();
 
   constructor(readonly deps: HandoffServiceDeps) {}
 
@@ -97,7 +106,10 @@ export class HandoffContext {
   ): Promise<Changed> {
     // set inside the locked update; a conversation that is gone leaves it as it starts
     let outcome = { ok: false, reason: 'gone' } as Changed;
-    await this.deps.store.update(conversationId, async (c) => {
+    await this.deps.store.update(conversationId, async (loaded) => {
+      // an agent acting on a handoff set aside while the user leaves a message takes it back up
+      const parked = loaded.ticketDraft?.handoff;
+      const c = !loaded.handoff && parked ? { ...loaded, handoff: parked, ticketDraft: undefined } : loaded;
       const h = c.handoff;
       // (a ticket still being saved has just been vouched for by the desk that posted it)
       if (!h || (thread !== undefined && h.ticket !== undefined && h.ticket.thread !== thread)) {

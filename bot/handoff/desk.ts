@@ -2,6 +2,7 @@ import type { ChatMessage } from '../../contracts/messages.js';
 import type { CardReply } from '../../contracts/replies.js';
 import type { Lang } from '../../knowledge/index.js';
 import type { Agent, Ticket } from './state.js';
+import type { TicketNotice } from './tickets.js';
 
 /** What agents see first: why, what the user gave, what the acquirer said, what was said. */
 export interface HandoffSummary {
@@ -50,4 +51,6 @@ export interface AgentDesk {
   ): Promise<void>;
   /** Something agents should see in the ticket. */
   event(ticket: Ticket, conversationId: string, event: DeskEvent): Promise<void>;
+  /** A message left for a person (its contact masked): for agents to call back. */
+  postTicket?(ticket: TicketNotice): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import type { Reply } from '../../contracts/replies.js';
 import type { Requester } from '../../flows/engine/index.js';
-import type { Lang } from '../../knowledge/index.js';
+import type { Lang, NormalizedMessage } from '../../knowledge/index.js';
 import type { Conversation } from '../conversations/store.js';
 import { AgentSide } from './agent-side.js';
 import { type AgentActionResult, HandoffContext, type HandoffServiceDeps, type Pusher } from './context.js';
@@ -8,9 +8,11 @@ import type { AgentDesk, Suggestion } from './desk.js';
 import { Relay } from './relay.js';
 import type { Agent, Handoff } from './state.js';
 import { sweep } from './sweep.js';
+import type { Written } from './ticket-writer.js';
 import { UserSide } from './user-side.js';
 
 export type { AgentActionResult, HandoffAudit, HandoffServiceDeps, Pusher } from './context.js';
+export type { Written } from './ticket-writer.js';
 
 /**
  * Where a person is asked for: the replies, and the conversation as it is now. `live` when agents
@@ -24,6 +26,11 @@ export interface HandoffPort {
     requester: Requester,
     said?: string,
   ): Promise<{ replies: Reply[]; conversation: Conversation }>;
+  /**
+   * A message while a ticket is being written (`c.ticketDraft`): for the ticket (replies), or about
+   * something else (`released`: the conversation without the draft, for the dialogue to answer).
+   */
+  writeTicket(c: Conversation, message: NormalizedMessage): Promise<Written>;
 }
 
 /**
@@ -73,6 +80,10 @@ export class HandoffService implements HandoffPort {
     said?: string,
   ): Promise<{ replies: Reply[]; conversation: Conversation }> {
     return this.user.request(c, reason, requester, said);
+  }
+
+  writeTicket(c: Conversation, message: NormalizedMessage): Promise<Written> {
+    return this.user.writeTicket(c, message);
   }
 
   /** After the turn that handed the conversation over is saved: the ticket at the desk. */

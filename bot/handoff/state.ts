@@ -36,3 +36,27 @@ export const handoffSchema = z.object({
   unclaimedNotified: z.boolean().default(false),
 });
 export type Handoff = z.infer<typeof handoffSchema>;
+
+/**
+ * A message for a person being written (no agent to hand over to, or none came in time): what the
+ * ticket will say about the conversation, asked for once, until the user gives how to reach them.
+ */
+export const ticketDraftSchema = z.object({
+  startedAt: z.string(),
+  reason: z.string(),
+  channel: z.string(),
+  intent: z.string().optional(),
+  merchantNo: z.string().optional(),
+  reference: z.string().optional(),
+  given: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+  /** What the user wrote for the ticket without a contact in it, masked. */
+  message: z.string().default(''),
+  /** Re-asks so far: each one says something new, the third gives up. */
+  retries: z.number().int().nonnegative().default(0),
+  /**
+   * The handoff nobody claimed in time, set aside while the user writes (so their words reach
+   * this module, not the desk's silence); it resumes with the ticket, or when an agent acts.
+   */
+  handoff: handoffSchema.optional(),
+});
+export type TicketDraft = z.infer<typeof ticketDraftSchema>;

@@ -16,6 +16,8 @@ export async function sweep(ctx: HandoffContext, sides: { user: UserSide; relay:
   let told = 0;
   for (const open of await registry.list()) {
     const c = await ctx.deps.store.load(open.conversationId);
+    // set aside while the user leaves a message: still theirs, and already told
+    if (c && !c.handoff && c.ticketDraft?.handoff) continue;
     if (!c?.handoff) {
       ctx.progress.delete(open.conversationId);
       await registry.forget(open.conversationId);

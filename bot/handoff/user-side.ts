@@ -1,23 +1,36 @@
 import type { Reply } from '../../contracts/replies.js';
 import { choices, text } from '../../contracts/replies.js';
 import type { Requester } from '../../flows/engine/index.js';
+import type { NormalizedMessage } from '../../knowledge/index.js';
 import type { Conversation } from '../conversations/store.js';
+import { maskText } from './contact.js';
 import type { HandoffContext } from './context.js';
 import type { HandoffSummary } from './desk.js';
 import type { Relay } from './relay.js';
 import type { Handoff, Ticket } from './state.js';
 import { summarize } from './summary.js';
+import { TicketWriter, type Written } from './ticket-writer.js';
 
 /**
  * The user's side of a handoff: asking for a person, the ticket opening at the desk (or failing,
  * and the user told so), the bot's silence while agents own the conversation, going back to the
- * assistant. Without a desk a person is asked for by saying how to reach one.
+ * assistant. Without a desk (or when the desk cannot take it, or nobody claims it in time) the
+ * user leaves a message with how to be reached: a ticket (ticket-writer.ts).
  */
 export class UserSide {
+  private readonly writer: TicketWriter;
+
   constructor(
     private readonly ctx: HandoffContext,
     private readonly relay: Relay,
-  ) {}
+  ) {
+    this.writer = new TicketWriter(ctx, { left: (id, h) => this.left(id, h) });
+  }
+
+  /** The user's message while a ticket is being written (the dialogue routes it here first). */
+  writeTicket(c: Conversation, message: NormalizedMessage): Promise<Written> {
+    return this.writer.write(c, message);
+  }
 
   async request(
     c: Conversation,
@@ -29,7 +42,8 @@ export class UserSide {
     const lang = c.lang;
     const closed = { ...c, flow: undefined, awaitingSolved: undefined };
     if (c.handoff) return { replies: [], conversation: c };
-    if (!this.ctx.desk) return { replies: [text(say('human_agent', lang))], conversation: closed };
+    // nobody to hand over to: never a promise of a person who is not there, but a message they will read
+    if (!this.ctx.desk) return this.writer.offer(c, closed, reason, requester, said);
     // The ticket is opened after this turn is saved (open()), not under the conversation's lock:
     // the desk may be slow or rate-limited, and the lock's lease is short.
     const summary = summarize(this.ctx, c, reason, requester, said);
@@ -90,7 +104,7 @@ export class UserSide {
       ticket = await desk.open(summary);
     } catch (err) {
       logger.error({ err, conversationId }, 'could not open a handoff at the desk');
-      await this.openFailed(conversationId);
+      await this.openFailed(conversationId, summary);
       return;
     }
     let gone = false;
@@ -111,23 +125,23 @@ export class UserSide {
     await this.ctx.relays.run(conversationId, () => this.relay.flush(conversationId));
   }
 
-  /** The desk could not take the conversation: the bot is back and says how to reach a person. */
-  async openFailed(conversationId: string): Promise<void> {
+  /**
+   * The desk could not take the conversation: the bot is back, says so, and offers to take a
+   * message instead.
+   */
+  async openFailed(conversationId: string, summary?: HandoffSummary): Promise<void> {
     const { say } = this.ctx.deps;
-    const result = await this.ctx.change(conversationId, undefined, (c, h) =>
-      h.ticket
-        ? { conversation: c, entries: [] }
-        : {
-            conversation: { ...c, handoff: undefined },
-            entries: [
-              {
-                at: this.ctx.now(),
-                from: 'bot',
-                replies: [text(`${say('handoff_failed', c.lang)}${say('human_agent', c.lang)}`)],
-              },
-            ],
-          },
-    );
+    const result = await this.ctx.change(conversationId, undefined, (c, h) => {
+      if (h.ticket) return { conversation: c, entries: [] };
+      const [offer] = this.writer.offerReplies(c.lang, { merchant: h.merchantNo !== undefined });
+      const said = offer?.type === 'text' ? offer.text : '';
+      return {
+        conversation: { ...c, handoff: undefined, ticketDraft: this.writer.draftFrom(h, summary?.given) },
+        entries: [
+          { at: this.ctx.now(), from: 'bot', replies: [text(`${say('handoff_failed', c.lang)}${said}`)] },
+        ],
+      };
+    });
     if (result.ok && result.added.length)
       await this.ctx.deps.registry.forget(conversationId).catch(() => undefined);
   }
@@ -144,8 +158,12 @@ export class UserSide {
         conversation: { ...c, handoff: undefined },
       };
     }
-    if (action === 'handoff:message')
-      return { replies: [text(say('handoff_message_prompt', c.lang))], conversation: c };
+    if (action === 'handoff:message') {
+      const prompt = [text(say('handoff_message_prompt', c.lang))];
+      // with a thread to resume, the message is written outside the desk's silence (ticket-writer.ts)
+      if (c.handoff?.ticket) return { replies: prompt, conversation: this.writer.park(c, c.handoff) };
+      return { replies: prompt, conversation: c };
+    }
     return { replies: [], conversation: c };
   }
 
@@ -159,11 +177,36 @@ export class UserSide {
     before: Handoff | undefined,
     c: Conversation,
   ): { conversation: Conversation; after: (() => void) | undefined } {
+    const turn = this.transitions(before, maskEmails(c));
+    const saved = this.ctx.afterSave.get(c.id);
+    this.ctx.afterSave.delete(c.id);
+    if (!saved) return turn;
+    return {
+      conversation: turn.conversation,
+      after: () => {
+        turn.after?.();
+        void saved().catch((err: unknown) =>
+          this.ctx.deps.logger.error({ err, conversationId: c.id }, 'after a ticket turn'),
+        );
+      },
+    };
+  }
+
+  private transitions(
+    before: Handoff | undefined,
+    c: Conversation,
+  ): { conversation: Conversation; after: (() => void) | undefined } {
+    if (!before && c.handoff?.ticket) {
+      // a handoff set aside while the user left a message, resumed: what they wrote goes to the desk
+      return { conversation: c, after: () => this.relay.relay(c.id, c) };
+    }
     if (!before && c.handoff) {
       const conversation = { ...c, handoff: { ...c.handoff, relayedUpTo: c.seq } };
       return { conversation, after: () => void this.open(c.id) };
     }
-    if (before && !c.handoff) return { conversation: c, after: () => void this.left(c.id, before) };
+    // set aside while a message is written is not gone
+    if (before && !c.handoff && !c.ticketDraft?.handoff)
+      return { conversation: c, after: () => void this.left(c.id, before) };
     if (c.handoff) return { conversation: c, after: () => this.relay.relay(c.id, c) };
     return { conversation: c, after: undefined };
   }
@@ -178,4 +221,19 @@ export class UserSide {
       );
     await this.ctx.tellDesk(handoff.ticket, conversationId, { kind: 'user_left' });
   }
+}
+
+/**
+ * The turn's own messages with e-mail addresses masked: the turn masks card and phone numbers
+ * (contracts/masking), an address left for a ticket must not stay in the conversation either.
+ */
+function maskEmails(c: Conversation): Conversation {
+  const from = c.messages.length - 2;
+  if (!c.messages.slice(from).some((m) => m.from === 'user' && m.text?.includes('@'))) return c;
+  return {
+    ...c,
+    messages: c.messages.map((m, i) =>
+      i >= from && m.from === 'user' && m.text ? { ...m, text: maskText(m.text) } : m,
+    ),
+  };
 }

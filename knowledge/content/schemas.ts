@@ -75,6 +75,8 @@ export const policySchema = z
     refundWindowDays: z.number().int().positive(),
     refundFee: localized,
     supportContact: localized,
+    /** Named with every ticket; SUPPORT_HOTLINE overrides the number. */
+    supportHotline: z.object({ number: z.string().min(3), name: localized }).strict(),
   })
   .strict();
 export type Policy = z.infer<typeof policySchema>;
@@ -239,6 +241,18 @@ export const MESSAGE_KEYS = [
   'agent_left',
   'something_wrong',
   'agent_says',
+  'ticket_offer',
+  'ticket_prepare_consumer',
+  'ticket_prepare_merchant',
+  'ticket_created',
+  'ticket_agents_may_reply',
+  'ticket_bad_phone_length',
+  'ticket_bad_phone_prefix',
+  'ticket_bad_email',
+  'ticket_no_contact',
+  'ticket_retry_last',
+  'ticket_gave_up',
+  'ticket_cancelled',
 ] as const;
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
 

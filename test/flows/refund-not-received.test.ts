@@ -41,7 +41,9 @@ describe('refund not arrived — 退款没到账', () => {
     expect(overdue.said).toContain('需要我帮您转人工客服跟进吗？');
 
     const handed = await user.says('要');
-    expect(handed.said).toContain('转给人工客服');
+    // no agent desk in this test: no claim of a hand-over, an offer to leave a message instead
+    expect(handed.said).not.toContain('转给人工客服');
+    expect(handed.said).toContain('现在没有人工客服在线');
   });
 
   it('zh, a WeChat balance refund asks where the money came from', async () => {

@@ -1,5 +1,11 @@
 import type { types } from '@slack/bolt';
-import type { DayCounts, HandoffSummary, OpenHandoff, Suggestion } from '../../../bot/handoff/index.js';
+import type {
+  DayCounts,
+  HandoffSummary,
+  OpenHandoff,
+  Suggestion,
+  TicketNotice,
+} from '../../../bot/handoff/index.js';
 import type { Attachment, ChatMessage } from '../../../contracts/messages.js';
 import type { ArticleReply, CardReply, Reply } from '../../../contracts/replies.js';
 import { formatYuan } from '../../../knowledge/index.js';
@@ -172,6 +178,30 @@ export function handoffBlocks(s: HandoffSummary, state: TicketState, w: Words): 
       : []),
     context(w('noteHint')),
     ...(buttons.length ? [{ type: 'actions', block_id: 'handoff', elements: buttons } satisfies Block] : []),
+  ];
+}
+
+/** A message left for a person, in the support channel: who to call back (masked), about what. */
+export function ticketBlocks(t: TicketNotice, w: Words): Block[] {
+  const s = t.summary;
+  const given = givenLine(s.given);
+  const lines = t.summary.transcript.map((m) => `${m.from}: ${escapeMrkdwn(m.text)}`);
+  return [
+    { type: 'header', text: plain(`🎫 ${w('ticketTitle')} ${t.number} · ${s.intent?.title ?? s.reason}`) },
+    {
+      type: 'section',
+      fields: [
+        mrkdwn(`*${w('contact')}*\n${escapeMrkdwn(t.contact)}`),
+        mrkdwn(`*${w('channel')}*\n${escapeMrkdwn(t.channel)} · ${t.lang}`),
+        mrkdwn(`*${w('reason')}*\n${escapeMrkdwn(s.reason)}`),
+        mrkdwn(`*${w('merchant')}*\n${s.merchantNo ? escapeMrkdwn(s.merchantNo) : w('consumer')}`),
+        ...(s.reference ? [mrkdwn(`*${w('reference')}*\n${escapeMrkdwn(s.reference)}`)] : []),
+      ],
+    },
+    ...(t.message ? [section(`*${w('ticketMessage')}*\n${escapeMrkdwn(t.message)}`)] : []),
+    ...(given ? [section(`*${w('given')}*\n${given}`)] : []),
+    ...(lines.length ? [context(w('transcript')), section(clip(lines.join('\n')))] : []),
+    context(w('ticketHint', { number: t.number })),
   ];
 }
 

@@ -1,5 +1,12 @@
 import type { webApi } from '@slack/bolt';
-import type { AgentDesk, DeskEvent, HandoffSummary, Suggestion, Ticket } from '../../../bot/handoff/index.js';
+import type {
+  AgentDesk,
+  DeskEvent,
+  HandoffSummary,
+  Suggestion,
+  Ticket,
+  TicketNotice,
+} from '../../../bot/handoff/index.js';
 import type { KeyValue } from '../../../bot/ports.js';
 import type { ChatMessage } from '../../../contracts/messages.js';
 import {
@@ -9,6 +16,7 @@ import {
   stateLine,
   suggestionBlocks,
   type TicketState,
+  ticketBlocks,
   transcriptBlocks,
 } from './blocks.js';
 import type { Words } from './words.js';
@@ -121,6 +129,18 @@ export class SlackDesk implements AgentDesk {
       channel: ticket.place,
       thread_ts: ticket.thread,
       text: stateLine(state, w),
+    });
+  }
+
+  /** A message left for a person: one message in the support channel (the contact comes masked). */
+  async postTicket(ticket: TicketNotice): Promise<void> {
+    const { client, channel, words: w } = this.options;
+    await client.chat.postMessage({
+      channel,
+      text: `🎫 ${w('ticketTitle')} ${ticket.number} · ${ticket.contact}`,
+      blocks: ticketBlocks(ticket, w),
+      unfurl_links: false,
+      unfurl_media: false,
     });
   }
 

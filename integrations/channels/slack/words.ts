@@ -53,6 +53,10 @@ const WORDS = {
     homeWaiting: '等待中',
     homeClaimed: '{agent} 处理中',
     homeSince: '{minutes} 分钟前',
+    ticketTitle: '留言工单',
+    contact: '联系方式',
+    ticketMessage: '用户留言',
+    ticketHint: '联系方式已隐去部分号码；完整的在工单记录里：`npm run --silent cli -- tickets show {number}`',
   },
   en: {
     handoffTitle: 'Handoff',
@@ -108,6 +112,11 @@ const WORDS = {
     homeWaiting: 'waiting',
     homeClaimed: 'with {agent}',
     homeSince: '{minutes} min ago',
+    ticketTitle: 'Message left',
+    contact: 'Contact',
+    ticketMessage: 'The user wrote',
+    ticketHint:
+      'The contact is partly hidden here; the full one is in the ticket record: `npm run --silent cli -- tickets show {number}`',
   },
 } as const;
 
