@@ -11,8 +11,13 @@ function lastFour(match: string): string {
   return digits.slice(-4);
 }
 
+// An e-mail address a user leaves as their contact: the first letter and the domain stay, so an
+// agent can tell two apart without anyone reading the address.
+const EMAIL = /\b([A-Za-z0-9])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\b/g;
+
 export function maskSensitive(text: string): string {
   return text
+    .replace(EMAIL, (_m, first: string, domain: string) => `${first}***@${domain}`)
     .replace(ID_CARD, (_m, head: string, tail: string) => `${head}********${tail.slice(-1)}`)
     .replace(CARD_GROUPED, (m, head: string) => `${head}****${lastFour(m)}`)
     .replace(CARD_PLAIN, (_m, head: string, tail: string) => `${head}****${tail}`)
