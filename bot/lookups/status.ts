@@ -59,6 +59,8 @@ export function describeStatus(
   const method = say(`method_${t.method}` as MessageKey, lang);
   const fields: CardReply['fields'] = [
     ...(t.merchantName ? [{ label: say('card_merchant', lang), value: t.merchantName }] : []),
+    // the number on the slip: what the user quotes to the bank, the merchant or an agent
+    { label: say('card_reference', lang), value: t.reference },
     {
       label: say('card_payment', lang),
       value: [day(t.tradeTime), formatYuan(t.amountFen), method, t.cardMasked].filter(Boolean).join(' · '),
@@ -98,10 +100,14 @@ export function describeStatus(
       });
     } else if (latest.status === 'processing' && arrival) {
       const e = estimateArrival(arrival, civil(latest.requestedAt), todayIn(now), deps.calendar);
-      fields.push({
-        label: say('card_expected', lang),
-        value: `${formatDay(e.latest, lang, year)}${e.approximate ? ' ≈' : ''}`,
-      });
+      const latestDay = `${formatDay(e.latest, lang, year)}${e.approximate ? ' ≈' : ''}`;
+      fields.push({ label: say('card_expected', lang), value: latestDay });
+      // said outright, not left for the reader to compare the date with today
+      if (e.overdue)
+        fields.push({
+          label: say('card_overdue', lang),
+          value: say('card_overdue_since', lang, { date: latestDay, days: e.workingDaysLate }),
+        });
     }
     Object.assign(facts, {
       'refund.status': latest.status,
