@@ -140,6 +140,7 @@ export const MESSAGE_KEYS = [
   'reference_not_wallet',
   'reference_not_refund',
   'greeting',
+  'kb_chat_hint',
   'thanks',
   'goodbye',
   'out_of_scope',
