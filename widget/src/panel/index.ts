@@ -41,6 +41,14 @@ function newId(): string {
     : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
+/**
+ * 👍/👎 belong under answers: an article answer or a status card, not a question, a clarification
+ * or a notice (those are followed by the next step, not rated).
+ */
+function isAnswer(msg: ServerMessage): boolean {
+  return msg.replies?.some((r) => r.type === 'article' || r.type === 'card') === true;
+}
+
 function mount(m: Mount): PanelApi {
   const { root, options } = m;
   let lang: Lang = options.locale ?? 'zh';
@@ -124,6 +132,28 @@ function mount(m: Mount): PanelApi {
   };
   applyWords();
 
+  // ---- the opening ----
+  const welcome: Partial<Record<Lang, Reply[]>> = {};
+  const welcomeKey = (l: Lang) => `${key}:welcome:${l}`;
+  const loadWelcome = async (l: Lang) => {
+    try {
+      welcome[l] ??= JSON.parse(localStorage.getItem(welcomeKey(l)) ?? 'null') ?? undefined;
+    } catch {
+      // nothing kept: wait for the server
+    }
+    if (welcome[l]) draw();
+    const res = await fetch(`${options.server}/api/welcome?locale=${l}`).catch(() => undefined);
+    const body = (await res?.json().catch(() => undefined)) as { replies?: Reply[] } | undefined;
+    if (!res?.ok || !body?.replies) return;
+    welcome[l] = body.replies;
+    try {
+      localStorage.setItem(welcomeKey(l), JSON.stringify(body.replies));
+    } catch {
+      // private mode: fetched again next time
+    }
+    draw();
+  };
+
   // ---- messages ----
   const seen = new Map<number, ServerMessage>();
   const pending: Pending[] = [];
@@ -163,14 +193,16 @@ function mount(m: Mount): PanelApi {
       card.append(dl);
       box.append(card);
     } else if (r.type === 'article') {
-      const a = el('div', { class: 'article' });
-      a.append(el('strong', {}, r.title), el('p', {}, r.snippet));
-      const link = el(
-        'a',
-        { href: new URL(r.url, options.server).href, target: '_blank', rel: 'noopener noreferrer' },
-        words.readMore,
-      );
-      a.append(link);
+      // the whole card is the link; an answer's card has no snippet (its bubble has the text)
+      const a = el('a', {
+        class: 'article',
+        href: new URL(r.url, options.server).href,
+        target: '_blank',
+        rel: 'noopener noreferrer',
+      });
+      a.append(el('strong', {}, r.title));
+      if (r.snippet) a.append(el('span', { class: 'snippet' }, r.snippet));
+      a.append(el('span', { class: 'more' }, words.readMore));
       box.append(a);
     }
   };
@@ -199,17 +231,30 @@ function mount(m: Mount): PanelApi {
     return row;
   };
 
+  /**
+   * The conversation's opening, drawn by the widget (it is not a numbered message): the greeting
+   * and, while nothing has been said yet, the main topics as buttons. Both come from the server
+   * (GET /api/welcome), kept per language so the next page shows them at once; the widget's own
+   * greeting only until the first answer, or if the server cannot be reached.
+   */
+  const opening = (fresh: boolean) => {
+    const hello = el('div', { class: 'msg bot opening' });
+    const replies = welcome[lang];
+    const greeting = replies?.find((r) => r.type === 'text');
+    const b = el('div', { class: 'bubble' });
+    b.append(
+      renderMarkdown(options.greeting ?? (greeting?.type === 'text' ? greeting.text : words.greeting)),
+    );
+    hello.append(b);
+    for (const r of replies ?? []) if (r.type === 'choices' && fresh) renderReply(r, hello, true);
+    return hello;
+  };
+
   const draw = () => {
     const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
     log.replaceChildren();
     const all = [...seen.values()].sort((a, b) => a.id - b.id);
-    if (all.length === 0 && pending.length === 0) {
-      const hello = el('div', { class: 'msg bot' });
-      const b = el('div', { class: 'bubble' });
-      b.append(renderMarkdown(options.greeting ?? words.greeting));
-      hello.append(b);
-      log.append(hello);
-    }
+    log.append(opening(all.length === 0 && pending.length === 0));
     const lastBot = [...all].reverse().find((x) => x.from !== 'user');
     for (const msg of all) {
       const box = el('div', { class: `msg ${msg.from}`, 'data-id': String(msg.id) });
@@ -231,8 +276,7 @@ function mount(m: Mount): PanelApi {
           box.append(b);
         }
         for (const r of msg.replies ?? []) renderReply(r, box, msg === lastBot);
-        if (msg.from === 'bot' && msg.replies?.some((r) => r.type !== 'choices'))
-          box.append(rateButtons(msg));
+        if (msg.from === 'bot' && isAnswer(msg)) box.append(rateButtons(msg));
       }
       log.append(box);
     }
@@ -434,6 +478,7 @@ function mount(m: Mount): PanelApi {
   window.addEventListener('online', () => connection.reconnect());
 
   connection.start();
+  void loadWelcome(lang);
   return {
     open: openPanel,
     close: closePanel,
@@ -442,6 +487,7 @@ function mount(m: Mount): PanelApi {
       state.locale = lang;
       applyWords();
       draw();
+      if (!welcome[lang]) void loadWelcome(lang);
     },
     identify(token) {
       state.token = token;
