@@ -250,6 +250,18 @@ function mount(m: Mount): PanelApi {
     return hello;
   };
 
+  // The server names a pressed button by what it offered; the opening's topics it did not offer
+  // in this conversation (they came from /api/welcome), so it echoes their action: show the label.
+  const pressedLabel = (msg: ServerMessage) => {
+    if (!msg.action || (msg.label && msg.label !== msg.action)) return msg.label;
+    for (const r of Object.values(welcome).flat())
+      if (r?.type === 'choices') {
+        const c = r.choices.find((x) => x.action === msg.action);
+        if (c) return c.label;
+      }
+    return msg.label;
+  };
+
   const draw = () => {
     const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
     log.replaceChildren();
@@ -267,7 +279,7 @@ function mount(m: Mount): PanelApi {
       if (msg.from === 'user') {
         const b = el('div', { class: 'bubble' });
         if (msg.attachment) b.append(icon('clip'), ` ${msg.attachment.name}`);
-        else b.textContent = msg.label ?? msg.text ?? '';
+        else b.textContent = pressedLabel(msg) ?? msg.text ?? '';
         box.append(b);
       } else {
         if (msg.text) {
@@ -275,8 +287,11 @@ function mount(m: Mount): PanelApi {
           b.append(renderMarkdown(msg.text));
           box.append(b);
         }
-        for (const r of msg.replies ?? []) renderReply(r, box, msg === lastBot);
+        // the rating belongs to the answer itself, before the buttons that lead on from it
+        const replies = msg.replies ?? [];
+        for (const r of replies) if (r.type !== 'choices') renderReply(r, box, msg === lastBot);
         if (msg.from === 'bot' && isAnswer(msg)) box.append(rateButtons(msg));
+        for (const r of replies) if (r.type === 'choices') renderReply(r, box, msg === lastBot);
       }
       log.append(box);
     }
