@@ -120,7 +120,7 @@ describe('cli lookup: a status report for an operator', () => {
     const en = await cli('lookup', t.reference, '--locale', 'en');
     expect(en.stdout).toContain('Refunds and voids:');
     expect(en.stdout).toContain('Next step: Overdue since');
-  });
+  }, 60_000);
 
   it('--json sums the refunds: refundedFen is what succeeded, and every refund has its amount in fen', async () => {
     const t = scenario('refund_twice');
@@ -148,7 +148,7 @@ describe('cli lookup: a status report for an operator', () => {
       overdue: true,
       expectedBy: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
     });
-  });
+  }, 60_000);
 
   it('exits 3 for a reference the acquirer does not know, 2 for one that is not a reference', async () => {
     const missing = await cli('lookup', '000000000000');
@@ -158,7 +158,7 @@ describe('cli lookup: a status report for an operator', () => {
     expect(json.code).toBe(3);
     expect(JSON.parse(json.stdout)).toEqual({ outcome: 'not_found', reference: '000000000000' });
     expect((await cli('lookup', '12345')).code).toBe(2);
-  });
+  }, 60_000);
 
   it('exits 4 when the acquirer does not answer', async () => {
     const keys = sandboxKeys(path.join(dataDir, 'keys'));
@@ -172,7 +172,7 @@ describe('cli lookup: a status report for an operator', () => {
     });
     expect(down.code).toBe(4);
     expect(down.stderr).toContain('is not answering');
-  });
+  }, 60_000);
 });
 
 describe('flow diagrams', () => {

@@ -134,10 +134,12 @@ function mount(m: Mount): PanelApi {
 
   // ---- the opening ----
   const welcome: Partial<Record<Lang, Reply[]>> = {};
-  const welcomeKey = (l: Lang) => `${key}:welcome:${l}`;
+  // per tab (sessionStorage): the next page shows the opening at once; localStorage is the
+  // conversation's alone
+  const welcomeKey = (l: Lang) => `refund-assistant-welcome:${options.server}:${l}`;
   const loadWelcome = async (l: Lang) => {
     try {
-      welcome[l] ??= JSON.parse(localStorage.getItem(welcomeKey(l)) ?? 'null') ?? undefined;
+      welcome[l] ??= JSON.parse(sessionStorage.getItem(welcomeKey(l)) ?? 'null') ?? undefined;
     } catch {
       // nothing kept: wait for the server
     }
@@ -147,7 +149,7 @@ function mount(m: Mount): PanelApi {
     if (!res?.ok || !body?.replies) return;
     welcome[l] = body.replies;
     try {
-      localStorage.setItem(welcomeKey(l), JSON.stringify(body.replies));
+      sessionStorage.setItem(welcomeKey(l), JSON.stringify(body.replies));
     } catch {
       // private mode: fetched again next time
     }
