@@ -44,7 +44,10 @@ export class Answers {
     };
   }
 
-  /** Short answer first, then the steps, then the link; related topics as buttons. */
+  /**
+   * Short answer first, then the steps, then the link; related topics as buttons. The link's card
+   * has no snippet: the bubble above already says it, and on a phone the repetition is a wall.
+   */
   article(id: string, lang: Lang): Reply[] | undefined {
     const article = this.deps.articles.article(id, lang);
     if (!article) return undefined;
@@ -55,7 +58,7 @@ export class Answers {
     });
     return [
       text(`${article.summary}\n\n${steps}`),
-      this.articleCard(article),
+      this.articleCard(article, ''),
       choices([...related, this.talkToPerson(lang)]),
     ];
   }
@@ -78,6 +81,11 @@ export class Answers {
         { label: say('solved_no', lang), action: 'solved:no' },
       ]),
     ];
+  }
+
+  /** What a new conversation opens with: the greeting and the main topics as buttons. */
+  welcome(lang: Lang): Reply[] {
+    return [text(this.deps.say('greeting', lang)), choices(this.mainTopics(lang))];
   }
 
   talkToPerson(lang: Lang): Choice {

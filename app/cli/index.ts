@@ -2,11 +2,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FlowProblems, flowToMarkdown, loadFlows } from '../../flows/engine/index.js';
-import { ContentProblems, loadContent, projectRoot } from '../../knowledge/index.js';
+import { ContentProblems, loadContent, projectRoot, WorkingDays } from '../../knowledge/index.js';
 import { type App, createApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { runEval } from './eval.js';
+import { LOOKUP_EXIT, lookupExitCode, lookupRecord, lookupReport } from './lookup.js';
 import { renderReplies } from './render.js';
 import { TICKETS_USAGE, tickets } from './tickets.js';
 
@@ -18,7 +19,8 @@ Commands:
   eval FILE.jsonl     Understand each line's "text"; writes one JSON line per input line
   check               Validate all content (articles, intents, messages, policy, flows)
   lookup REFERENCE [--json] [--locale zh|en]
-                      The live status of a payment and its refunds (as an operator: no proof asked)
+                      The live status of a payment and its refunds (as an operator: no proof asked);
+                      exits 0 found, 3 no such payment, 4 the acquirer did not answer
   graph               Write each troubleshooting flow as a Mermaid diagram to docs/flows/*.md
 ${TICKETS_USAGE}`;
 
@@ -79,7 +81,10 @@ async function ask(args: string[]): Promise<number> {
   });
 }
 
-/** The live status of one reference, as an operator at a terminal sees it (no proof asked). */
+/**
+ * The live status of one reference, as an operator at a terminal sees it (no proof asked): a plain
+ * report, or `--json` the record. Exits 0 found, 3 not found, 4 acquirer unavailable, 2 usage.
+ */
 async function lookup(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -89,26 +94,29 @@ async function lookup(args: string[]): Promise<number> {
   const reference = positionals[0]?.replace(/\s/g, '');
   if (!reference || !/^\d{12}$/.test(reference)) {
     process.stderr.write('lookup needs a 12-digit reference number, for example: lookup 261118000004\n');
-    return 2;
+    return LOOKUP_EXIT.usage;
   }
   const lang = values.locale === 'en' ? 'en' : 'zh';
   return withApp(async (app) => {
     const requester = { channel: 'cli', role: 'operator' as const, conversationId: 'cli' };
-    if (values.json) {
-      const answer = await app.lookups.status({ reference }, requester, 'transaction');
-      process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
-      return answer.outcome === 'found' ? 0 : 1;
-    }
-    const flow = app.assistant.runner.flow('status_lookup');
-    if (!flow) throw new Error('the status_lookup flow is missing');
-    const step = await app.assistant.runner.start(
-      flow,
-      { text: reference, entities: { reference } },
-      { lang, requester },
-    );
-    const replies = step.replies.filter((r) => r.type !== 'choices');
-    process.stdout.write(`${renderReplies(replies, process.stdout.isTTY)}\n`);
-    return 0;
+    const answer = await app.lookups.status({ reference }, requester, 'transaction');
+    const report = {
+      reference,
+      answer,
+      lang,
+      now: app.clock(),
+      gateway: app.acquirer.gateway.name,
+      deps: {
+        say: app.assistant.say,
+        calendar: new WorkingDays(),
+        arrivalMethods: app.content.arrivalMethods,
+      },
+    } as const;
+    if (values.json) process.stdout.write(`${JSON.stringify(lookupRecord(report), null, 2)}\n`);
+    // found: the report is the output; otherwise the one sentence goes where errors go
+    else if (answer.outcome === 'found') process.stdout.write(`${lookupReport(report)}\n`);
+    else process.stderr.write(`${lookupReport(report)}\n`);
+    return lookupExitCode(answer.outcome);
   });
 }
 

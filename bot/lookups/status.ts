@@ -1,6 +1,7 @@
 import type { CardReply } from '../../contracts/replies.js';
 import type { Values } from '../../flows/engine/index.js';
 import {
+  type ArrivalEstimate,
   type ArrivalMethod,
   BUSINESS_TIME_ZONE,
   type CivilDate,
@@ -42,6 +43,29 @@ export function arrivalMethodOf(t: Transaction): string {
 }
 
 /**
+ * When the refund should arrive by, for one still under way: the window of the way it goes back
+ * (the way it came), counted in working days from its request. Undefined when nothing applies.
+ */
+export function refundArrival(
+  t: Transaction,
+  refund: Refund,
+  now: Date,
+  deps: Pick<StatusDeps, 'calendar' | 'arrivalMethods'>,
+): ArrivalEstimate | undefined {
+  if (refund.kind !== 'refund' || refund.status !== 'processing') return undefined;
+  const arrival = deps.arrivalMethods.find((m) => m.id === arrivalMethodOf(t));
+  return arrival && estimateArrival(arrival, civil(refund.requestedAt), todayIn(now), deps.calendar);
+}
+
+/**
+ * What has gone back so far: succeeded refunds and voids. The acquirer's own `refundedFen` on the
+ * transaction is not to be trusted for this (tradequery does not always carry it).
+ */
+export function refundedFen(refunds: readonly Refund[]): number {
+  return refunds.reduce((sum, r) => sum + (r.status === 'succeeded' ? r.amountFen : 0), 0);
+}
+
+/**
  * A transaction and its refunds as the user sees them (a status card: what was paid, what was
  * refunded when, by which path, its status, when it should arrive) and as the flows reason about
  * them (facts: refund.status, refund.method, refund.date, …).
@@ -59,6 +83,8 @@ export function describeStatus(
   const method = say(`method_${t.method}` as MessageKey, lang);
   const fields: CardReply['fields'] = [
     ...(t.merchantName ? [{ label: say('card_merchant', lang), value: t.merchantName }] : []),
+    // the number on the slip: what the user quotes to the bank, the merchant or an agent
+    { label: say('card_reference', lang), value: t.reference },
     {
       label: say('card_payment', lang),
       value: [day(t.tradeTime), formatYuan(t.amountFen), method, t.cardMasked].filter(Boolean).join(' · '),
@@ -71,7 +97,7 @@ export function describeStatus(
     'transaction.amount': formatYuan(t.amountFen),
     'transaction.method': paidWith,
     'transaction.date': formatDate(civil(t.tradeTime)),
-    'transaction.refunded': formatYuan(t.refundedFen),
+    'transaction.refunded': formatYuan(Math.max(t.refundedFen, refundedFen(refunds))),
   };
 
   const arrival = deps.arrivalMethods.find((m) => m.id === paidWith);
@@ -97,11 +123,15 @@ export function describeStatus(
         value: formatDay(civil(latest.completedAt), lang, year),
       });
     } else if (latest.status === 'processing' && arrival) {
-      const e = estimateArrival(arrival, civil(latest.requestedAt), todayIn(now), deps.calendar);
-      fields.push({
-        label: say('card_expected', lang),
-        value: `${formatDay(e.latest, lang, year)}${e.approximate ? ' ≈' : ''}`,
-      });
+      const e = refundArrival(t, latest, now, deps) as ArrivalEstimate;
+      const latestDay = `${formatDay(e.latest, lang, year)}${e.approximate ? ' ≈' : ''}`;
+      fields.push({ label: say('card_expected', lang), value: latestDay });
+      // said outright, not left for the reader to compare the date with today
+      if (e.overdue)
+        fields.push({
+          label: say('card_overdue', lang),
+          value: say('card_overdue_since', lang, { date: latestDay, days: e.workingDaysLate }),
+        });
     }
     Object.assign(facts, {
       'refund.status': latest.status,

@@ -29,6 +29,9 @@ describe('POST /api/chat', () => {
     const article = body.replies[1] as Extract<Reply, { type: 'article' }>;
     expect(article).toMatchObject({ id: 'clearing-settlement', url: '/kb/zh/clearing-settlement' });
     expect(article.title.length).toBeGreaterThan(0);
+    // the card is the link: the bubble has the short answer, the card does not say it again
+    expect(article.snippet).toBe('');
+    expect((body.replies[0] as Extract<Reply, { type: 'text' }>).text).toMatch(/\n1\. /);
   });
 
   it('serves the full article at the url a reply gives', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Reply } from '../../contracts/replies.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { type Frame, widgetSocket } from '../support/widget-socket.js';
 
@@ -223,6 +224,38 @@ describe('history, feedback and uploads over HTTP', () => {
       headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
     });
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('GET /api/welcome: the greeting and the main topics, in the page language, without a conversation', async () => {
+    const zh = await t.server.inject({ url: '/api/welcome?locale=zh-CN' });
+    expect(zh.statusCode).toBe(200);
+    const body = zh.json() as { locale: string; replies: Reply[] };
+    expect(body.locale).toBe('zh');
+    expect(body.replies.map((r) => r.type)).toEqual(['text', 'choices']);
+    expect(body.replies[0]).toMatchObject({ text: expect.stringContaining('POS退款助手') });
+    const topics = body.replies[1] as Extract<Reply, { type: 'choices' }>;
+    expect(topics.choices.length).toBeGreaterThanOrEqual(3);
+    expect(topics.choices.every((c) => c.action.startsWith('intent:'))).toBe(true);
+    const en = (await t.server.inject({ url: '/api/welcome?locale=en' })).json() as { replies: Reply[] };
+    expect(en.replies[0]).toMatchObject({ text: expect.stringContaining('refund assistant') });
+    // a topic button starts the conversation, as if the user had asked
+    const first = await t.server.inject({
+      method: 'POST',
+      url: '/api/chat',
+      payload: { action: topics.choices[0]?.action },
+    });
+    expect(first.statusCode).toBe(200);
+    expect((first.json() as { replies: Reply[] }).replies.length).toBeGreaterThan(0);
+  });
+
+  it('the article page carries the widget and says where to type', async () => {
+    const zh = await t.server.inject({ url: '/kb/zh/follow-up-refund' });
+    expect(zh.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(zh.body).toContain('<script src="/widget.js" data-locale="zh" async></script>');
+    expect(zh.body).toContain('右下角的“在线客服”');
+    const en = await t.server.inject({ url: '/kb/en/follow-up-refund' });
+    expect(en.body).toContain('data-locale="en"');
+    expect(en.body).toContain('Open “Chat with us”');
   });
 
   it('our pages carry a Content-Security-Policy', async () => {

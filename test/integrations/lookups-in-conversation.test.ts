@@ -44,6 +44,8 @@ describe('a consumer looks a refund up', () => {
     expect(status.said).toContain('退款: 11月24日（周二） 10:12 · ¥268.00 · 处理中');
     expect(status.said).toContain(`退回路径: 原路退回借记卡`);
     expect(status.said).toContain('预计到账: 11月27日（周五）');
+    expect(status.said).toContain(`参考号: ${f.reference}`);
+    expect(status.said).not.toContain('超期');
     expect(status.said).toContain('预计 **11月27日（周五）** 前到账，现在还不用做什么');
     expect(status.said).not.toMatch(/\d{16}/);
   });
@@ -56,6 +58,8 @@ describe('a consumer looks a refund up', () => {
     expect(status.said).toContain('Payment and refund status');
     expect(status.said).toContain('Refund: Tue 17 Nov 11:40 · ¥1599.00 · Processing'); // six working days ago
     expect(status.said).toContain('should have arrived by Fri 20 Nov');
+    expect(status.said).toContain(`Reference no.: ${f.reference}`);
+    expect(status.said).toMatch(/Overdue: past Fri 20 Nov, \d+ working day\(s\) late/);
     expect(status.said).toContain('issuing bank');
     expect(status.buttons.map((b) => b.label)).toContain('Yes, a person please');
   });

@@ -8,6 +8,7 @@ import { chatRoute } from './chat-route.js';
 import { conversationRoutes } from './conversation-routes.js';
 import { kbRoute } from './kb-route.js';
 import type { MerchantTokens } from './merchant-token.js';
+import { welcomeRoute } from './welcome-route.js';
 import { widgetAssets } from './widget-assets.js';
 import { wsRoute } from './ws-route.js';
 
@@ -86,7 +87,8 @@ export function create(host: ChannelHost, options: WidgetOptions): WidgetChannel
         tokens: options.tokens,
         ...(options.fixtures && { fixtures: options.fixtures }),
       });
-      await server.register(kbRoute, { article: options.article });
+      await server.register(welcomeRoute, { answers: assistant.answers });
+      await server.register(kbRoute, { article: options.article, say: assistant.say });
     },
     async start() {},
     async stop() {},

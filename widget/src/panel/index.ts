@@ -41,6 +41,14 @@ function newId(): string {
     : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
+/**
+ * 👍/👎 belong under answers: an article answer or a status card, not a question, a clarification
+ * or a notice (those are followed by the next step, not rated).
+ */
+function isAnswer(msg: ServerMessage): boolean {
+  return msg.replies?.some((r) => r.type === 'article' || r.type === 'card') === true;
+}
+
 function mount(m: Mount): PanelApi {
   const { root, options } = m;
   let lang: Lang = options.locale ?? 'zh';
@@ -124,6 +132,30 @@ function mount(m: Mount): PanelApi {
   };
   applyWords();
 
+  // ---- the opening ----
+  const welcome: Partial<Record<Lang, Reply[]>> = {};
+  // per tab (sessionStorage): the next page shows the opening at once; localStorage is the
+  // conversation's alone
+  const welcomeKey = (l: Lang) => `refund-assistant-welcome:${options.server}:${l}`;
+  const loadWelcome = async (l: Lang) => {
+    try {
+      welcome[l] ??= JSON.parse(sessionStorage.getItem(welcomeKey(l)) ?? 'null') ?? undefined;
+    } catch {
+      // nothing kept: wait for the server
+    }
+    if (welcome[l]) draw();
+    const res = await fetch(`${options.server}/api/welcome?locale=${l}`).catch(() => undefined);
+    const body = (await res?.json().catch(() => undefined)) as { replies?: Reply[] } | undefined;
+    if (!res?.ok || !body?.replies) return;
+    welcome[l] = body.replies;
+    try {
+      sessionStorage.setItem(welcomeKey(l), JSON.stringify(body.replies));
+    } catch {
+      // private mode: fetched again next time
+    }
+    draw();
+  };
+
   // ---- messages ----
   const seen = new Map<number, ServerMessage>();
   const pending: Pending[] = [];
@@ -163,14 +195,16 @@ function mount(m: Mount): PanelApi {
       card.append(dl);
       box.append(card);
     } else if (r.type === 'article') {
-      const a = el('div', { class: 'article' });
-      a.append(el('strong', {}, r.title), el('p', {}, r.snippet));
-      const link = el(
-        'a',
-        { href: new URL(r.url, options.server).href, target: '_blank', rel: 'noopener noreferrer' },
-        words.readMore,
-      );
-      a.append(link);
+      // the whole card is the link; an answer's card has no snippet (its bubble has the text)
+      const a = el('a', {
+        class: 'article',
+        href: new URL(r.url, options.server).href,
+        target: '_blank',
+        rel: 'noopener noreferrer',
+      });
+      a.append(el('strong', {}, r.title));
+      if (r.snippet) a.append(el('span', { class: 'snippet' }, r.snippet));
+      a.append(el('span', { class: 'more' }, words.readMore));
       box.append(a);
     }
   };
@@ -199,17 +233,42 @@ function mount(m: Mount): PanelApi {
     return row;
   };
 
+  /**
+   * The conversation's opening, drawn by the widget (it is not a numbered message): the greeting
+   * and, while nothing has been said yet, the main topics as buttons. Both come from the server
+   * (GET /api/welcome), kept per language so the next page shows them at once; the widget's own
+   * greeting only until the first answer, or if the server cannot be reached.
+   */
+  const opening = (fresh: boolean) => {
+    const hello = el('div', { class: 'msg bot opening' });
+    const replies = welcome[lang];
+    const greeting = replies?.find((r) => r.type === 'text');
+    const b = el('div', { class: 'bubble' });
+    b.append(
+      renderMarkdown(options.greeting ?? (greeting?.type === 'text' ? greeting.text : words.greeting)),
+    );
+    hello.append(b);
+    for (const r of replies ?? []) if (r.type === 'choices' && fresh) renderReply(r, hello, true);
+    return hello;
+  };
+
+  // The server names a pressed button by what it offered; the opening's topics it did not offer
+  // in this conversation (they came from /api/welcome), so it echoes their action: show the label.
+  const pressedLabel = (msg: ServerMessage) => {
+    if (!msg.action || (msg.label && msg.label !== msg.action)) return msg.label;
+    for (const r of Object.values(welcome).flat())
+      if (r?.type === 'choices') {
+        const c = r.choices.find((x) => x.action === msg.action);
+        if (c) return c.label;
+      }
+    return msg.label;
+  };
+
   const draw = () => {
     const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
     log.replaceChildren();
     const all = [...seen.values()].sort((a, b) => a.id - b.id);
-    if (all.length === 0 && pending.length === 0) {
-      const hello = el('div', { class: 'msg bot' });
-      const b = el('div', { class: 'bubble' });
-      b.append(renderMarkdown(options.greeting ?? words.greeting));
-      hello.append(b);
-      log.append(hello);
-    }
+    log.append(opening(all.length === 0 && pending.length === 0));
     const lastBot = [...all].reverse().find((x) => x.from !== 'user');
     for (const msg of all) {
       const box = el('div', { class: `msg ${msg.from}`, 'data-id': String(msg.id) });
@@ -222,7 +281,7 @@ function mount(m: Mount): PanelApi {
       if (msg.from === 'user') {
         const b = el('div', { class: 'bubble' });
         if (msg.attachment) b.append(icon('clip'), ` ${msg.attachment.name}`);
-        else b.textContent = msg.label ?? msg.text ?? '';
+        else b.textContent = pressedLabel(msg) ?? msg.text ?? '';
         box.append(b);
       } else {
         if (msg.text) {
@@ -230,9 +289,11 @@ function mount(m: Mount): PanelApi {
           b.append(renderMarkdown(msg.text));
           box.append(b);
         }
-        for (const r of msg.replies ?? []) renderReply(r, box, msg === lastBot);
-        if (msg.from === 'bot' && msg.replies?.some((r) => r.type !== 'choices'))
-          box.append(rateButtons(msg));
+        // the rating belongs to the answer itself, before the buttons that lead on from it
+        const replies = msg.replies ?? [];
+        for (const r of replies) if (r.type !== 'choices') renderReply(r, box, msg === lastBot);
+        if (msg.from === 'bot' && isAnswer(msg)) box.append(rateButtons(msg));
+        for (const r of replies) if (r.type === 'choices') renderReply(r, box, msg === lastBot);
       }
       log.append(box);
     }
@@ -434,6 +495,7 @@ function mount(m: Mount): PanelApi {
   window.addEventListener('online', () => connection.reconnect());
 
   connection.start();
+  void loadWelcome(lang);
   return {
     open: openPanel,
     close: closePanel,
@@ -442,6 +504,7 @@ function mount(m: Mount): PanelApi {
       state.locale = lang;
       applyWords();
       draw();
+      if (!welcome[lang]) void loadWelcome(lang);
     },
     identify(token) {
       state.token = token;

@@ -45,9 +45,11 @@ button:focus-visible,a:focus-visible,textarea:focus-visible{outline:3px solid #1
 .card h3{margin:0 0 6px;font-size:15px}
 .card dl{margin:0;display:grid;grid-template-columns:auto 1fr;gap:2px 10px;font-size:14px}
 .card dt{color:#57606a}.card dd{margin:0}
-.article{background:#fff;border:1px solid #d8dee4;border-left:4px solid ${color};border-radius:8px;padding:8px 12px}
-.article strong{display:block}
-.article p{margin:4px 0;color:#3d444d;font-size:14px}
+.article{display:block;background:#fff;border:1px solid #d8dee4;border-left:4px solid ${color};border-radius:8px;padding:8px 12px;color:#1f2328;text-decoration:none}
+.article:hover strong{text-decoration:underline}
+.article strong,.article span{display:block}
+.article .snippet{margin:4px 0;color:#3d444d;font-size:14px}
+.article .more{margin-top:2px;color:#0550ae;font-size:14px}
 .rate{display:flex;gap:4px}
 .rate button{background:transparent;border:1px solid #d8dee4;border-radius:12px;padding:0 8px;font-size:13px;min-height:28px}
 .rate button[aria-pressed=true]{background:#e6f4ff;border-color:${color}}
