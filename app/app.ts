@@ -132,6 +132,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     clock,
   });
   const tickets = createTicketStore(state);
+  // one set of command words for the whole conversation (the handoff's ticket writer included)
+  const commands = new Commands(content.commands, content.corrections);
   const handoffs = new HandoffService({
     store,
     tickets,
@@ -139,7 +141,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       ...content.policy.supportHotline,
       number: config.SUPPORT_HOTLINE ?? content.policy.supportHotline.number,
     },
-    commands: new Commands(content.commands),
+    commands,
     registry: handoffRegistry,
     answers,
     say,
@@ -167,6 +169,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   });
   const assistant: Assistant = new Assistant({
     content,
+    commands,
     understander,
     store,
     logger,

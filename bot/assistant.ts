@@ -4,7 +4,7 @@ import { type Attachment, append, type ChatMessage, maskReplies } from '../contr
 import { type Reply, text } from '../contracts/replies.js';
 import { type Flow, FlowRunner, type LookupPort, type Requester } from '../flows/engine/index.js';
 import {
-  Commands,
+  type Commands,
   type Content,
   type Lang,
   type NormalizedMessage,
@@ -51,6 +51,8 @@ export interface TurnResult {
 
 export interface AssistantDeps {
   content: Content;
+  /** The command and correction words (knowledge/commands.yml), shared with the handoff. */
+  commands: Commands;
   understander: Understander;
   store: ConversationStore;
   logger: Logger;
@@ -85,7 +87,7 @@ export class Assistant {
     const policy = policyByLang(content);
     this.say = say;
     this.answers = deps.answers;
-    const commands = new Commands(content.commands);
+    const { commands } = deps;
     this.runner = new FlowRunner({
       flows: deps.flows,
       words: {
@@ -94,6 +96,7 @@ export class Assistant {
         tooManyTries: (l) => say('too_many_tries', l),
         talkToPerson: (l) => say('talk_to_person', l),
         tryAgain: (l) => say('try_again', l),
+        rephrase: (l) => say('flow_rephrase', l),
         policy: (l) => policy[l],
       },
       articles: this.answers,

@@ -160,6 +160,16 @@ export class Dialogue {
       const answer = commands.first(message, ['solved', 'unsolved', 'yes', 'no']);
       if (answer) return this.solved(c, answer === 'solved' || answer === 'yes');
     }
+    // "sorry, Tuesday not Monday" right after an answer: the same tree again, with the new value
+    if (c.lastFlow && commands.corrects(message)) {
+      const { understanding, decision } = this.understand(message, c.lang, { inFlow: true });
+      const input = { text: message.raw, normalized: message.text, entities: understanding.entities };
+      const corrected = await this.deps.runner.correct(c.lastFlow, input, this.flowContext(c, requester));
+      if (corrected) {
+        const again = { ...c, awaitingSolved: undefined, lastFlow: undefined };
+        return { ...(await this.afterStep(again, corrected, requester)), understanding, decision };
+      }
+    }
     const cleared = { ...c, awaitingSolved: undefined };
     const command = commands.first(message, ['cancel', 'restart', 'back']);
     if (command) return this.leaveFlow(cleared, command === 'restart' ? 'flow_restarted' : 'flow_cancelled');
@@ -256,6 +266,38 @@ export class Dialogue {
         { ...again, replies: [text(say('back_first', c.lang)), ...again.replies] },
         requester,
       );
+    }
+
+    // a correction of something already given walks the tree again with the new value
+    if (commands.corrects(message) || decision.kind !== 'answer') {
+      const corrected = await runner.correct(state, input, ctx);
+      if (corrected) return { ...(await this.afterStep(c, corrected, requester)), understanding, decision };
+    }
+    // goodbye ends the tree, whatever it was asking
+    if (decision.kind === 'smalltalk' && decision.intent === 'goodbye')
+      return {
+        replies: [text(say('goodbye', c.lang))],
+        conversation: { ...c, flow: undefined },
+        understanding,
+        decision,
+      };
+    // a yes/no question ("转人工？", "这样能退了吗？") is an offer, not a gate: anything else the user
+    // says is taken for what it is, and a second thing it cannot read leaves the question too
+    const current = runner.flow(state.flow);
+    const sameTopic = decision.kind === 'answer' && current?.intents.includes(decision.intent);
+    const person = decision.kind === 'answer' && decision.intent === 'human_agent';
+    if (runner.slotType(state) === 'yes_no' && !sameTopic && !person) {
+      if (decision.kind !== 'no_match' || state.invalid >= 1) {
+        const left = { ...c, flow: undefined };
+        if (decision.kind === 'smalltalk')
+          return {
+            replies: [text(say(decision.intent, c.lang))],
+            conversation: left,
+            understanding,
+            decision,
+          };
+        return this.fresh(left, message, requester);
+      }
     }
 
     const flow = runner.flow(state.flow);
@@ -355,7 +397,7 @@ export class Dialogue {
         awaitingSolved = flowId;
         replies.push(...this.deps.answers.solvedQuestion(c.lang));
       }
-      return { replies, conversation: { ...c, flow: undefined, awaitingSolved } };
+      return { replies, conversation: { ...c, flow: undefined, awaitingSolved, lastFlow: step.final } };
     }
     return { replies: step.replies, conversation: { ...c, flow: step.state } };
   }

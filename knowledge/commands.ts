@@ -20,7 +20,10 @@ export function commandKey(text: string | Pick<NormalizedMessage, 'text'>): stri
 export class Commands {
   private readonly byKey = new Map<string, Set<Command>>();
 
-  constructor(commands: Record<Command, Localized<string[]>>) {
+  private readonly corrections: string[];
+
+  constructor(commands: Record<Command, Localized<string[]>>, corrections?: Localized<string[]>) {
+    this.corrections = [...(corrections?.zh ?? []), ...(corrections?.en ?? [])].map((w) => normalize(w));
     for (const [command, lists] of Object.entries(commands) as [Command, Localized<string[]>][]) {
       for (const phrase of [...lists.zh, ...lists.en]) {
         const key = commandKey(phrase);
@@ -30,6 +33,12 @@ export class Commands {
         this.byKey.set(key, set);
       }
     }
+  }
+
+  /** Whether the message says it corrects something said before ("哦不对，是268元"). */
+  corrects(text: string | Pick<NormalizedMessage, 'text'>): boolean {
+    const n = typeof text === 'string' ? normalize(text) : text.text;
+    return this.corrections.some((w) => n.includes(w));
   }
 
   /** Whether the whole message is one of `command`'s phrases ("不用" is both "no" and "cancel"). */

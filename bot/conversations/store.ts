@@ -22,6 +22,8 @@ export const conversationSchema = z.object({
   offered: z.array(z.object({ label: z.string(), action: z.string() })).default([]),
   /** The troubleshooting flow under way, if any. */
   flow: flowStateSchema.optional(),
+  /** The flow that ended last, as it ended: a correction right after it walks it again. */
+  lastFlow: flowStateSchema.optional(),
   /** A flow ended and asked "did this solve it?": the flow's id, until answered. */
   awaitingSolved: z.string().optional(),
   /**

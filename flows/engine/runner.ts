@@ -33,6 +33,8 @@ export interface FlowWords {
   tooManyTries(lang: Lang): string;
   talkToPerson(lang: Lang): string;
   tryAgain(lang: Lang): string;
+  /** Said before a question asked a second time, so it is never the same words twice. */
+  rephrase(lang: Lang): string;
   policy(lang: Lang): Record<string, string>;
 }
 
@@ -68,6 +70,8 @@ export interface Step {
   outcome: StepOutcome;
   /** For `ended`: whether the user is asked "did this solve it?". */
   askSolved?: boolean;
+  /** For `ended`: the slots the flow had, so a correction afterwards can walk it again. */
+  final?: FlowState;
   /** The answer did not fit the question (it was asked again). */
   invalid?: boolean;
 }
@@ -208,6 +212,33 @@ export class FlowRunner {
     return told.every((slot) => flow.slots[slot]?.type === 'payment_method');
   }
 
+  /**
+   * A correction of something already given ("哦不对，是268元", "sorry, Tuesday not Monday"): the
+   * new value replaces the old one and the tree is walked again from its start with everything
+   * else it knew, so the questions answered stay answered and the outcome follows the new value.
+   * Undefined when the message changes nothing the flow had.
+   */
+  async correct(state: FlowState, input: AnswerInput, ctx: FlowContext): Promise<Step | undefined> {
+    const flow = this.byId.get(state.flow);
+    if (!flow) return undefined;
+    const found = this.prefilled(flow, input).slots;
+    const changed = Object.entries(found).filter(
+      ([k, v]) => state.slots[k] !== undefined && state.slots[k] !== v,
+    );
+    if (!changed.length) return undefined;
+    const again: FlowState = {
+      ...state,
+      node: flow.start,
+      slots: { ...state.slots, ...Object.fromEntries(changed) },
+      // what an earlier look-up found belongs to the old values; who is asking stays
+      facts: { 'requester.trusted': state.facts['requester.trusted'] ?? false },
+      history: [],
+      invalid: 0,
+      paused: false,
+    };
+    return this.run(flow, again, ctx, []);
+  }
+
   /** The kind of answer the current question wants (undefined when it is not asking). */
   slotType(state: FlowState): SlotType | undefined {
     const flow = this.byId.get(state.flow);
@@ -251,8 +282,17 @@ export class FlowRunner {
           invalid: true,
         };
       }
+      // the first miss hears what a good answer looks like; the second other words, the question
+      // itself with its choices, and a person on offer
+      const replies =
+        invalid === 1
+          ? this.prompt(flow, state.node, node, ctx.lang, node.reprompt, state)
+          : [
+              text(this.deps.words.rephrase(ctx.lang)),
+              ...this.withPerson(this.prompt(flow, state.node, node, ctx.lang, node.prompt, state), ctx.lang),
+            ];
       return {
-        replies: this.prompt(flow, state.node, node, ctx.lang, node.reprompt, state),
+        replies,
         state: { ...state, invalid, updatedAt: this.deps.clock().toISOString() },
         outcome: 'asking',
         invalid: true,
@@ -369,10 +409,17 @@ export class FlowRunner {
           return { replies, state: undefined, outcome: 'handoff' };
         case 'end':
           if (node.text) replies.push(text(this.fill(flow, state, node.text, ctx.lang)));
-          return { replies, state: undefined, outcome: 'ended', askSolved: node.ask_solved };
+          return { replies, state: undefined, outcome: 'ended', askSolved: node.ask_solved, final: state };
       }
     }
     throw new Error(`flow ${flow.id} ran ${MAX_STEPS} steps without a question or an end`);
+  }
+
+  /** The prompt's buttons with "talk to a person" added (a new button list if it had none). */
+  private withPerson(replies: Reply[], lang: Lang): Reply[] {
+    const person: Choice = { label: this.deps.words.talkToPerson(lang), action: 'human' };
+    if (!replies.some((r) => r.type === 'choices')) return [...replies, choices([person])];
+    return replies.map((r) => (r.type === 'choices' ? choices([...r.choices, person]) : r));
   }
 
   private prompt(

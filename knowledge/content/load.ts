@@ -43,6 +43,8 @@ export interface Content {
   neighbours: Neighbours;
   arrivalMethods: ArrivalMethod[];
   commands: Record<Command, Localized<string[]>>;
+  /** Words marking a correction (knowledge/commands.yml). */
+  corrections: Localized<string[]>;
   messages: Record<MessageKey, Localized>;
 }
 
@@ -224,6 +226,7 @@ export function loadContent(options: LoadOptions = {}): Content {
     concepts: conceptsRaw.concepts,
     neighbours: neighboursRaw.neighbours as Neighbours,
     commands: commandsRaw.commands,
+    corrections: commandsRaw.corrections,
     arrivalMethods: Object.entries(arrivalRaw.methods).map(([id, m]) => ({ id, ...m })),
     messages: messagesRaw.messages,
   };

@@ -144,6 +144,8 @@ export const commandsSchema = z
   .object({
     // a record keyed by an enum needs every key: a missing command is named by zod itself
     commands: z.record(z.enum(COMMANDS), z.object({ zh: z.array(word), en: z.array(word) }).strict()),
+    /** Words that mark a message as a correction of something said before ("不对", "I mean"). */
+    corrections: z.object({ zh: z.array(word), en: z.array(word) }).strict(),
   })
   .strict();
 
@@ -156,6 +158,7 @@ export const synonymsSchema = z
 
 // Every sentence the bot says that is not an article lives in knowledge/messages.yml, in both languages.
 export const MESSAGE_KEYS = [
+  'flow_rephrase',
   'check_my_case',
   'reference_from_slip',
   'reference_not_wallet',
