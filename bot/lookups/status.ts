@@ -124,13 +124,18 @@ export function describeStatus(
       });
     } else if (latest.status === 'processing' && arrival) {
       const e = refundArrival(t, latest, now, deps) as ArrivalEstimate;
-      const latestDay = `${formatDay(e.latest, lang, year)}${e.approximate ? ' ≈' : ''}`;
+      const today = todayIn(now);
+      const latestDay = `${formatDay(e.latest, lang, year, today)}${e.approximate ? ' ≈' : ''}`;
       fields.push({ label: say('card_expected', lang), value: latestDay });
-      // said outright, not left for the reader to compare the date with today
+      // said outright, not left for the reader to compare the date with today; late only past the
+      // day it is due (later than the usual window for credit cards)
       if (e.overdue)
         fields.push({
           label: say('card_overdue', lang),
-          value: say('card_overdue_since', lang, { date: latestDay, days: e.workingDaysLate }),
+          value: say('card_overdue_since', lang, {
+            date: `${formatDay(e.due, lang, year, today)}${e.approximate ? ' ≈' : ''}`,
+            days: e.workingDaysLate,
+          }),
         });
     }
     Object.assign(facts, {

@@ -6,6 +6,7 @@ export const KNOWN_FACTS = {
   estimate: [
     'arrival.overdue',
     'arrival.latest',
+    'arrival.due',
     'arrival.earliest',
     'arrival.method',
     'arrival.note',

@@ -495,6 +495,7 @@ export class FlowRunner {
     return {
       'arrival.overdue': e.overdue,
       'arrival.latest': formatDate(e.latest),
+      'arrival.due': formatDate(e.due),
       'arrival.earliest': formatDate(e.earliest),
       'arrival.method': method.label[lang],
       'arrival.note': method.note[lang],
@@ -516,7 +517,7 @@ export class FlowRunner {
       if (slot?.type === 'amount' && typeof raw === 'number') return formatYuan(raw);
       if (typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(raw)) {
         const d = parseIsoDate(raw);
-        return d ? formatDay(d, lang, year) : raw;
+        return d ? formatDay(d, lang, year, this.today()) : raw;
       }
       if (slot) {
         const option = Object.values(flow.nodes)

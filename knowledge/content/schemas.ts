@@ -121,6 +121,7 @@ export const arrivalSchema = z
           workingDays: z
             .tuple([z.number().int().min(0), z.number().int().min(0)])
             .refine(([a, b]) => a <= b, 'earliest ≤ latest'),
+          lateAfterWorkingDays: z.number().int().positive().optional(),
           note: localized,
         })
         .strict(),

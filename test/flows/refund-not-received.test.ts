@@ -33,7 +33,8 @@ describe('refund not arrived — 退款没到账', () => {
   it('zh, past the window: what to check, whom to call, and a person on offer', async () => {
     const user = new ChatUser(app().server);
     // the opening message already says how it was paid and when: nothing is asked twice
-    const overdue = await user.says('上周一刷信用卡退的款，到现在还没到账');
+    // a debit card: a credit card is only late after the 15 working days some issuers take
+    const overdue = await user.says('上周一刷借记卡退的款，到现在还没到账');
     expect(overdue.said).not.toContain('怎么付款的');
     expect(overdue.said).not.toContain('哪天办理的');
     expect(overdue.said).toContain('应在 11月19日（周四） 前到账，现在已经超过了');
@@ -53,7 +54,8 @@ describe('refund not arrived — 退款没到账', () => {
     const date = await user.says('零钱');
     expect(date.said).toContain('哪天办理的');
     const today = await user.says('今天');
-    expect(today.said).toContain('11月25日（周三）');
+    // today is said as today
+    expect(today.said).toContain('今天（11月25日 周三）');
     expect(today.said).toContain('几分钟内');
   });
 

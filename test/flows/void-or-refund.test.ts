@@ -9,7 +9,9 @@ describe('void or refund — 撤销还是退货', () => {
     const user = new ChatUser(app().server);
     const settled = await user.says('今天刷的一笔要退给顾客，用撤销还是退货');
     expect(settled.said).toContain('今天这台POS机做过“结算”');
-    const steps = await user.presses(settled, '还没结算');
+    // a void is always the whole amount: the part-or-whole question comes first
+    const portion = await user.presses(settled, '还没结算');
+    const steps = await user.presses(portion, '全额');
     expect(steps.said).toContain('用 **撤销**');
     expect(steps.said).toContain('**原POS机**');
     expect(steps.said).toContain('**原卡**');

@@ -66,7 +66,7 @@ const fixture = (scenario: string) => {
 describe('the Lakala connector against the sandbox, over signed HTTP', () => {
   it.each([
     ['refund_processing_card', 'succeeded', 'debit_card', ['refund:processing']],
-    ['refund_overdue_card', 'succeeded', 'credit_card', ['refund:processing']],
+    ['refund_overdue_card', 'succeeded', 'debit_card', ['refund:processing']],
     ['refund_succeeded_qr', 'refunded', 'wechat', ['refund:succeeded']],
     ['refund_failed_card_closed', 'succeeded', 'debit_card', ['refund:failed']],
     ['refund_partial', 'partially_refunded', 'credit_card', ['refund:succeeded']],

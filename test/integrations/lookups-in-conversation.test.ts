@@ -172,7 +172,9 @@ describe('inside the refund-not-arrived tree', () => {
     const status = await user.says(`尾号${f.cardLast4}`);
     expect(status.said).toContain('交易与退款状态');
     expect(status.said).not.toContain('怎么付款的');
-    expect(status.said).toContain('应在 11月20日（周五） 前到账，现在已经超过了');
+    // late while the acquirer still processes it: the acquirer's side, not "ask your bank"
+    expect(status.said).toContain('应在 11月20日（周五） 前到账，但收单系统里它还是“处理中”');
+    expect(status.said).not.toContain('联系发卡行，请他们查入账情况');
   });
 
   it('a payment with no refund on record says so', async () => {

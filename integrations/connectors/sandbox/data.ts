@@ -183,7 +183,9 @@ export function seed({ now, calendar = new WorkingDays() }: SeedOptions): Sandbo
     scenario: 'refund_overdue_card',
     day: wd(9),
     hour: 19,
-    method: 'credit_card',
+    // a debit card: its 1–3 working days are long past (a credit card would still be within the
+    // 15 some issuers take)
+    method: 'debit_card',
     amountFen: 159900,
     merchant: 2,
   });
