@@ -114,6 +114,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     lockouts: new Lockouts({
       counters: state.counters('lookup-failures'),
       maxFailures: config.LOOKUP_MAX_FAILURES,
+      maxAddressFailures: config.LOOKUP_ADDRESS_MAX_FAILURES,
       windowMs: config.LOOKUP_LOCK_MINUTES * 60_000,
     }),
     lockMinutes: config.LOOKUP_LOCK_MINUTES,

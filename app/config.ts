@@ -52,6 +52,7 @@ export const configSchema = z.object({
   LAKALA_TIMEOUT_MS: positiveInt.default(3000),
   LOOKUP_CACHE_SECONDS: z.coerce.number().int().min(0).default(30),
   LOOKUP_MAX_FAILURES: positiveInt.default(5),
+  LOOKUP_ADDRESS_MAX_FAILURES: positiveInt.default(50),
   LOOKUP_LOCK_MINUTES: positiveInt.default(15),
   TRUSTED_CALLER_TOKEN: optionalString,
   HANDOFF_CLAIM_TIMEOUT_MINUTES: positiveInt.default(5),

@@ -43,6 +43,20 @@ export interface StatusAnswer {
 export class LookupService implements LookupPort {
   constructor(private readonly deps: LookupServiceDeps) {}
 
+  /**
+   * Whether a consumer's look-ups are paused (for this conversation, this reference or this
+   * address): the flow says so before it asks for a proof it could not use.
+   */
+  async isLocked(request: Pick<LookupRequest, 'slots' | 'requester'>): Promise<boolean> {
+    if (roleOf(request.requester) !== 'consumer') return false;
+    const reference = typeof request.slots.reference === 'string' ? request.slots.reference : undefined;
+    return this.deps.lockouts.locked({
+      conversationId: request.requester.conversationId,
+      reference,
+      address: request.requester.address,
+    });
+  }
+
   /** For the flows: the answer as facts and a status card. */
   async lookup(request: LookupRequest): Promise<LookupResult> {
     const { slots, requester, lang } = request;
@@ -124,8 +138,12 @@ export class LookupService implements LookupPort {
       return { outcome };
     };
 
-    if (role === 'consumer' && (await this.deps.lockouts.locked(requester.conversationId, requester.address)))
-      return end('locked');
+    const attempt = {
+      conversationId: requester.conversationId,
+      reference: ask.reference,
+      address: requester.address,
+    };
+    if (role === 'consumer' && (await this.deps.lockouts.locked(attempt))) return end('locked');
     if (!ask.reference) return end('not_found');
     if (role === 'consumer' && !verify) {
       // the flow asks for the amount or card digits first; without them there is nothing to check
@@ -147,7 +165,7 @@ export class LookupService implements LookupPort {
           ? verify.value === t.amountFen
           : t.cardMasked?.endsWith(verify.value) === true);
       if (!matches) {
-        const locked = await this.deps.lockouts.fail(requester.conversationId, requester.address);
+        const locked = await this.deps.lockouts.fail(attempt);
         return end(locked ? 'locked' : 'denied');
       }
       await this.deps.lockouts.clear(requester.conversationId);

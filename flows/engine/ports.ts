@@ -37,4 +37,6 @@ export interface LookupResult {
 /** The flows' door to live data (the payment gateway's look-ups, with who may see what). */
 export interface LookupPort {
   lookup(request: LookupRequest): Promise<LookupResult>;
+  /** Look-ups are paused for this requester (too many failed proofs): no proof is asked for then. */
+  isLocked?(request: Pick<LookupRequest, 'slots' | 'requester'>): Promise<boolean>;
 }

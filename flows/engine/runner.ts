@@ -360,6 +360,17 @@ export class FlowRunner {
               continue;
             }
           }
+          // look-ups paused for this consumer: say so (the look-up does), rather than ask for a
+          // proof that could not be used
+          const type = flow.slots[node.slot]?.type;
+          if (
+            type === 'verification' &&
+            node.next &&
+            (await this.deps.lookup.isLocked?.({ slots: state.slots, requester: ctx.requester }))
+          ) {
+            state = { ...state, node: node.next };
+            continue;
+          }
           replies.push(...this.prompt(flow, state.node, node, ctx.lang, node.prompt, state));
           return { replies, state, outcome: 'asking' };
         }
