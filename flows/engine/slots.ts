@@ -164,6 +164,9 @@ export function prefill(
     // "退款三天了": the day it happened is that many days ago; near enough for a working-day window
     put('date', formatDate(addDays(ctx.today, -entities.elapsedDays)));
   }
+  // words the user quotes off a screen ("提示“原交易不存在”") answer the tree's one free-text question
+  const quoted = /[“"「『]([^”"」』]{2,80})[”"」』]/.exec(n)?.[1];
+  if (quoted) put('text', quoted.trim());
   for (const [id, node] of Object.entries(flow.nodes)) {
     if (node.kind !== 'ask' || !node.options || out[node.slot] !== undefined) continue;
     // a yes/no or free-text question is about something the user has not been asked yet

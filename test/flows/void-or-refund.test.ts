@@ -7,11 +7,11 @@ const app = useTestApp();
 describe('void or refund — 撤销还是退货', () => {
   it('zh, today and not settled: void on the original terminal with the original card', async () => {
     const user = new ChatUser(app().server);
-    const settled = await user.says('今天刷的一笔要退给顾客，用撤销还是退货');
+    // a void is always the whole amount: whole or part is asked first
+    const portion = await user.says('今天刷的一笔要退给顾客，用撤销还是退货');
+    const settled = await user.presses(portion, '全额');
     expect(settled.said).toContain('今天这台POS机做过“结算”');
-    // a void is always the whole amount: the part-or-whole question comes first
-    const portion = await user.presses(settled, '还没结算');
-    const steps = await user.presses(portion, '全额');
+    const steps = await user.presses(settled, '还没结算');
     expect(steps.said).toContain('用 **撤销**');
     expect(steps.said).toContain('**原POS机**');
     expect(steps.said).toContain('**原卡**');
@@ -24,7 +24,8 @@ describe('void or refund — 撤销还是退货', () => {
     // a general question is answered first; the tree is one button away
     expect(answer.articles).toEqual(['void-vs-refund']);
     const when = await user.presses(answer, '按我的情况帮我看看');
-    const settled = await user.presses(when, '今天的');
+    const portion = await user.presses(when, '今天的');
+    const settled = await user.presses(portion, '全额');
     const steps = await user.presses(settled, '不确定');
     expect(steps.said).toContain('先在原POS机上试“撤销”');
   });
@@ -48,7 +49,8 @@ describe('void or refund — 撤销还是退货', () => {
   it('en, today and already settled: a refund', async () => {
     const user = new ChatUser(app().server);
     const when = await user.says('void or refund?');
-    const settled = await user.presses(when, 'Today');
+    const portion = await user.presses(when, 'Today');
+    const settled = await user.presses(portion, 'The whole amount');
     const steps = await user.presses(settled, 'Already settled');
     expect(steps.said).toContain('Use a **refund**');
   });
