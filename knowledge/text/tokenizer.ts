@@ -59,7 +59,11 @@ async function jiebaSegmenter(userWords: string[]): Promise<WordSegmenter> {
   return (run) => jieba.cut(run, false);
 }
 
-function buildReplacer(map: Record<string, string>, wholeWord: boolean): (text: string) => string {
+/** `wholeWord`: English variants replace whole words only ("recieved", not inside another word). */
+function buildReplacer(
+  map: Record<string, string>,
+  { wholeWord }: { wholeWord: boolean },
+): (text: string) => string {
   const variants = Object.keys(map).sort((a, b) => b.length - a.length);
   if (variants.length === 0) return (t) => t;
   const escaped = variants.map(escapeRegExp);
@@ -109,8 +113,8 @@ export class Tokenizer {
     const canonicalZh = [...new Set(Object.values(synonyms.zh))];
     return new Tokenizer({
       segment: options.segmenter === 'jieba' ? await jiebaSegmenter(canonicalZh) : icuSegmenter(),
-      fixZh: buildReplacer(synonyms.zh, false),
-      fixEn: buildReplacer(synonyms.en, true),
+      fixZh: buildReplacer(synonyms.zh, { wholeWord: false }),
+      fixEn: buildReplacer(synonyms.en, { wholeWord: true }),
       bigrams: options.bigrams ?? true,
       phrases: options.englishPhrases ?? true,
       concepts: options.concepts ? new ConceptTagger(options.concepts) : undefined,
