@@ -6,6 +6,7 @@ import { type Flow, FlowRunner, type LookupPort, type Requester } from '../flows
 import {
   type Commands,
   type Content,
+  type IntentId,
   type Lang,
   type NormalizedMessage,
   normalizeMessage,
@@ -311,6 +312,15 @@ export class Assistant {
     return { conversationId: c.id, lang: c.lang, replies: reply?.replies ?? [], messages: [] };
   }
 
+  /**
+   * What a button the server did not offer in this conversation was called (a topic pressed on the
+   * widget's opening screen): the intent's label, so history and agents read words, not actions.
+   */
+  private labelOf(action: string, lang: Lang): string {
+    const intent = /^intent:([a-z_]+)$/.exec(action)?.[1];
+    return intent ? this.answers.intentLabel(intent as IntentId, lang) : action;
+  }
+
   /** Turn count, offered buttons, and the masked messages of this turn. */
   private record(
     c: Conversation,
@@ -326,7 +336,8 @@ export class Assistant {
             at,
             from: 'user',
             action: input.action,
-            label: c.offered.find((o) => o.action === input.action)?.label ?? input.action,
+            label:
+              c.offered.find((o) => o.action === input.action)?.label ?? this.labelOf(input.action, c.lang),
             ...clientId,
           }
         : {
