@@ -1,107 +1,40 @@
-import {
-  type ArrivalMethod,
-  type Commands,
-  estimateArrival,
-  formatDate,
-  formatDay,
-  formatYuan,
-  type Lang,
-  normalize,
-  parseIsoDate,
-  todayIn,
-  type WorkingDays,
-} from '../../knowledge/index.js';
-import type { LookupPort, Requester } from './ports.js';
-import { type Choice, choices, type Reply, text } from './replies.js';
-import {
-  type AskNode,
-  type Condition,
-  type Flow,
-  type FlowNode,
-  type LocalizedText,
-  PLACEHOLDER,
-  type SlotType,
-  type Test,
-} from './schema.js';
-import { type AnswerInput, daysBetween, type Prefilled, parseAnswer, prefill } from './slots.js';
-import type { FlowState, SlotValue, Values } from './state.js';
+import { normalize, todayIn } from '../../knowledge/index.js';
+import { Prompts } from './prompts.js';
+import { choices, text } from './replies.js';
+import type { FlowContext, RunnerDeps, Step } from './runner-types.js';
+import type { AskNode, Flow, SlotType } from './schema.js';
+import { type AnswerInput, type Prefilled, parseAnswer, prefill } from './slots.js';
+import type { FlowState } from './state.js';
+import { Walker } from './walk.js';
 
-/** Replies for moments every flow shares; the assistant fills them from knowledge/messages.yml. */
-export interface FlowWords {
-  yes(lang: Lang): string;
-  no(lang: Lang): string;
-  tooManyTries(lang: Lang): string;
-  talkToPerson(lang: Lang): string;
-  tryAgain(lang: Lang): string;
-  /** Said before a question asked a second time, so it is never the same words twice. */
-  rephrase(lang: Lang): string;
-  policy(lang: Lang): Record<string, string>;
-}
+export { answerAction, parseAnswerAction } from './prompts.js';
+export type {
+  ArticleReplies,
+  FlowContext,
+  FlowWords,
+  RunnerDeps,
+  Step,
+  StepOutcome,
+} from './runner-types.js';
 
-export interface ArticleReplies {
-  article(id: string, lang: Lang): Reply[] | undefined;
-}
-
-export interface RunnerDeps {
-  flows: readonly Flow[];
-  words: FlowWords;
-  articles: ArticleReplies;
-  lookup: LookupPort;
-  arrivalMethods: readonly ArrivalMethod[];
-  calendar: WorkingDays;
-  refundWindowDays: number;
-  commands: Commands;
-  clock: () => Date;
-  /** Told of every step from node to node (`from` undefined at a flow's start): analytics, coverage. */
-  observe?: (flow: string, from: string | undefined, to: string) => void;
-}
-
-export interface FlowContext {
-  lang: Lang;
-  requester: Requester;
-}
-
-export type StepOutcome = 'asking' | 'ended' | 'handoff' | 'too_many_tries';
-
-export interface Step {
-  replies: Reply[];
-  /** Undefined once the flow is over. */
-  state: FlowState | undefined;
-  outcome: StepOutcome;
-  /** For `ended`: whether the user is asked "did this solve it?". */
-  askSolved?: boolean;
-  /** For `ended`: the slots the flow had, so a correction afterwards can walk it again. */
-  final?: FlowState;
-  /** The answer did not fit the question (it was asked again). */
-  invalid?: boolean;
-}
-
-const MAX_STEPS = 60;
 export const MAX_INVALID = 3;
-
-/** Button actions a flow question carries: `flow:<flow>:<node>:<value>`. */
-export function answerAction(flow: string, node: string, value: string): string {
-  return `flow:${flow}:${node}:${value}`;
-}
-export function parseAnswerAction(action: string): { flow: string; node: string; value: string } | undefined {
-  const m = /^flow:([a-z0-9_]+):([a-z0-9_]+):([a-z0-9_]+)$/.exec(action);
-  return m ? { flow: m[1] as string, node: m[2] as string, value: m[3] as string } : undefined;
-}
 
 /**
  * The one runner for every tree in flows/*.yml. It walks nodes that need nothing from the user
- * (say, branch, lookup, estimate, article) until it reaches a question or an end, and it knows
- * nothing about any particular tree: the trees hold no code.
+ * (say, branch, lookup, estimate, article) until it reaches a question or an end (walk.ts), and it
+ * knows nothing about any particular tree: the trees hold no code.
  */
 export class FlowRunner {
   private readonly byId: Map<string, Flow>;
   private readonly byIntent = new Map<string, Flow>();
-  private readonly methods: Map<string, ArrivalMethod>;
+  private readonly prompts: Prompts;
+  private readonly walker: Walker;
 
   constructor(private readonly deps: RunnerDeps) {
     this.byId = new Map(deps.flows.map((f) => [f.id, f]));
     for (const f of deps.flows) for (const i of f.intents) this.byIntent.set(i, f);
-    this.methods = new Map(deps.arrivalMethods.map((m) => [m.id, m]));
+    this.prompts = new Prompts({ words: deps.words, today: () => this.today() });
+    this.walker = new Walker(deps, this.prompts);
   }
 
   get flows(): readonly Flow[] {
@@ -152,7 +85,7 @@ export class FlowRunner {
       startedAt: at,
       updatedAt: at,
     };
-    return this.run(flow, state, ctx, []);
+    return this.walker.walk(flow, state, ctx);
   }
 
   private prefilled(flow: Flow, input: AnswerInput): Prefilled {
@@ -187,7 +120,11 @@ export class FlowRunner {
     if (!flow || node?.kind !== 'ask')
       return { replies: [], state: undefined, outcome: 'ended', askSolved: false };
     return {
-      replies: this.prompt(flow, state.node, node, ctx.lang, node.prompt, state),
+      replies: this.prompts.question(flow, state.node, node, {
+        lang: ctx.lang,
+        words: node.prompt,
+        state: state,
+      }),
       state: { ...state, paused: false },
       outcome: 'asking',
     };
@@ -236,7 +173,7 @@ export class FlowRunner {
       invalid: 0,
       paused: false,
     };
-    return this.run(flow, again, ctx, []);
+    return this.walker.walk(flow, again, ctx);
   }
 
   /** The kind of answer the current question wants (undefined when it is not asking). */
@@ -286,10 +223,21 @@ export class FlowRunner {
       // itself with its choices, and a person on offer
       const replies =
         invalid === 1
-          ? this.prompt(flow, state.node, node, ctx.lang, node.reprompt, state)
+          ? this.prompts.question(flow, state.node, node, {
+              lang: ctx.lang,
+              words: node.reprompt,
+              state: state,
+            })
           : [
               text(this.deps.words.rephrase(ctx.lang)),
-              ...this.withPerson(this.prompt(flow, state.node, node, ctx.lang, node.prompt, state), ctx.lang),
+              ...this.prompts.withPerson(
+                this.prompts.question(flow, state.node, node, {
+                  lang: ctx.lang,
+                  words: node.prompt,
+                  state: state,
+                }),
+                ctx.lang,
+              ),
             ];
       return {
         replies,
@@ -307,7 +255,7 @@ export class FlowRunner {
       paused: false,
       node: next as string,
     };
-    return this.run(flow, moved, ctx, [], state.node);
+    return this.walker.walk(flow, moved, ctx, { from: state.node });
   }
 
   /** Back to the previous question, with its answer forgotten. */
@@ -326,217 +274,13 @@ export class FlowRunner {
       paused: false,
     };
     return {
-      replies: this.prompt(flow, previous.node, node, ctx.lang, node.prompt, back),
+      replies: this.prompts.question(flow, previous.node, node, {
+        lang: ctx.lang,
+        words: node.prompt,
+        state: back,
+      }),
       state: back,
       outcome: 'asking',
     };
-  }
-
-  private async run(
-    flow: Flow,
-    start: FlowState,
-    ctx: FlowContext,
-    replies: Reply[],
-    from?: string,
-  ): Promise<Step> {
-    let state = { ...start, updatedAt: this.deps.clock().toISOString() };
-    let previous = from;
-    for (let steps = 0; steps < MAX_STEPS; steps++) {
-      this.deps.observe?.(flow.id, previous, state.node);
-      previous = state.node;
-      const node = flow.nodes[state.node] as FlowNode;
-      switch (node.kind) {
-        case 'ask': {
-          const hint = state.hints[state.node];
-          if (state.slots[node.slot] === undefined && hint !== undefined) {
-            state = { ...state, slots: { ...state.slots, [node.slot]: hint } };
-          }
-          if (state.slots[node.slot] !== undefined) {
-            // already answered by an earlier message: do not ask again
-            const value = state.slots[node.slot];
-            const next = node.options?.find((o) => o.value === value)?.next ?? node.next;
-            if (next) {
-              state = { ...state, node: next };
-              continue;
-            }
-          }
-          // look-ups paused for this consumer: say so (the look-up does), rather than ask for a
-          // proof that could not be used
-          const type = flow.slots[node.slot]?.type;
-          if (
-            type === 'verification' &&
-            node.next &&
-            (await this.deps.lookup.isLocked?.({ slots: state.slots, requester: ctx.requester }))
-          ) {
-            state = { ...state, node: node.next };
-            continue;
-          }
-          replies.push(...this.prompt(flow, state.node, node, ctx.lang, node.prompt, state));
-          return { replies, state, outcome: 'asking' };
-        }
-        case 'say':
-          replies.push(text(this.fill(flow, state, node.text, ctx.lang)));
-          state = { ...state, node: node.next };
-          break;
-        case 'branch': {
-          const hit = node.cases.find((c) => this.holds(c.when, state));
-          state = { ...state, node: hit ? hit.next : node.else };
-          break;
-        }
-        case 'lookup': {
-          const result = await this.deps.lookup.lookup({
-            what: node.what,
-            slots: state.slots,
-            lang: ctx.lang,
-            requester: ctx.requester,
-          });
-          replies.push(...result.replies);
-          state = {
-            ...state,
-            facts: { ...state.facts, ...result.facts, 'lookup.status': result.outcome },
-            node: node[result.outcome],
-          };
-          break;
-        }
-        case 'estimate': {
-          state = {
-            ...state,
-            facts: { ...state.facts, ...this.estimate(node.method, node.date, state, ctx.lang) },
-            node: node.next,
-          };
-          break;
-        }
-        case 'article': {
-          if (node.intro) replies.push(text(this.fill(flow, state, node.intro, ctx.lang)));
-          // the article's own short answer and steps, without its follow-up buttons: the flow goes on
-          replies.push(
-            ...(this.deps.articles.article(node.article, ctx.lang) ?? []).filter((r) => r.type !== 'choices'),
-          );
-          state = { ...state, node: node.next };
-          break;
-        }
-        case 'handoff':
-          if (node.text) replies.push(text(this.fill(flow, state, node.text, ctx.lang)));
-          return { replies, state: undefined, outcome: 'handoff' };
-        case 'end':
-          if (node.text) replies.push(text(this.fill(flow, state, node.text, ctx.lang)));
-          return { replies, state: undefined, outcome: 'ended', askSolved: node.ask_solved, final: state };
-      }
-    }
-    throw new Error(`flow ${flow.id} ran ${MAX_STEPS} steps without a question or an end`);
-  }
-
-  /** The prompt's buttons with "talk to a person" added (a new button list if it had none). */
-  private withPerson(replies: Reply[], lang: Lang): Reply[] {
-    const person: Choice = { label: this.deps.words.talkToPerson(lang), action: 'human' };
-    if (!replies.some((r) => r.type === 'choices')) return [...replies, choices([person])];
-    return replies.map((r) => (r.type === 'choices' ? choices([...r.choices, person]) : r));
-  }
-
-  private prompt(
-    flow: Flow,
-    nodeId: string,
-    node: AskNode,
-    lang: Lang,
-    words: LocalizedText,
-    state?: FlowState,
-  ): Reply[] {
-    const out: Reply[] = [text(this.fill(flow, state, words, lang))];
-    const type = flow.slots[node.slot]?.type;
-    let buttons: Choice[] = [];
-    // what an earlier message ruled out is not offered again
-    const narrowed = state?.narrow[nodeId];
-    const offered = narrowed ? node.options?.filter((o) => narrowed.includes(o.value)) : node.options;
-    if (offered)
-      buttons = offered.map((o) => ({
-        label: o.label[lang],
-        action: answerAction(flow.id, nodeId, o.value),
-      }));
-    else if (type === 'yes_no') {
-      buttons = [
-        { label: this.deps.words.yes(lang), action: answerAction(flow.id, nodeId, 'yes') },
-        { label: this.deps.words.no(lang), action: answerAction(flow.id, nodeId, 'no') },
-      ];
-    }
-    if (buttons.length) out.push(choices(buttons));
-    return out;
-  }
-
-  private holds(condition: Condition, state: FlowState): boolean {
-    if ('all' in condition) return condition.all.every((t) => this.test(t, state));
-    return this.test(condition, state);
-  }
-
-  private test(t: Test, state: FlowState): boolean {
-    const v = t.slot !== undefined ? state.slots[t.slot] : state.facts[t.fact as string];
-    if (t.present !== undefined) return (v !== undefined) === t.present;
-    if (t.is !== undefined) return v === t.is;
-    if (t.in !== undefined) return v !== undefined && t.in.includes(v);
-    if (t.days_ago !== undefined) {
-      const d = typeof v === 'string' ? parseIsoDate(v) : undefined;
-      if (!d) return false;
-      const limit = t.days_ago.lte === 'refundWindowDays' ? this.deps.refundWindowDays : t.days_ago.lte;
-      return daysBetween(d, this.today()) <= limit;
-    }
-    return false;
-  }
-
-  private resolve(refs: readonly string[], state: FlowState): SlotValue | undefined {
-    for (const ref of refs) {
-      const v = ref.startsWith('slots.') ? state.slots[ref.slice(6)] : state.facts[ref];
-      if (v !== undefined) return v;
-    }
-    return undefined;
-  }
-
-  private estimate(
-    methodRefs: readonly string[],
-    dateRefs: readonly string[],
-    state: FlowState,
-    lang: Lang,
-  ): Values {
-    const candidates = methodRefs
-      .map((r) => this.resolve([r], state))
-      .filter((v): v is SlotValue => v !== undefined);
-    const method = candidates.map((v) => this.methods.get(String(v))).find((m) => m !== undefined);
-    const dateValue = this.resolve(dateRefs, state);
-    const date = typeof dateValue === 'string' ? parseIsoDate(dateValue) : undefined;
-    if (!method || !date) return { 'arrival.overdue': false, 'arrival.approximate': true };
-    const e = estimateArrival(method, date, this.today(), this.deps.calendar);
-    return {
-      'arrival.overdue': e.overdue,
-      'arrival.latest': formatDate(e.latest),
-      'arrival.due': formatDate(e.due),
-      'arrival.earliest': formatDate(e.earliest),
-      'arrival.method': method.label[lang],
-      'arrival.note': method.note[lang],
-      'arrival.days_late': e.workingDaysLate,
-      'arrival.approximate': e.approximate,
-    };
-  }
-
-  /** `{slots.x}`, facts and policy values, formatted for the reader. */
-  private fill(flow: Flow, state: FlowState | undefined, words: LocalizedText, lang: Lang): string {
-    const year = this.today().year;
-    const policy = this.deps.words.policy(lang);
-    return words[lang].replace(PLACEHOLDER, (m, name: string) => {
-      if (name in policy) return policy[name] as string;
-      if (!state) return m;
-      const raw = name.startsWith('slots.') ? state.slots[name.slice(6)] : state.facts[name];
-      if (raw === undefined) return '';
-      const slot = name.startsWith('slots.') ? flow.slots[name.slice(6)] : undefined;
-      if (slot?.type === 'amount' && typeof raw === 'number') return formatYuan(raw);
-      if (typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(raw)) {
-        const d = parseIsoDate(raw);
-        return d ? formatDay(d, lang, year, this.today()) : raw;
-      }
-      if (slot) {
-        const option = Object.values(flow.nodes)
-          .flatMap((n) => (n.kind === 'ask' && n.slot === name.slice(6) ? (n.options ?? []) : []))
-          .find((o) => o.value === raw);
-        if (option) return option.label[lang];
-      }
-      return String(raw);
-    });
   }
 }
