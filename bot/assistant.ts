@@ -164,7 +164,7 @@ export class Assistant {
           ...loaded,
           lang: replyLanguage({ message, locale: input.locale, conversation: loaded }),
           // traditional in, traditional out; a message without Han characters keeps the script
-          script: message && showsScript(message.raw) ? message.script : loaded.script,
+          script: scriptAfter(loaded.script, message),
         };
         const notes: Reply[] = [];
         if (
@@ -372,4 +372,19 @@ function remember(c: Conversation, message: NormalizedMessage | undefined): Conv
   if (c.flow) return c.said.length ? { ...c, said: [] } : c;
   if (!message?.text) return c;
   return { ...c, said: [...c.said, maskSensitive(message.text)].slice(-3) };
+}
+
+/**
+ * The conversation's script after this message: traditional in, traditional out; a message of
+ * characters both scripts share ("好了，可以了") keeps a traditional conversation traditional (checked
+ * only then: it costs a conversion).
+ */
+function scriptAfter(
+  current: Conversation['script'],
+  message: NormalizedMessage | undefined,
+): Conversation['script'] {
+  if (!message?.script) return current;
+  if (message.script === 'simplified' && current === 'traditional' && !showsScript(message.raw))
+    return current;
+  return message.script;
 }

@@ -50,7 +50,16 @@ export function showsScript(raw: string): boolean {
 export function normalizeMessage(raw: string): NormalizedMessage {
   const keepCase = normalizeKeepCase(raw);
   const text = keepCase.toLowerCase();
-  return { raw, keepCase, text, lang: detectLanguage(text), script: detectScript(raw) };
+  // the normaliser has just converted traditional to simplified: when its Han characters differ
+  // from the message's, the message was traditional (no second conversion per message)
+  const before = (raw.normalize('NFKC').match(HAN) ?? []).join('');
+  const script =
+    before.length === 0
+      ? undefined
+      : before === (keepCase.match(HAN) ?? []).join('')
+        ? 'simplified'
+        : 'traditional';
+  return { raw, keepCase, text, lang: detectLanguage(text), script };
 }
 
 export function isNormalizedMessage(x: unknown): x is NormalizedMessage {
