@@ -82,7 +82,7 @@ export const scenarios: Scenario[] = [
   {
     tree: 'wrong amount',
     locale: 'en',
-    opening: 'The refund I got is less than what I paid',
+    opening: 'the refund that came back is smaller than what I paid for it',
     answers: [press('customer'), press('Less'), say('I think they took a fee off')],
   },
   {
