@@ -212,7 +212,7 @@ export class Assistant {
           'turn',
         );
         return {
-          conversation: next,
+          conversation: maskedSlots(next),
           result: {
             conversationId: next.id,
             lang: next.lang,
@@ -266,9 +266,11 @@ export class Assistant {
   /** A proof document the user uploaded: recorded in the conversation, acknowledged to everyone. */
   async attach(
     input: { conversationId?: string | undefined; locale?: Lang | undefined; channel: string },
-    attachment: Attachment,
+    uploaded: Attachment,
   ): Promise<TurnResult> {
     const now = this.clock();
+    // a file named after a card ("卡号6222….jpg") is stored and shown with the name masked
+    const attachment = { ...uploaded, name: maskSensitive(uploaded.name) };
     let handedOver: string | undefined;
     const result = await this.deps.store.withConversation(
       input.conversationId,
@@ -335,9 +337,11 @@ export class Assistant {
         ? {
             at,
             from: 'user',
-            action: input.action,
-            label:
+            // an action can carry what a client typed into it: masked like text
+            action: maskSensitive(input.action),
+            label: maskSensitive(
               c.offered.find((o) => o.action === input.action)?.label ?? this.labelOf(input.action, c.lang),
+            ),
             ...clientId,
           }
         : {
@@ -387,4 +391,19 @@ function scriptAfter(
   if (message.script === 'simplified' && current === 'traditional' && !showsScript(message.raw))
     return current;
   return message.script;
+}
+
+/**
+ * Slot values as they are kept: a free-text answer ("屏幕提示…卡号6222…") is stored masked, like the
+ * message it came from; numbers the flow needs (a 12-digit reference, an amount) pass unchanged.
+ */
+function maskedSlots(c: Conversation): Conversation {
+  const mask = (f: Conversation['flow']) =>
+    f && {
+      ...f,
+      slots: Object.fromEntries(
+        Object.entries(f.slots).map(([k, v]) => [k, typeof v === 'string' ? maskSensitive(v) : v]),
+      ),
+    };
+  return { ...c, flow: mask(c.flow), lastFlow: mask(c.lastFlow) };
 }

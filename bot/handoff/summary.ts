@@ -1,3 +1,4 @@
+import { maskSensitive } from '../../contracts/masking.js';
 import type { ChatMessage } from '../../contracts/messages.js';
 import type { CardReply } from '../../contracts/replies.js';
 import type { Requester } from '../../flows/engine/index.js';
@@ -17,14 +18,18 @@ export function summarize(
   requester: Requester,
   said?: string,
 ): HandoffSummary {
+  // what goes to the desk is masked like everything stored: the message that asked for a person
+  // has not been through the turn's record yet
   const given = Object.fromEntries(
-    Object.entries(c.flow?.slots ?? {}).filter((e): e is [string, string | number | boolean] =>
-      ['string', 'number', 'boolean'].includes(typeof e[1]),
-    ),
+    Object.entries(c.flow?.slots ?? {})
+      .filter((e): e is [string, string | number | boolean] =>
+        ['string', 'number', 'boolean'].includes(typeof e[1]),
+      )
+      .map(([k, v]) => [k, typeof v === 'string' ? maskSensitive(v) : v]),
   );
   const transcript: ChatMessage[] = [
     ...c.messages,
-    ...(said ? [{ id: c.seq + 1, at: ctx.now(), from: 'user' as const, text: said }] : []),
+    ...(said ? [{ id: c.seq + 1, at: ctx.now(), from: 'user' as const, text: maskSensitive(said) }] : []),
   ].slice(-TRANSCRIPT);
   const status = [...c.messages]
     .reverse()

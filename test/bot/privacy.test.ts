@@ -44,3 +44,27 @@ describe('logging', () => {
     expect(all).toContain('6222****0123');
   });
 });
+
+describe('masking the formats a paste brings', () => {
+  it.each([
+    ['full-width digits', '卡号６２２２０２１２３４５６７８９０１２３', '卡号6222****0123'],
+    ['ideographic spaces', '卡号6222\u30000212\u30003456\u30007813', '卡号6222****7813'],
+    ['no-break spaces', 'card 6222\u00a00212\u00a03456\u00a07813', 'card 6222****7813'],
+    ['double spaces', '卡 6222  0212  3456  7813', '卡 6222****7813'],
+    ['dots', '6222.0212.3456.7813', '6222****7813'],
+    ['slashes', '6222/0212/3456/7813', '6222****7813'],
+    ['dashes', '6222-0212-3456-7813', '6222****7813'],
+    ['6 + 10 grouping', '622202 1234567890', '6222****7890'],
+    ['a phone with ideographic spaces', '电话138\u30001234\u30005678', '电话138****5678'],
+    ['a full-width phone', '电话１３８１２３４５６７８', '电话138****5678'],
+    ['a phone with dots', 'tel 138.1234.5678', 'tel 138****5678'],
+    ['a full-width ID number', '身份证１１０１０５１９４９１２３１００２Ｘ', '身份证110105********X'],
+  ])('%s', (_name, input, masked) => {
+    expect(maskSensitive(input)).toBe(masked);
+  });
+
+  it('keeps what support needs in the same pastes', () => {
+    expect(maskSensitive('参考号２０２６１１１８００４５')).toBe('参考号202611180045');
+    expect(maskSensitive('2026.11.20 15:30 ¥1,299.00')).toBe('2026.11.20 15:30 ¥1,299.00');
+  });
+});
