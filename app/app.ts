@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Answers } from '../bot/answers.js';
+import { ConversationInbox } from '../bot/applications/conversation-inbox.js';
+import { ApplicationDialogue } from '../bot/applications/dialogue.js';
+import {
+  ApplicationService,
+  ApplicationSteps,
+  loadApplicationRules,
+  RefundExecutor,
+  wordsOf,
+} from '../bot/applications/index.js';
 import { Assistant } from '../bot/assistant.js';
 import { ConversationStore } from '../bot/conversations/store.js';
 import { HandoffRegistry, HandoffService, type TicketStore } from '../bot/handoff/index.js';
@@ -9,12 +18,11 @@ import { sayFor } from '../bot/messages.js';
 import type { EventBus } from '../bot/ports.js';
 import { type Flow, type LookupPort, loadFlows } from '../flows/engine/index.js';
 import { MerchantTokens } from '../integrations/channels/widget/merchant-token.js';
-import { AuditLog } from '../integrations/stores/audit-log.js';
 import { InProcessBus, RedisBus } from '../integrations/stores/bus.js';
+import { Database, SqlApplicationStore, SqlAudit, SqlTicketStore } from '../integrations/stores/db/index.js';
 import { FileLinks } from '../integrations/stores/file-links.js';
 import { StateStore } from '../integrations/stores/keyv.js';
 import { createRedis } from '../integrations/stores/redis.js';
-import { createTicketStore } from '../integrations/stores/tickets.js';
 import { UploadStore } from '../integrations/stores/uploads.js';
 import {
   Commands,
@@ -44,7 +52,11 @@ export interface App {
   handoffRegistry: HandoffRegistry;
   /** Messages left for a person (`cli tickets`). */
   tickets: TicketStore;
-  audit: AuditLog;
+  audit: SqlAudit;
+  /** Business records: applications, tickets, the audit trail (SQLite file, or DATABASE_URL). */
+  database: Database;
+  applications: ApplicationService;
+  executor: RefundExecutor;
   bus: EventBus;
   tokens: MerchantTokens;
   uploads: UploadStore;
@@ -96,7 +108,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   });
   const uploads = new UploadStore(path.join(config.dataDir, 'uploads'), config.UPLOAD_MAX_BYTES);
   const acquirer = await createAcquirer(config, logger, options.clock);
-  const audit = new AuditLog(path.join(config.dataDir, 'audit'));
+  const database = await Database.open({ dataDir: config.dataDir, url: config.DATABASE_URL });
+  const audit = new SqlAudit(database);
   // words, answers and the working-day calendar, built once for everyone who speaks
   const say = sayFor(content);
   const calendar = new WorkingDays();
@@ -132,7 +145,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     lock: state.lock,
     clock,
   });
-  const tickets = createTicketStore(state);
+  const tickets = new SqlTicketStore(database);
   // one set of command words for the whole conversation (the handoff's ticket writer included)
   const commands = new Commands(content.commands, content.corrections);
   const handoffs = new HandoffService({
@@ -168,7 +181,46 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
         )
         .catch((err: unknown) => logger.error({ err }, 'could not write the audit record')),
   });
+  const rules = loadApplicationRules();
+  const words = wordsOf(rules);
+  const hotline = (lang: Lang) =>
+    `${content.policy.supportHotline.name[lang]} ${config.SUPPORT_HOTLINE ?? content.policy.supportHotline.number}`;
+  const notices = { words, rules, calendar, arrivalMethods: content.arrivalMethods, hotline, clock };
+  const fileLinks = FileLinks.fromDataDir(config.dataDir);
+  const applications = new ApplicationService({
+    store: new SqlApplicationStore(database),
+    gateway: acquirer.gateway,
+    rules,
+    words,
+    refundWindowDays: content.policy.refundWindowDays,
+    fourEyesAboveFen: config.APPLICATION_FOUR_EYES_FEN ?? rules.fourEyesAboveFen,
+    reviewers: config.APPLICATION_REVIEWERS,
+    hotline,
+    inbox: new ConversationInbox({ store, bus, runner: () => assistant.runner, notices, logger, clock }),
+    audit,
+    proofLink: (a) =>
+      config.PUBLIC_BASE_URL ? `${config.PUBLIC_BASE_URL}${fileLinks.path(a.id, clock())}` : undefined,
+    logger,
+    clock,
+  });
+  const executor = new RefundExecutor({
+    store: applications.store,
+    gateway: acquirer.gateway,
+    logger,
+    clock,
+    leaseMs: config.APPLICATION_JOB_LEASE_SECONDS * 1000,
+    changed: (a) => applications.changed(a),
+  });
   const assistant: Assistant = new Assistant({
+    applications: {
+      steps: new ApplicationSteps({
+        service: applications,
+        rules,
+        words,
+        windowDays: content.policy.refundWindowDays,
+      }),
+      dialogue: new ApplicationDialogue({ service: applications, rules, words, notices }),
+    },
     content,
     commands,
     understander,
@@ -207,17 +259,22 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     handoffRegistry,
     tickets,
     audit,
+    database,
+    applications,
+    executor,
     bus,
     tokens,
     uploads,
-    fileLinks: FileLinks.fromDataDir(config.dataDir),
+    fileLinks,
     clock,
     articleUrl,
     async close() {
       clearInterval(sweeper);
+      await executor.stop();
       await acquirer.close();
       await bus.close();
       await state.close();
+      await database.close();
     },
   };
 }

@@ -13,6 +13,8 @@ async function main(): Promise<void> {
   const app = await createApp(config, logger);
   const server = await buildServer(app, { logger });
   const url = await server.listen({ port: config.PORT, host: config.HOST });
+  // approved refund applications are executed from the database's outbox by every instance
+  app.executor.start(config.APPLICATION_WORKER_MS);
   logger.info(
     {
       url,

@@ -2,7 +2,13 @@ import type { Logger } from '../contracts/logger.js';
 import { maskSensitive } from '../contracts/masking.js';
 import { type Attachment, append, type ChatMessage, maskReplies } from '../contracts/messages.js';
 import { type Reply, text } from '../contracts/replies.js';
-import { type Flow, FlowRunner, type LookupPort, type Requester } from '../flows/engine/index.js';
+import {
+  type ApplicationPort,
+  type Flow,
+  FlowRunner,
+  type LookupPort,
+  type Requester,
+} from '../flows/engine/index.js';
 import {
   type Commands,
   type Content,
@@ -16,6 +22,7 @@ import {
   type WorkingDays,
 } from '../knowledge/index.js';
 import type { Answers } from './answers.js';
+import type { ApplicationDialogue } from './applications/dialogue.js';
 import type { Conversation, ConversationStore } from './conversations/store.js';
 import { Dialogue, type Outcome } from './dialogue.js';
 import type { HandoffService } from './handoff/index.js';
@@ -66,6 +73,8 @@ export interface AssistantDeps {
   answers: Answers;
   calendar: WorkingDays;
   lookup: LookupPort;
+  /** Refund applications: the flow's steps and the merchant's words for them. */
+  applications?: { steps: ApplicationPort; dialogue: ApplicationDialogue };
   /** Agents who can take a conversation over; with no desk, a person is asked for by contact details. */
   handoffs: HandoffService;
   /** New messages go out on it to every open client of the conversation. */
@@ -102,6 +111,7 @@ export class Assistant {
       },
       articles: this.answers,
       lookup: deps.lookup,
+      ...(deps.applications && { applications: deps.applications.steps }),
       arrivalMethods: content.arrivalMethods,
       calendar: deps.calendar,
       refundWindowDays: content.policy.refundWindowDays,
@@ -118,6 +128,7 @@ export class Assistant {
       handoff: deps.handoffs,
       maxMessageChars: deps.maxMessageChars,
       clock: this.clock,
+      ...(deps.applications && { applications: deps.applications.dialogue }),
     });
   }
 
@@ -265,7 +276,12 @@ export class Assistant {
 
   /** A proof document the user uploaded: recorded in the conversation, acknowledged to everyone. */
   async attach(
-    input: { conversationId?: string | undefined; locale?: Lang | undefined; channel: string },
+    input: {
+      conversationId?: string | undefined;
+      locale?: Lang | undefined;
+      channel: string;
+      merchantNo?: string | undefined;
+    },
     uploaded: Attachment,
   ): Promise<TurnResult> {
     const now = this.clock();
@@ -280,13 +296,18 @@ export class Assistant {
         const c = { ...loaded, lang: input.locale ?? loaded.lang };
         const at = now.toISOString();
         const receipt = this.say('upload_received', c.lang, { name: attachment.name });
-        const replies: Reply[] = [text(receipt)];
+        // a refund application asking for proof keeps the document and asks again (done / more)
+        const kept =
+          !c.handoff && c.flow
+            ? this.runner.attach(c.flow, attachment, this.attachContext(c, input))
+            : undefined;
+        const replies: Reply[] = [text(receipt), ...(kept?.replies ?? [])];
         // while agents own the conversation the receipt is a notice, not the bot speaking up
         const log = append(c, [
           { at, from: 'user', attachment },
           c.handoff ? { at, from: 'system', text: receipt } : { at, from: 'bot', replies },
         ]);
-        const next = { ...c, seq: log.seq, messages: log.messages };
+        const next = { ...c, ...(kept?.state && { flow: kept.state }), seq: log.seq, messages: log.messages };
         if (next.handoff) handedOver = next.id;
         return {
           conversation: next,
@@ -297,6 +318,17 @@ export class Assistant {
     await this.publish(result);
     if (handedOver) this.deps.handoffs.relay(handedOver);
     return result;
+  }
+
+  private attachContext(c: Conversation, input: { channel: string; merchantNo?: string | undefined }) {
+    return {
+      lang: c.lang,
+      requester: {
+        channel: input.channel,
+        conversationId: c.id,
+        ...(input.merchantNo && { merchantNo: input.merchantNo }),
+      },
+    };
   }
 
   private async publish(result: TurnResult): Promise<void> {

@@ -8,6 +8,7 @@ import {
   normalizeMessage,
   type Understanding,
 } from '../knowledge/index.js';
+import { APPLICATION_FLOW } from './applications/dialogue.js';
 import type { Conversation } from './conversations/store.js';
 import { inFlow } from './dialogue/in-flow.js';
 import { articleFor, knowledgeReply, reject } from './dialogue/knowledge.js';
@@ -112,6 +113,8 @@ export class Dialogue {
 
   /** A message with no flow under way: understand it, then answer, ask, or start a flow. */
   private async fresh(c: Conversation, message: NormalizedMessage, requester: Requester): Promise<Outcome> {
+    const applied = await this.application(c, message, requester);
+    if (applied) return applied;
     const { understanding, decision } = this.understand(message, c.lang);
     const misunderstandings = decision.kind === 'no_match' ? c.misunderstandings + 1 : 0;
     const next = {
@@ -163,6 +166,25 @@ export class Dialogue {
       };
     }
     return { replies, conversation: next, understanding, decision };
+  }
+
+  /** A merchant starting a refund application, or asking where one stands (bot/applications). */
+  private async application(
+    c: Conversation,
+    message: NormalizedMessage,
+    requester: Requester,
+  ): Promise<Outcome | undefined> {
+    const apps = this.deps.applications;
+    const wanted = apps?.match(message, requester, c.lang);
+    if (!apps || !wanted) return undefined;
+    if (wanted.kind === 'status')
+      return { replies: await apps.status(wanted.number, requester, c.lang), conversation: c };
+    const flow = this.deps.runner.flow(APPLICATION_FLOW);
+    if (!flow) return undefined;
+    const { understanding } = this.understand(message, c.lang, { inFlow: true });
+    const input = { text: message.raw, normalized: message.text, entities: understanding.entities };
+    const step = await this.deps.runner.start(flow, input, this.flowContext(c, requester));
+    return { ...(await this.afterStep({ ...c, awaitingSolved: undefined }, step, requester)), understanding };
   }
 
   private afterStep(c: Conversation, step: Step, requester: Requester): Promise<Outcome> {
@@ -237,6 +259,11 @@ export class Dialogue {
       case 'article': {
         const replies = answers.article(arg, c.lang);
         return replies ? { replies, conversation: c } : stale();
+      }
+      case 'application': {
+        const apps = this.deps.applications;
+        if (!apps || !/^RA-\d{8}-\d{4,}$/.test(arg)) return stale();
+        return { replies: await apps.status(arg, requester, c.lang), conversation: c };
       }
       default:
         return stale();

@@ -60,7 +60,7 @@ export interface AuditRecord {
   outcome: string;
 }
 
-export type AuditKind = 'lookups' | 'handoffs';
+export type AuditKind = 'lookups' | 'handoffs' | 'applications';
 
 export interface AuditSink {
   write(record: AuditRecord, kind?: AuditKind): Promise<void>;

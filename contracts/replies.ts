@@ -35,3 +35,8 @@ export type Reply = TextReply | ChoicesReply | CardReply | ArticleReply;
 
 export const text = (t: string): TextReply => ({ type: 'text', text: t });
 export const choices = (list: Choice[]): ChoicesReply => ({ type: 'choices', choices: list });
+export const card = (title: string, fields: CardReply['fields']): CardReply => ({
+  type: 'card',
+  title,
+  fields,
+});

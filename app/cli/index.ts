@@ -6,6 +6,8 @@ import { ContentProblems, loadContent, projectRoot, WorkingDays } from '../../kn
 import { type App, createApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
+import { APPLICATIONS_USAGE, applicationsCommand } from './applications.js';
+import { AUDIT_USAGE, audit } from './audit.js';
 import { runEval } from './eval.js';
 import { LOOKUP_EXIT, lookupExitCode, lookupRecord, lookupReport } from './lookup.js';
 import { renderReplies } from './render.js';
@@ -22,7 +24,7 @@ Commands:
                       The live status of a payment and its refunds (as an operator: no proof asked);
                       exits 0 found, 3 no such payment, 4 the acquirer did not answer
   graph               Write each troubleshooting flow as a Mermaid diagram to docs/flows/*.md
-${TICKETS_USAGE}`;
+${TICKETS_USAGE}${APPLICATIONS_USAGE}${AUDIT_USAGE}`;
 
 async function withApp<T>(fn: (app: App) => Promise<T>): Promise<T> {
   // the CLI's own sandbox (when no acquirer is configured) takes any free port: a running server
@@ -179,6 +181,17 @@ export async function cli(argv: string[]): Promise<number> {
       return lookup(rest);
     case 'tickets':
       return tickets(rest);
+    case 'applications':
+      return withApp((app) =>
+        applicationsCommand(
+          rest,
+          app,
+          (s) => void process.stdout.write(s),
+          (s) => void process.stderr.write(s),
+        ),
+      );
+    case 'audit':
+      return audit(rest);
     case undefined:
     case 'help':
     case '--help':

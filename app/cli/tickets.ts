@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { maskContact, type TicketRecord, type TicketStore } from '../../bot/handoff/index.js';
-import { StateStore } from '../../integrations/stores/keyv.js';
-import { createTicketStore } from '../../integrations/stores/tickets.js';
+import { Database, SqlTicketStore } from '../../integrations/stores/db/index.js';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 
@@ -45,21 +44,22 @@ export async function ticketsCommand(args: string[], tickets: TicketStore, out: 
   return 2;
 }
 
-/** The command on this deployment's state store (no acquirer or understanding needed to read it). */
+/** The command on this deployment's database (no acquirer or understanding needed to read it). */
 export async function tickets(args: string[]): Promise<number> {
   const config = loadConfig(process.env);
   const logger = createLogger(process.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn', undefined, 2);
-  const state = await StateStore.open({
-    dataDir: config.dataDir,
-    redisUrl: config.REDIS_URL,
-    keyPrefix: config.REDIS_KEY_PREFIX,
-    logger,
-  });
+  logger.debug({ command: 'tickets' }, 'opening the database');
+  const database = await Database.open({ dataDir: config.dataDir, url: config.DATABASE_URL });
   try {
     const write = (to: NodeJS.WriteStream) => (s: string) => void to.write(s);
-    return await ticketsCommand(args, createTicketStore(state), write(process.stdout), write(process.stderr));
+    return await ticketsCommand(
+      args,
+      new SqlTicketStore(database),
+      write(process.stdout),
+      write(process.stderr),
+    );
   } finally {
-    await state.close();
+    await database.close();
   }
 }
 

@@ -7,11 +7,23 @@ import { PAYMENT_METHODS } from '../lookups/gateway.js';
 // → 审核 → 按原支付路径退还. Amounts are fen; times ISO 8601; card, ID and phone numbers only masked.
 
 /** The states an operator's tools see (`cli applications show --json` keeps these names stable). */
-export const APPLICATION_STATUSES = ['submitted', 'in_review', 'approved', 'rejected', 'executed', 'failed'] as const;
+export const APPLICATION_STATUSES = [
+  'submitted',
+  'in_review',
+  'approved',
+  'rejected',
+  'executed',
+  'failed',
+] as const;
 export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 
 /** No decision can change these any more. */
-export const DECIDED: ReadonlySet<ApplicationStatus> = new Set(['approved', 'rejected', 'executed', 'failed']);
+export const DECIDED: ReadonlySet<ApplicationStatus> = new Set([
+  'approved',
+  'rejected',
+  'executed',
+  'failed',
+]);
 
 /** RA-YYYYMMDD-NNNN, the day in China: read out on the phone, so short and unambiguous. */
 export const APPLICATION_NUMBER = /^RA-\d{8}-\d{4,}$/;

@@ -2,6 +2,7 @@ import type { Reply } from '../../contracts/replies.js';
 import type { FlowRunner } from '../../flows/engine/index.js';
 import type { Commands, Understander, Understanding } from '../../knowledge/index.js';
 import type { Answers } from '../answers.js';
+import type { ApplicationDialogue } from '../applications/dialogue.js';
 import type { Conversation } from '../conversations/store.js';
 import type { HandoffPort } from '../handoff/index.js';
 import type { Say } from '../messages.js';
@@ -24,4 +25,6 @@ export interface DialogueDeps {
   handoff: HandoffPort;
   maxMessageChars: number;
   clock: () => Date;
+  /** Refund applications (a signed-in merchant's); absent: none offered. */
+  applications?: ApplicationDialogue;
 }

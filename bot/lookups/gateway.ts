@@ -56,6 +56,11 @@ export const refundSchema = z.object({
   failureReason: z.string().optional(),
   requestedAt: isoWithZone,
   completedAt: isoWithZone.optional(),
+  /** The merchant's settlement day the amount is deducted from (YYYY-MM-DD), where the acquirer says. */
+  settlementDate: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
 });
 export type Refund = z.infer<typeof refundSchema>;
 
@@ -81,6 +86,30 @@ export type GatewayResult<T> =
   | { outcome: 'not_found' }
   | { outcome: 'unavailable'; reason: string };
 
+export interface RefundRequest {
+  /** Our id for this refund (derived from an application number): ≤ 32 letters and digits. */
+  outRefundNo: string;
+  /** The payment as findTransaction returned it. */
+  transaction: Transaction;
+  /** More than zero, no more than what remains. */
+  amountFen: number;
+  reason?: string;
+}
+
+/**
+ * `accepted`: the acquirer has the refund (processing or done). `refused`: a definitive business
+ * answer, not worth retrying. `unavailable`: we do not know whether it happened — ask with
+ * getRefund(outRefundNo) before sending again.
+ */
+export type RefundResult =
+  | { outcome: 'accepted'; value: Refund }
+  | {
+      outcome: 'refused';
+      code: 'exceeds_remaining' | 'not_refundable' | 'not_found' | 'invalid';
+      message: string;
+    }
+  | { outcome: 'unavailable'; reason: string };
+
 /** One interface for every acquirer and wallet: the Lakala connector, the sandbox, others later. */
 export interface PaymentGateway {
   readonly name: string;
@@ -88,4 +117,10 @@ export interface PaymentGateway {
   getRefund(refundNo: string, scope: { merchantNo: string; termNo: string }): Promise<GatewayResult<Refund>>;
   /** Refunds and voids of one transaction, oldest first. */
   listRefunds(transaction: Transaction): Promise<GatewayResult<Refund[]>>;
+  /**
+   * Refunds by the original payment path. Idempotent on `outRefundNo`: sent again (after a
+   * timeout, a retry, a crash) it is the same refund and no money moves twice; the same id with
+   * another amount is refused (`invalid`). getRefund(outRefundNo) finds it, listRefunds lists it.
+   */
+  refund(request: RefundRequest): Promise<RefundResult>;
 }

@@ -31,8 +31,22 @@ export const KNOWN_FACTS = {
     'transaction.method',
     'transaction.date',
   ],
+  application: [
+    'application.status',
+    'application.number',
+    'application.remaining',
+    'application.remaining_fen',
+    'application.reference',
+    'application.amount',
+    'application.reason',
+    'application.proof_count',
+  ],
 } as const;
-const ALL_FACTS = new Set<string>([...KNOWN_FACTS.estimate, ...KNOWN_FACTS.lookup]);
+const ALL_FACTS = new Set<string>([
+  ...KNOWN_FACTS.estimate,
+  ...KNOWN_FACTS.lookup,
+  ...KNOWN_FACTS.application,
+]);
 
 export function successors(node: FlowNode): string[] {
   switch (node.kind) {
@@ -49,6 +63,8 @@ export function successors(node: FlowNode): string[] {
       return [...node.cases.map((c) => c.next), node.else];
     case 'lookup':
       return [node.found, node.not_found, node.unavailable, node.denied];
+    case 'application':
+      return [...Object.values(node.outcomes), node.else];
     case 'handoff':
     case 'end':
       return [];

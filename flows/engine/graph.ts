@@ -16,6 +16,8 @@ function label(id: string, node: FlowNode, lang: Lang): string {
       return `${id}: look up ${node.what}`;
     case 'estimate':
       return `${id}: arrival estimate`;
+    case 'application':
+      return `${id}: application ${node.step}`;
     case 'article':
       return `${id}: article ${node.article}`;
     case 'handoff':
@@ -30,7 +32,8 @@ function shape(id: string, node: FlowNode, lang: Lang): string {
   if (node.kind === 'branch') return `${id}{${l}}`;
   if (node.kind === 'ask') return `${id}[/${l}/]`;
   if (node.kind === 'end' || node.kind === 'handoff') return `${id}([${l}])`;
-  if (node.kind === 'lookup' || node.kind === 'estimate') return `${id}[[${l}]]`;
+  if (node.kind === 'lookup' || node.kind === 'estimate' || node.kind === 'application')
+    return `${id}[[${l}]]`;
   return `${id}[${l}]`;
 }
 
@@ -55,6 +58,11 @@ function edges(id: string, node: FlowNode, lang: Lang): string[] {
       return (['found', 'not_found', 'unavailable', 'denied'] as const).map(
         (k) => `${id} -->|${k}| ${node[k]}`,
       );
+    case 'application':
+      return [
+        ...Object.entries(node.outcomes).map(([k, next]) => `${id} -->|${k}| ${next}`),
+        `${id} -->|else| ${node.else}`,
+      ];
     default:
       return successors(node).map((s) => `${id} --> ${s}`);
   }

@@ -40,3 +40,26 @@ export interface LookupPort {
   /** Look-ups are paused for this requester (too many failed proofs): no proof is asked for then. */
   isLocked?(request: Pick<LookupRequest, 'slots' | 'requester'>): Promise<boolean>;
 }
+
+export interface ApplicationStepRequest {
+  step: 'assess' | 'amount' | 'precheck' | 'submit' | 'answer';
+  slots: Values;
+  facts: Values;
+  lang: Lang;
+  requester: Requester;
+}
+
+export interface ApplicationStepResult {
+  /** Picks the node's next step (`outcomes`), e.g. refundable, void, refused, ok, amount, submitted. */
+  outcome: string;
+  /** `application.*` facts for texts and conditions. */
+  facts: Values;
+  replies: Reply[];
+  /** Slots to forget, so the question that fills them is asked again (an amount over what remains). */
+  clear?: string[];
+}
+
+/** The flows' door to refund applications (bot/applications): the merchant's draft, step by step. */
+export interface ApplicationPort {
+  step(request: ApplicationStepRequest): Promise<ApplicationStepResult>;
+}

@@ -1,7 +1,7 @@
 // What the runner is given and what each of its steps gives back; apart from runner.ts so the
 // helpers beside it (walk, prompts) can name them without importing the runner.
 import type { ArrivalMethod, Commands, Lang, WorkingDays } from '../../knowledge/index.js';
-import type { LookupPort, Requester } from './ports.js';
+import type { ApplicationPort, LookupPort, Requester } from './ports.js';
 import type { Reply } from './replies.js';
 import type { Flow } from './schema.js';
 import type { FlowState } from './state.js';
@@ -27,6 +27,8 @@ export interface RunnerDeps {
   words: FlowWords;
   articles: ArticleReplies;
   lookup: LookupPort;
+  /** Refund applications; without it an application step takes its `else`. */
+  applications?: ApplicationPort;
   arrivalMethods: readonly ArrivalMethod[];
   calendar: WorkingDays;
   refundWindowDays: number;

@@ -7,6 +7,25 @@ import { type AnswerInput, type Prefilled, parseAnswer, prefill } from './slots.
 import type { FlowState } from './state.js';
 import { Walker } from './walk.js';
 
+export interface ProofDocument {
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+}
+
+/** The documents uploaded in this flow so far. */
+export function proofOf(state: Pick<FlowState, 'facts'>): ProofDocument[] {
+  const raw = state.facts['application.proof'];
+  if (typeof raw !== 'string') return [];
+  try {
+    const list: unknown = JSON.parse(raw);
+    return Array.isArray(list) ? (list as ProofDocument[]) : [];
+  } catch {
+    return [];
+  }
+}
+
 export { answerAction, parseAnswerAction } from './prompts.js';
 export type {
   ArticleReplies,
@@ -174,6 +193,29 @@ export class FlowRunner {
       paused: false,
     };
     return this.walker.walk(flow, again, ctx);
+  }
+
+  /**
+   * A document uploaded in a flow that collects proof: kept with the flow (a fact, so the masking
+   * of typed slots never touches its id) and the current question asked again. Undefined when the
+   * flow collects none.
+   */
+  attach(state: FlowState, document: ProofDocument, ctx: FlowContext): Step | undefined {
+    // any question of a flow that collects proof (documents may come before they are asked for)
+    const flow = this.byId.get(state.flow);
+    if (!flow || !Object.values(flow.slots).some((x) => x.type === 'proof') || !this.slotType(state))
+      return undefined;
+    const list = proofOf(state);
+    if (!list.some((d) => d.id === document.id)) list.push(document);
+    const next = {
+      ...state,
+      facts: {
+        ...state.facts,
+        'application.proof': JSON.stringify(list),
+        'application.proof_count': list.length,
+      },
+    };
+    return this.ask(next, ctx);
   }
 
   /** The kind of answer the current question wants (undefined when it is not asking). */

@@ -27,6 +27,8 @@ export const SLOT_TYPES = [
   'text',
   /** the amount or the card's last four digits, whichever the user gives: proof of a transaction */
   'verification',
+  /** documents uploaded while the question is open (the answer itself is one of its options) */
+  'proof',
 ] as const;
 export type SlotType = (typeof SLOT_TYPES)[number];
 
@@ -131,6 +133,20 @@ const estimate = z
 const article = z
   .object({ kind: z.literal('article'), article: z.string(), intro: localized.optional(), next: nodeId })
   .strict();
+/**
+ * A step of a refund application (bot/applications): assess the payment, pre-check the draft,
+ * submit it, pass on an answer to a reviewer. The step's outcome picks the next node; `else` for
+ * any outcome not named (and when no application service is wired).
+ */
+export const APPLICATION_STEPS = ['assess', 'amount', 'precheck', 'submit', 'answer'] as const;
+const application = z
+  .object({
+    kind: z.literal('application'),
+    step: z.enum(APPLICATION_STEPS),
+    outcomes: z.record(z.string().regex(/^[a-z_]+$/), nodeId),
+    else: nodeId,
+  })
+  .strict();
 const handoff = z.object({ kind: z.literal('handoff'), text: localized.optional() }).strict();
 const end = z
   .object({ kind: z.literal('end'), text: localized.optional(), ask_solved: z.boolean().default(true) })
@@ -143,6 +159,7 @@ export const flowNode = z.discriminatedUnion('kind', [
   lookup,
   estimate,
   article,
+  application,
   handoff,
   end,
 ]);
@@ -153,8 +170,8 @@ export const flowSchema = z
   .object({
     id: z.string().regex(/^[a-z][a-z0-9_]*$/),
     title: localized,
-    /** Intents that start this flow. */
-    intents: z.array(intentId).min(1),
+    /** Intents that start this flow; none for a flow started by its own words (refund applications). */
+    intents: z.array(intentId).default([]),
     /**
      * Words of a general question ("多久", "what's the difference"): such a question with no case of
      * its own (no number, amount or day) is answered with the article first, and the tree is

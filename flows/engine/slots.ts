@@ -171,7 +171,7 @@ export function prefill(
     if (node.kind !== 'ask' || !node.options || out[node.slot] !== undefined) continue;
     // a yes/no or free-text question is about something the user has not been asked yet
     const type = flow.slots[node.slot]?.type;
-    if (type === 'yes_no' || type === 'text') continue;
+    if (type === 'yes_no' || type === 'text' || type === 'proof') continue;
     const hits = optionHits(node.options, n, 2);
     if (hits.length === 1 && hits[0]) hints[id] = hits[0].value;
     else if (hits.length > 1 && hits.length < node.options.length) narrow[id] = hits.map((o) => o.value);

@@ -94,6 +94,29 @@ export class Walker {
           };
           break;
         }
+        case 'application': {
+          const result = await this.deps.applications?.step({
+            step: node.step,
+            slots: state.slots,
+            facts: state.facts,
+            lang: ctx.lang,
+            requester: ctx.requester,
+          });
+          if (!result) {
+            state = { ...state, node: node.else };
+            break;
+          }
+          replies.push(...result.replies);
+          const slots = { ...state.slots };
+          for (const name of result.clear ?? []) delete slots[name];
+          state = {
+            ...state,
+            slots,
+            facts: { ...state.facts, ...result.facts, 'application.status': result.outcome },
+            node: node.outcomes[result.outcome] ?? node.else,
+          };
+          break;
+        }
         case 'estimate': {
           const arrival = arrivalFacts(node, state, {
             methods: this.methods,

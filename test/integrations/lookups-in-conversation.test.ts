@@ -1,7 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { auditRecords, startTestApp, type TestApp } from '../support/app.js';
 import { ChatUser } from '../support/transcript.js';
 
 // Today is Wednesday 25 November 2026 in Shanghai; the sandbox is seeded relative to it.
@@ -193,11 +191,9 @@ describe('audit', () => {
     const user = consumer(undefined, '10.7.7.7');
     await user.says(`查一下参考号${f.reference}`);
     await user.says(`尾号${f.cardLast4}`);
-    const dir = path.join(t.dataDir, 'audit');
-    const lines = readdirSync(dir).flatMap((name) =>
-      readFileSync(path.join(dir, name), 'utf8').trim().split('\n'),
+    const mine = (await auditRecords(t.app, 'lookups')).filter(
+      (r) => r.conversationId === user.conversationId,
     );
-    const mine = lines.map((l) => JSON.parse(l)).filter((r) => r.conversationId === user.conversationId);
     expect(mine).toEqual([
       expect.objectContaining({
         role: 'consumer',
@@ -208,6 +204,6 @@ describe('audit', () => {
         outcome: 'found',
       }),
     ]);
-    expect(lines.join('\n')).not.toMatch(/\d{16}/);
+    expect(JSON.stringify(await auditRecords(t.app))).not.toMatch(/\d{16}/);
   });
 });

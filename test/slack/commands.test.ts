@@ -1,7 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { auditRecords, startTestApp, type TestApp } from '../support/app.js';
 import {
   actionBody,
   commandBody,
@@ -89,11 +87,12 @@ describe('/refund: the live status for the agent who asked', () => {
   });
 
   it('audits every look-up with the Slack user id', async () => {
-    const dir = path.join(t.dataDir, 'audit');
-    const lines = readdirSync(dir)
-      .filter((n) => n.startsWith('lookups-'))
-      .flatMap((n) => readFileSync(path.join(dir, n), 'utf8').trim().split('\n'))
-      .map((l) => JSON.parse(l) as { channel: string; role: string; actor?: string; outcome: string });
+    const lines = (await auditRecords(t.app, 'lookups')) as unknown as Array<{
+      channel: string;
+      role: string;
+      actor?: string;
+      outcome: string;
+    }>;
     const mine = lines.filter((l) => l.channel === 'slack');
     expect(mine.length).toBeGreaterThanOrEqual(3);
     expect(mine.every((l) => l.role === 'agent' && l.actor === 'U0WANG')).toBe(true);

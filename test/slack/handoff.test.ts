@@ -1,8 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../contracts/messages.js';
-import { startTestApp, TEST_NOW, type TestApp } from '../support/app.js';
+import { auditRecords, startTestApp, TEST_NOW, type TestApp } from '../support/app.js';
 import { eventBody, SlackStandIn, SUPPORT_CHANNEL, slackEnv, slackSender } from '../support/slack.js';
 import { type WidgetSocket, widgetSocket } from '../support/widget-socket.js';
 
@@ -153,12 +151,14 @@ describe('handing a conversation over to agents in Slack', () => {
     u.close();
 
     // every agent action is in the audit trail with the Slack user id
-    const dir = path.join(t.dataDir, 'audit');
-    const audit = readdirSync(dir)
-      .filter((n) => n.startsWith('handoffs-'))
-      .flatMap((n) => readFileSync(path.join(dir, n), 'utf8').trim().split('\n'))
-      .map((l) => JSON.parse(l) as { what: string; actor: string; conversationId: string; channel: string })
-      .filter((r) => r.conversationId === id);
+    const audit = (
+      (await auditRecords(t.app, 'handoffs')) as unknown as Array<{
+        what: string;
+        actor: string;
+        conversationId: string;
+        channel: string;
+      }>
+    ).filter((r) => r.conversationId === id);
     expect(audit.map((r) => r.what)).toEqual([
       'handoff.claim',
       'handoff.reply',

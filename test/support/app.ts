@@ -77,3 +77,14 @@ export function useTestApp(env: Record<string, string> = {}, now?: () => Date): 
     return t;
   };
 }
+
+/** Every audit record the app wrote (the database's audit table), oldest first. */
+export async function auditRecords(
+  app: App,
+  kind?: 'lookups' | 'handoffs' | 'applications',
+): Promise<Array<Record<string, unknown> & { kind: string }>> {
+  const out: Array<Record<string, unknown> & { kind: string }> = [];
+  for await (const r of app.audit.range({ from: '2000-01-01', to: '2999-12-31', ...(kind && { kind }) }))
+    out.push(r as unknown as Record<string, unknown> & { kind: string });
+  return out;
+}

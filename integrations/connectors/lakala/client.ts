@@ -19,6 +19,8 @@ import {
   type PaymentGateway,
   type PaymentMethod,
   type Refund,
+  type RefundRequest,
+  type RefundResult,
   refundSchema,
   type Transaction,
   type TransactionQuery,
@@ -30,11 +32,15 @@ import {
   envelope,
   idmRefundQueryResponse,
   isoFromLakala,
+  lakalaTime,
   NOT_FOUND_CODE,
   NOT_FOUND_CODE_LAMS,
   PATHS,
+  REFUND_CODES,
   type RefundItem,
+  type RefundRequestData,
   refundQueryResponse,
+  refundResponse,
   responseEnvelope,
   SUCCESS,
   type TradeQueryResponse,
@@ -79,6 +85,8 @@ export class GatewayError extends Error {
   constructor(
     readonly kind: FailureKind,
     message: string,
+    /** The acquirer's business code, for an answer it gave (a refusal). */
+    readonly code?: string,
   ) {
     super(message);
   }
@@ -99,6 +107,8 @@ export class LakalaGateway implements PaymentGateway {
   private readonly signer: Signer;
   private readonly platformKey;
   private readonly policy: IPolicy;
+  /** Without retries: for the one call that moves money (a retry is a query first, then a resend). */
+  private readonly once: IPolicy;
   private readonly breaker;
   private readonly clock: () => Date;
   private readonly baseUrl: string;
@@ -130,6 +140,7 @@ export class LakalaGateway implements PaymentGateway {
       this.breaker,
       timeout(options.timeoutMs ?? 3000, TimeoutStrategy.Aggressive),
     );
+    this.once = wrap(this.breaker, timeout(options.timeoutMs ?? 3000, TimeoutStrategy.Aggressive));
   }
 
   get circuit(): 'open' | 'closed' | 'half-open' {
@@ -148,9 +159,10 @@ export class LakalaGateway implements PaymentGateway {
     schema: S,
     success: string,
     notFound: readonly string[],
+    { retry = true }: { retry?: boolean } = {},
   ): Promise<z.infer<S> | typeof NOT_FOUND> {
     try {
-      return await this.policy.execute(async ({ signal }) => {
+      return await (retry ? this.policy : this.once).execute(async ({ signal }) => {
         const body = JSON.stringify(envelope(data, this.clock()));
         let res: Response;
         try {
@@ -189,7 +201,11 @@ export class LakalaGateway implements PaymentGateway {
         if (!env.success) throw new GatewayError('malformed', `${path} answered without the v3 envelope`);
         if (notFound.includes(env.data.code)) return NOT_FOUND;
         if (env.data.code !== success)
-          throw new GatewayError('rejected', `${path} answered ${env.data.code} ${env.data.msg}`);
+          throw new GatewayError(
+            'rejected',
+            `${path} answered ${env.data.code} ${env.data.msg}`,
+            env.data.code,
+          );
         const parsed = schema.safeParse(env.data.resp_data);
         if (!parsed.success) {
           throw new GatewayError(
@@ -298,7 +314,76 @@ export class LakalaGateway implements PaymentGateway {
       return this.unavailable(e, 'getRefund');
     }
   }
+
+  async refund(request: RefundRequest): Promise<RefundResult> {
+    const t = request.transaction;
+    const scope = { merchantNo: t.merchantNo, termNo: t.termNo };
+    if (
+      !/^[A-Za-z0-9]{1,32}$/.test(request.outRefundNo) ||
+      !Number.isInteger(request.amountFen) ||
+      request.amountFen <= 0
+    )
+      return { outcome: 'refused', code: 'invalid', message: 'refund id or amount not acceptable' };
+    const data: RefundRequestData = {
+      merchant_no: t.merchantNo,
+      term_no: t.termNo,
+      out_trade_no: request.outRefundNo,
+      refund_amount: String(request.amountFen),
+      origin_trade_no: t.tradeNo,
+      origin_log_no: `66${t.reference}`,
+      ...(request.reason && { refund_reason: request.reason.slice(0, 64) }),
+      location_info: { request_ip: '127.0.0.1' },
+    };
+    try {
+      const r = await this.post(PATHS.refund, data, refundResponse, SUCCESS.labs, [], { retry: false });
+      if (r === NOT_FOUND)
+        return { outcome: 'refused', code: 'not_found', message: 'the original payment was not found' };
+      const refund = refundSchema.safeParse({
+        refundNo: request.outRefundNo,
+        reference: r.log_no.slice(-12),
+        originReference: t.reference,
+        kind: 'refund',
+        amountFen: Number(r.refund_amount),
+        status: refundState(r.trade_state ?? 'DEAL'),
+        requestedAt: isoFromLakala(r.trade_time ?? lakalaTime(this.clock())),
+      });
+      if (refund.success) return { outcome: 'accepted', value: refund.data };
+      return this.afterUnknown(request, scope, new GatewayError('malformed', 'refund: unexpected resp_data'));
+    } catch (e) {
+      const code = e instanceof GatewayError ? e.code : undefined;
+      const refused = code ? REFUSED[code] : undefined;
+      if (refused) return { outcome: 'refused', code: refused, message: (e as Error).message };
+      // a timeout, a 5xx, an answer we cannot trust, or "that id again": whether the refund exists
+      // is a question for the acquirer, not a reason to send it again blindly
+      return this.afterUnknown(request, scope, e);
+    }
+  }
+
+  private async afterUnknown(
+    request: RefundRequest,
+    scope: { merchantNo: string; termNo: string },
+    cause: unknown,
+  ): Promise<RefundResult> {
+    const known = await this.getRefund(request.outRefundNo, scope);
+    if (known.outcome === 'found') {
+      if (known.value.amountFen !== request.amountFen)
+        return {
+          outcome: 'refused',
+          code: 'invalid',
+          message: 'this refund id was used with another amount',
+        };
+      return { outcome: 'accepted', value: known.value };
+    }
+    return this.unavailable(cause, 'refund');
+  }
 }
+
+const REFUSED: Record<string, Extract<RefundResult, { outcome: 'refused' }>['code']> = {
+  [REFUND_CODES.exceedsRemaining]: 'exceeds_remaining',
+  [REFUND_CODES.notRefundable]: 'not_refundable',
+  [REFUND_CODES.invalid]: 'invalid',
+  [NOT_FOUND_CODE]: 'not_found',
+};
 
 function refundState(s: string): Refund['status'] {
   if (s === 'SUCCESS') return 'succeeded';

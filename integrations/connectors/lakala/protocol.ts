@@ -8,6 +8,18 @@ export const PATHS = {
   tradeQuery: '/api/v3/labs/query/tradequery',
   refundQuery: '/api/v3/lams/trade/trade_refund_query',
   idmRefundQuery: '/api/v3/labs/query/idmrefundquery',
+  refund: '/api/v3/labs/relation/refund',
+} as const;
+
+/**
+ * Business answers of the refund call that are final (not worth retrying). Public sources name no
+ * codes for these; the sandbox uses these and the connector maps them (README).
+ */
+export const REFUND_CODES = {
+  duplicate: 'BBS11112',
+  exceedsRemaining: 'BBS11107',
+  notRefundable: 'BBS11105',
+  invalid: 'BBS11000',
 } as const;
 
 /** Success: "BBS00000" for the labs endpoints, "000000" for lams. */
@@ -153,3 +165,26 @@ export const idmRefundQueryResponse = z
   })
   .passthrough();
 export type IdmRefundQueryResponse = z.infer<typeof idmRefundQueryResponse>;
+
+/** 退款 (labs/relation/refund): our refund id in out_trade_no, the original by its trade_no / log_no. */
+export interface RefundRequestData {
+  merchant_no: string;
+  term_no: string;
+  out_trade_no: string;
+  refund_amount: string;
+  origin_trade_no?: string;
+  origin_log_no?: string;
+  refund_reason?: string;
+  location_info: { request_ip: string };
+}
+
+export const refundResponse = z
+  .object({
+    out_trade_no: z.string(),
+    trade_no: z.string().optional(),
+    log_no: digits,
+    trade_state: z.string().optional(),
+    refund_amount: digits,
+    trade_time: stamp.optional(),
+  })
+  .passthrough();

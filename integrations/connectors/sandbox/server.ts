@@ -1,7 +1,14 @@
 import { X509Certificate } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { formatDate, todayIn } from '../../../knowledge/index.js';
-import { lakalaTime, NOT_FOUND_CODE, NOT_FOUND_CODE_LAMS, PATHS, SUCCESS } from '../lakala/protocol.js';
+import { formatDate, todayIn, WorkingDays } from '../../../knowledge/index.js';
+import {
+  lakalaTime,
+  NOT_FOUND_CODE,
+  NOT_FOUND_CODE_LAMS,
+  PATHS,
+  REFUND_CODES,
+  SUCCESS,
+} from '../lakala/protocol.js';
 import {
   loadPrivateKey,
   loadPublicKey,
@@ -26,6 +33,8 @@ export interface SandboxFaults {
   malformed?: boolean;
   /** Change the body after signing it. */
   tamper?: boolean;
+  /** The refund endpoint answers 503 without executing anything (the acquirer is down). */
+  refundsDown?: boolean;
 }
 
 export interface SandboxOptions {
@@ -95,6 +104,7 @@ export class Sandbox {
   private readonly merchantSerial: string;
   private readonly seenNonces = new Map<string, number>();
   private readonly clock: () => Date;
+  private readonly calendar = new WorkingDays();
 
   constructor(private readonly options: SandboxOptions) {
     this.clock = options.clock ?? (() => new Date());
@@ -260,6 +270,88 @@ export class Sandbox {
     return { code: NOT_FOUND_CODE, msg: '未查到退款订单' };
   }
 
+  /**
+   * 退款: partial refunds, never more than remains (refunds under way count), only of a payment
+   * that succeeded, idempotent on out_trade_no. Card refunds complete two working days later at
+   * 10:00, wallet ones within two minutes; each gets its own 参考号.
+   */
+  refund(req: Record<string, unknown>) {
+    const now = this.clock();
+    const no = typeof req.out_trade_no === 'string' ? req.out_trade_no : '';
+    const amount = Number(typeof req.refund_amount === 'string' ? req.refund_amount : Number.NaN);
+    if (!/^[A-Za-z0-9]{1,32}$/.test(no) || !Number.isInteger(amount) || amount <= 0)
+      return { code: REFUND_CODES.invalid, msg: '参数校验失败: out_trade_no, refund_amount' };
+    for (const t of this.trades) {
+      const r = t.refunds.find((x) => x.outRefundOrderNo === no);
+      if (!r) continue;
+      if (!this.scoped(t, req) || r.amountFen !== amount)
+        return { code: REFUND_CODES.duplicate, msg: '商户订单号重复' };
+      return this.refundAnswer(t, r, now);
+    }
+    const origin = (typeof req.origin_trade_no === 'string' && req.origin_trade_no) || '';
+    const log = (typeof req.origin_log_no === 'string' && req.origin_log_no) || '';
+    const t = this.trades.find(
+      (x) =>
+        this.scoped(x, req) &&
+        x.tradeTime <= now &&
+        (x.tradeNo === origin || (log !== '' && refersTo(x, log))),
+    );
+    if (!t) return { code: NOT_FOUND_CODE, msg: '原交易不存在' };
+    const state = tradeState(t, now);
+    if (state !== 'SUCCESS' && state !== 'PART_REFUND')
+      return { code: REFUND_CODES.notRefundable, msg: '原交易状态不允许退款' };
+    const taken = t.refunds
+      .filter((x) => x.requestedAt <= now && refundState(x, now) !== 'FAIL')
+      .reduce((n, x) => n + (x.kind === 'void' ? t.amountFen : x.amountFen), 0);
+    if (amount > t.amountFen - taken)
+      return { code: REFUND_CODES.exceedsRemaining, msg: '退款金额超过可退金额' };
+    const card = t.method === 'debit_card' || t.method === 'credit_card';
+    const completesAt = card ? this.workingDaysLater(now, 2) : new Date(now.getTime() + 2 * 60_000);
+    const r: SandboxRefund = {
+      outRefundOrderNo: no,
+      reference: this.newReference(no),
+      kind: 'refund',
+      amountFen: amount,
+      requestedAt: now,
+      completesAt,
+    };
+    t.refunds.push(r);
+    return this.refundAnswer(t, r, now);
+  }
+
+  private refundAnswer(t: SandboxTrade, r: SandboxRefund, now: Date) {
+    return {
+      code: SUCCESS.labs,
+      msg: '成功',
+      resp_data: {
+        merchant_no: t.merchantNo,
+        out_trade_no: r.outRefundOrderNo,
+        ...refundNumbers(r),
+        origin_log_no: `66${t.reference}`,
+        trade_state: refundState(r, now),
+        refund_amount: String(r.amountFen),
+        total_amount: String(t.amountFen),
+      },
+    };
+  }
+
+  /** 10:00 Beijing time, `n` working days after `from`. */
+  private workingDaysLater(from: Date, n: number): Date {
+    const day = this.calendar.addWorkingDays(todayIn(from), n).date;
+    return new Date(Date.UTC(day.year, day.month - 1, day.day, 2, 0));
+  }
+
+  /** A 12-digit 参考号 no other trade or refund has. */
+  private newReference(seed: string): string {
+    const taken = new Set(this.trades.flatMap((t) => [t.reference, ...t.refunds.map((r) => r.reference)]));
+    let h = 0;
+    for (const ch of seed) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
+    for (let i = 0; ; i++) {
+      const ref = String(900_000_000_000 + ((h + i * 7_919) % 99_999_999_999)).slice(0, 12);
+      if (!taken.has(ref)) return ref;
+    }
+  }
+
   /** Signs and sends an answer, applying any fault the test asked for. */
   async answer(reply: FastifyReply, payload: object): Promise<FastifyReply> {
     const f = this.faults;
@@ -290,6 +382,7 @@ export class Sandbox {
       [PATHS.tradeQuery]: (r) => this.tradeQuery(r),
       [PATHS.refundQuery]: (r) => this.refundQuery(r),
       [PATHS.idmRefundQuery]: (r) => this.idmRefundQuery(r),
+      [PATHS.refund]: (r) => this.refund(r),
     };
     for (const [path, handle] of Object.entries(handlers)) {
       app.post(path, async (request, reply) => {
@@ -312,6 +405,8 @@ export class Sandbox {
             .status(400)
             .send({ code: 'BBS11000', msg: '参数校验失败: req_time, version, req_data' });
         }
+        if (path === PATHS.refund && this.faults.refundsDown)
+          return reply.status(503).send({ code: 'BBS00001', msg: '系统繁忙' });
         return this.answer(reply, handle(env.req_data as Record<string, unknown>));
       });
     }

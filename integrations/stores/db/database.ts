@@ -1,0 +1,57 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import BetterSqlite from 'better-sqlite3';
+import { Kysely, type Migration, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { type Dialect, migrate, migrations } from './migrations.js';
+import type { Schema } from './schema.js';
+
+export interface DatabaseOptions {
+  /** Where the SQLite file lives when there is no DATABASE_URL. */
+  dataDir: string;
+  /** postgres://… : PostgreSQL instead of the SQLite file. */
+  url?: string | undefined;
+  /** For tests: migrations other than ours (a broken one, to see the start refused). */
+  migrations?: Record<string, Migration>;
+}
+
+/** Business records' database: a SQLite file by default, PostgreSQL with DATABASE_URL. */
+export class Database {
+  private constructor(
+    readonly db: Kysely<Schema>,
+    readonly dialect: Dialect,
+  ) {}
+
+  static async open(options: DatabaseOptions): Promise<Database> {
+    const dialect: Dialect = options.url ? 'postgres' : 'sqlite';
+    let db: Kysely<Schema>;
+    if (options.url) {
+      const pool = new pg.Pool({ connectionString: options.url, max: 10, connectionTimeoutMillis: 5000 });
+      db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+    } else {
+      mkdirSync(options.dataDir, { recursive: true });
+      const file = new BetterSqlite(path.join(options.dataDir, 'refund-assistant.sqlite'));
+      file.pragma('journal_mode = WAL');
+      // a second process on the file (a restart overlapping the old one) waits instead of failing
+      file.pragma('busy_timeout = 5000');
+      db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: file }) });
+    }
+    const database = new Database(db, dialect);
+    try {
+      await migrate(db as Kysely<unknown>, options.migrations ?? migrations(dialect));
+    } catch (err) {
+      await db.destroy();
+      throw err;
+    }
+    return database;
+  }
+
+  /** For /readyz: the database answers. */
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
+  }
+
+  close(): Promise<void> {
+    return this.db.destroy();
+  }
+}

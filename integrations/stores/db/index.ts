@@ -1,0 +1,5 @@
+export { SqlApplicationStore } from './applications.js';
+export { AUDIT_CSV_HEADER, auditCsvLine, SqlAudit } from './audit.js';
+export { Database, type DatabaseOptions } from './database.js';
+export { MigrationError, migrations } from './migrations.js';
+export { SqlTicketStore } from './tickets.js';

@@ -1,0 +1,109 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * The migrations, in order, compiled with the rest (nothing is read from disk at run time).
+ * Never edit one that has shipped: add the next.
+ */
+export function migrations(dialect: Dialect): Record<string, Migration> {
+  return {
+    '0001_applications_tickets_audit': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('applications')
+          .addColumn('number', 'text', (c) => c.primaryKey())
+          .addColumn('merchant_no', 'text', (c) => c.notNull())
+          .addColumn('reference', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('open_reference', 'text', (c) => c.unique())
+          .addColumn('amount_fen', 'integer', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addColumn('record', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('applications_merchant')
+          .on('applications')
+          .columns(['merchant_no', 'created_at'])
+          .execute();
+        await db.schema
+          .createIndex('applications_reference')
+          .on('applications')
+          .column('reference')
+          .execute();
+        await db.schema
+          .createTable('application_events')
+          .addColumn('application', 'text', (c) => c.notNull())
+          .addColumn('seq', 'integer', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('actor', 'text')
+          .addColumn('data', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('application_events_pk', ['application', 'seq'])
+          .execute();
+        await db.schema
+          .createTable('refund_jobs')
+          .addColumn('application', 'text', (c) => c.primaryKey())
+          .addColumn('attempts', 'integer', (c) => c.notNull())
+          .addColumn('run_at', 'text', (c) => c.notNull())
+          .addColumn('lease_until', 'text')
+          .addColumn('last_error', 'text')
+          .execute();
+        await db.schema
+          .createTable('sequences')
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('day', 'text', (c) => c.notNull())
+          .addColumn('n', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('sequences_pk', ['kind', 'day'])
+          .execute();
+        await db.schema
+          .createTable('tickets')
+          .addColumn('number', 'text', (c) => c.primaryKey())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('record', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('audit')
+          // SQLite: an INTEGER PRIMARY KEY numbers itself; PostgreSQL needs a serial
+          .addColumn('id', dialect === 'postgres' ? 'serial' : 'integer', (c) => c.primaryKey())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('record', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('audit_at').on('audit').columns(['at']).execute();
+        await sql`select 1`.execute(db);
+      },
+    },
+  };
+}
+
+class StaticProvider implements MigrationProvider {
+  constructor(private readonly list: Record<string, Migration>) {}
+  async getMigrations() {
+    return this.list;
+  }
+}
+
+export class MigrationError extends Error {
+  override name = 'MigrationError';
+  constructor(
+    readonly migration: string,
+    cause: unknown,
+  ) {
+    super(`database migration ${migration} failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+  }
+}
+
+/** Brings the database up to date; a failure names the migration and stops the start. */
+export async function migrate(db: Kysely<unknown>, list: Record<string, Migration>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new StaticProvider(list) });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new MigrationError(failed, error);
+  }
+  return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

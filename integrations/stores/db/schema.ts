@@ -1,0 +1,65 @@
+import type { Generated } from 'kysely';
+
+// The tables, as Kysely sees them. Times are ISO 8601 UTC text (sortable the same way in SQLite
+// and PostgreSQL); records are JSON text validated with the domain's zod schemas when read.
+
+export interface ApplicationsTable {
+  number: string;
+  merchant_no: string;
+  reference: string;
+  status: string;
+  /** The reference while the application is open, NULL once decided: UNIQUE keeps one open per payment. */
+  open_reference: string | null;
+  amount_fen: number;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  record: string;
+}
+
+export interface ApplicationEventsTable {
+  application: string;
+  seq: number;
+  at: string;
+  kind: string;
+  role: string;
+  actor: string | null;
+  data: string;
+}
+
+export interface RefundJobsTable {
+  application: string;
+  attempts: number;
+  run_at: string;
+  lease_until: string | null;
+  last_error: string | null;
+}
+
+export interface SequencesTable {
+  kind: string;
+  day: string;
+  n: number;
+}
+
+export interface TicketsTable {
+  number: string;
+  created_at: string;
+  record: string;
+}
+
+export interface AuditTable {
+  /** Numbered by the database. */
+  id: Generated<number>;
+  at: string;
+  kind: string;
+  record: string;
+}
+
+export interface Schema {
+  applications: ApplicationsTable;
+  application_events: ApplicationEventsTable;
+  refund_jobs: RefundJobsTable;
+  sequences: SequencesTable;
+  tickets: TicketsTable;
+  audit: AuditTable;
+}
