@@ -94,8 +94,10 @@ export class Dialogue {
       const answer = commands.first(message, ['solved', 'unsolved', 'yes', 'no']);
       if (answer) return this.solved(c, answer === 'solved' || answer === 'yes');
     }
-    // "sorry, Tuesday not Monday" right after an answer: the same tree again, with the new value
-    if (c.lastFlow && commands.corrects(message)) {
+    // "sorry, Tuesday not Monday" right after an answer: the same tree again, with the new value.
+    // Not once an application is submitted: walking again would submit a second one; its amount
+    // changes by amending it (a new version the reviewers see beside the first).
+    if (c.lastFlow && commands.corrects(message) && c.lastFlow.facts['application.number'] === undefined) {
       const { understanding, decision } = this.understand(message, c.lang, { inFlow: true });
       const input = { text: message.raw, normalized: message.text, entities: understanding.entities };
       const corrected = await this.deps.runner.correct(c.lastFlow, input, this.flowContext(c, requester));
@@ -175,13 +177,23 @@ export class Dialogue {
     requester: Requester,
   ): Promise<Outcome | undefined> {
     const apps = this.deps.applications;
-    const wanted = apps?.match(message, requester, c.lang);
-    if (!apps || !wanted) return undefined;
+    if (!apps) return undefined;
+    // only a merchant's words start or change an application (anyone's RA number asks its status)
+    const understanding = requester.merchantNo
+      ? this.understand(message, c.lang, { inFlow: true }).understanding
+      : undefined;
+    const wanted = apps.match(message, requester, c.lang, understanding?.entities);
+    if (!wanted) return undefined;
     if (wanted.kind === 'status')
       return { replies: await apps.status(wanted.number, requester, c.lang), conversation: c };
+    if (wanted.kind === 'amend')
+      return {
+        replies: await apps.amend(wanted, requester, c.lang),
+        conversation: c,
+        ...(understanding && { understanding }),
+      };
     const flow = this.deps.runner.flow(APPLICATION_FLOW);
-    if (!flow) return undefined;
-    const { understanding } = this.understand(message, c.lang, { inFlow: true });
+    if (!flow || !understanding) return undefined;
     const input = { text: message.raw, normalized: message.text, entities: understanding.entities };
     const step = await this.deps.runner.start(flow, input, this.flowContext(c, requester));
     return { ...(await this.afterStep({ ...c, awaitingSolved: undefined }, step, requester)), understanding };

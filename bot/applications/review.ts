@@ -16,7 +16,7 @@ export interface Reviewer {
  * waits for a second, different reviewer.
  */
 export type DecisionResult =
-  | { outcome: 'approved' | 'rejected' | 'asked'; application: Application }
+  | { outcome: 'approved' | 'rejected' | 'asked' | 'amended'; application: Application }
   | { outcome: 'approval_recorded'; application: Application; needed: number }
   | { outcome: 'already_decided'; application: Application; by?: string }
   | { outcome: 'same_reviewer'; application: Application }

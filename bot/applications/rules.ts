@@ -78,6 +78,9 @@ export const WORD_KEYS = [
   'event_failed',
   'event_denied',
   'more_applications',
+  'amended',
+  'amend_decided',
+  'amend_none',
 ] as const;
 export type WordKey = (typeof WORD_KEYS)[number];
 
@@ -86,6 +89,8 @@ export const applicationRulesSchema = z
     triggers: z.object({
       start: z.object({ zh: words, en: words }),
       status: z.object({ zh: words, en: words }),
+      /** with an amount: a new amount for an application already submitted */
+      amend: z.object({ zh: words, en: words }),
     }),
     fourEyesAboveFen: z.number().int().positive(),
     proof: z

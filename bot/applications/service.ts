@@ -436,6 +436,7 @@ export class ApplicationService implements ApplicationReview {
     if (application.status === 'rejected') return { outcome: 'rejected', application };
     if (kind === 'approval_recorded')
       return { outcome: 'approval_recorded', application, needed: this.approvalsNeeded(application) };
+    if (kind === 'amended') return { outcome: 'amended', application };
     return { outcome: 'asked', application };
   }
 

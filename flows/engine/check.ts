@@ -119,6 +119,15 @@ export function checkFlow(flow: Flow, ctx: CheckContext, file: string): string[]
         problems.push(`${at(id)}: without "next", every option needs its own "next"`);
       }
       if (!node.next && !node.options) problems.push(`${at(id)}: has nowhere to go after the answer`);
+      for (const o of node.options ?? []) {
+        const given = o.given ? flow.slots[o.given] : undefined;
+        if (o.given && !given)
+          problems.push(`${at(id)}: option "${o.value}" is given by undeclared slot "${o.given}"`);
+        else if (given && (given.type === 'text' || given.type === 'choice'))
+          problems.push(
+            `${at(id)}: option "${o.value}" cannot be given by a ${given.type} slot (every answer would pick it)`,
+          );
+      }
     }
     if (node.kind === 'estimate') {
       for (const ref of [...node.method, ...node.date]) {

@@ -3,7 +3,14 @@ import { Prompts } from './prompts.js';
 import { choices, text } from './replies.js';
 import type { FlowContext, RunnerDeps, Step } from './runner-types.js';
 import type { AskNode, Flow, SlotType } from './schema.js';
-import { type AnswerInput, type Prefilled, parseAnswer, prefill } from './slots.js';
+import {
+  type AnswerInput,
+  givenOption,
+  type ParseContext,
+  type Prefilled,
+  parseAnswer,
+  prefill,
+} from './slots.js';
 import type { FlowState } from './state.js';
 import { Walker } from './walk.js';
 
@@ -70,6 +77,10 @@ export class FlowRunner {
 
   private today() {
     return todayIn(this.deps.clock());
+  }
+
+  private parseContext(flow: Flow): ParseContext {
+    return { today: this.today(), commands: this.deps.commands, slots: flow.slots };
   }
 
   /** Starts `flow`, with what the opening message already said filled in. */
@@ -231,9 +242,7 @@ export class FlowRunner {
     const node = flow?.nodes[state.node];
     if (!flow || node?.kind !== 'ask') return false;
     const type = flow.slots[node.slot]?.type ?? 'text';
-    return (
-      parseAnswer(type, node, input, { today: this.today(), commands: this.deps.commands }) !== undefined
-    );
+    return parseAnswer(type, node, input, this.parseContext(flow)) !== undefined;
   }
 
   /** An answer to the current question: on to the next question or the end, or asked again. */
@@ -243,7 +252,8 @@ export class FlowRunner {
     if (!flow || node?.kind !== 'ask')
       return { replies: [], state: undefined, outcome: 'ended', askSolved: false };
     const type = flow.slots[node.slot]?.type ?? 'text';
-    const value = parseAnswer(type, node, input, { today: this.today(), commands: this.deps.commands });
+    const parse = this.parseContext(flow);
+    const value = parseAnswer(type, node, input, parse);
     if (value === undefined) {
       const invalid = state.invalid + 1;
       if (invalid >= MAX_INVALID) {
@@ -289,10 +299,13 @@ export class FlowRunner {
       };
     }
     const next = node.options?.find((o) => o.value === value)?.next ?? node.next;
+    // "退10元" at "all or part?": part of it, and the amount is said already
+    const given = givenOption(node, input, parse);
+    const also = given && given.option.value === value ? { [given.slot]: given.value } : {};
     const moved: FlowState = {
       ...state,
       history: [...state.history, { node: state.node, slots: state.slots }],
-      slots: { ...state.slots, [node.slot]: value },
+      slots: { ...state.slots, ...also, [node.slot]: value },
       invalid: 0,
       paused: false,
       node: next as string,

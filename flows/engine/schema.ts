@@ -82,6 +82,11 @@ const option = z
      * "提示权限不足" is the permission case, not "an error was shown".
      */
     broad: z.boolean().optional(),
+    /**
+     * Another slot whose answer also picks this option, and is kept: "退10元" or a bare "10" at
+     * "all of it, or part?" is part of it, and the amount. Checked at load: the slot exists.
+     */
+    given: slotName.optional(),
     next: nodeId.optional(),
   })
   .strict();

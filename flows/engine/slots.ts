@@ -25,6 +25,8 @@ export interface AnswerInput {
 export interface ParseContext {
   today: CivilDate;
   commands: Commands;
+  /** The flow's slots by name, for options that an answer of another slot picks (`given`). */
+  slots?: Flow['slots'];
 }
 
 const MAX_TEXT = 500;
@@ -75,7 +77,7 @@ export function parseAnswer(
     return undefined;
   }
   if (options) {
-    const picked = optionFor(options, n);
+    const picked = optionFor(options, n) ?? givenOption(node, input, ctx)?.option;
     if (picked) return picked.value;
     if (type === 'choice' || type === 'payment_method') return undefined;
   }
@@ -117,6 +119,26 @@ export function parseAnswer(
     default:
       return undefined;
   }
+}
+
+/**
+ * The option an answer of another slot picks ("退10元" at "all or part?" is `part`, given the
+ * amount), with that slot's value. Only when no option's own words matched.
+ */
+export function givenOption(
+  node: AskNode,
+  input: AnswerInput,
+  ctx: ParseContext,
+): { option: Option; slot: string; value: SlotValue } | undefined {
+  if (input.value !== undefined) return undefined;
+  for (const option of node.options ?? []) {
+    const slot = option.given;
+    const type = slot ? ctx.slots?.[slot]?.type : undefined;
+    if (!slot || !type || type === 'text' || type === 'choice') continue;
+    const value = parseAnswer(type, { ...node, options: undefined, slot }, input, ctx);
+    if (value !== undefined) return { option, slot, value };
+  }
+  return undefined;
 }
 
 /**

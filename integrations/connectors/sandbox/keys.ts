@@ -18,8 +18,9 @@ function selfSigned(commonName: string): KeyMaterial {
   });
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(publicKey);
-  // a positive serial: first byte below 0x80
-  cert.serialNumber = `0${randomBytes(8).toString('hex').slice(1)}`;
+  // a positive, minimally encoded serial: the first byte is 0x10–0x1f (a first byte of 0x00 before
+  // one below 0x80 is invalid DER: "illegal padding", one certificate in 32)
+  cert.serialNumber = `1${randomBytes(8).toString('hex').slice(1)}`;
   const now = new Date();
   cert.validity.notBefore = new Date(now.getTime() - 86_400_000);
   cert.validity.notAfter = new Date(now.getTime() + 10 * 365 * 86_400_000);
