@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { auditRecords, startTestApp, type TestApp } from '../support/app.js';
-import { ChatUser, type Turn } from '../support/transcript.js';
+import { MERCHANT_TOKEN, merchantUser, payment } from '../support/apply.js';
+import type { ChatUser, Turn } from '../support/transcript.js';
 
 // What a merchant really types into an application: an amount where "all or part?" is asked,
 // nonsense amounts, a file that is no proof, someone else's payment, and a new amount after
 // submitting. Each gets a clear answer, and nothing wrong is submitted.
 
-const TOKEN = 'trusted-caller-token-for-tests-0123456789';
-
 async function withApp(run: (t: TestApp) => Promise<void>) {
-  const t = await startTestApp({ TRUSTED_CALLER_TOKEN: TOKEN });
+  const t = await startTestApp({ TRUSTED_CALLER_TOKEN: MERCHANT_TOKEN });
   try {
     await run(t);
   } finally {
@@ -17,14 +16,8 @@ async function withApp(run: (t: TestApp) => Promise<void>) {
   }
 }
 
-function fixture(t: TestApp, scenario: string) {
-  const f = t.app.acquirer.sandbox?.instance.fixtures().find((x) => x.scenario === scenario);
-  if (!f) throw new Error(scenario);
-  return f;
-}
-
-const merchant = (t: TestApp, merchantNo: string, locale?: string) =>
-  new ChatUser(t.server, locale, { authorization: `Bearer ${TOKEN}`, 'x-merchant-no': merchantNo });
+const fixture = payment;
+const merchant = merchantUser;
 
 async function upload(t: TestApp, m: ChatUser, name: string, bytes: Buffer) {
   const boundary = 'b0undary';
