@@ -213,6 +213,23 @@ describe('when the acquirer misbehaves', () => {
     expect(Date.now() - started).toBeLessThan(800);
   });
 
+  it('timeouts are retried and counted by the circuit: once it opens, a slow acquirer costs a turn nothing', async () => {
+    sandbox.faults = { delayMs: 400 };
+    const gw = gateway({ timeoutMs: 60, attempts: 2, breakAfter: 4, halfOpenAfterMs: 60_000 });
+    const ref = fixture('paid_not_refunded').reference;
+    const before = requests;
+    await gw.findTransaction({ reference: ref });
+    expect(requests - before).toBe(2);
+    await gw.findTransaction({ reference: ref });
+    expect(gw.circuit).toBe('open');
+    const calls = requests;
+    expect(await gw.findTransaction({ reference: ref })).toMatchObject({
+      outcome: 'unavailable',
+      reason: expect.stringContaining('circuit'),
+    });
+    expect(requests).toBe(calls);
+  });
+
   it('a 5xx is retried with backoff (the queries are idempotent), then unavailable', async () => {
     sandbox.faults = { status: 503 };
     const r = await gateway({ attempts: 3 }).findTransaction({

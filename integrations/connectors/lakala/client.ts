@@ -122,9 +122,12 @@ export class LakalaGateway implements PaymentGateway {
     };
     this.platformKey = loadPublicKey(options.platformCertPem);
     this.clock = options.clock ?? (() => new Date());
-    const transient = handleWhen((e) => e instanceof GatewayError && e.transient);
+    // the timeout policy rejects with its own TaskCancelledError, not ours: a slow acquirer must be
+    // retried (queries are idempotent) and counted, or every turn pays the full timeout forever
+    const timedOut = (e: unknown) => e instanceof TaskCancelledError;
+    const transient = handleWhen((e) => (e instanceof GatewayError && e.transient) || timedOut(e));
     this.breaker = circuitBreaker(
-      handleWhen((e) => e instanceof GatewayError),
+      handleWhen((e) => e instanceof GatewayError || timedOut(e)),
       {
         halfOpenAfter: options.halfOpenAfterMs ?? 10_000,
         breaker: new ConsecutiveBreaker(options.breakAfter ?? 5),
