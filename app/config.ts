@@ -78,10 +78,30 @@ export const configSchema = z.object({
   connections__serviceConnection__settings__certPemFile: optionalString,
   connections__serviceConnection__settings__certKeyFile: optionalString,
   connections__serviceConnection__settings__authorityEndpoint: optionalString,
+  /**
+   * Which proxies' X-Forwarded-For entries to believe: `false`, a hop count (`1`: the address our
+   * own proxy appended, the rightmost), or the proxies' addresses/CIDRs. Never the leftmost entry:
+   * the client writes that one, and it would key the lock-out and the rate limits. `true` is 1 hop.
+   */
   TRUST_PROXY: z
-    .enum(['true', 'false', '1', '0'])
+    .string()
+    .trim()
     .default('false')
-    .transform((v) => v === 'true' || v === '1'),
+    .transform((v, ctx): false | number | string[] => {
+      if (v === 'false' || v === '0' || v === '') return false;
+      if (v === 'true') return 1;
+      if (/^\d{1,2}$/.test(v)) return Number(v);
+      const list = v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
+      if (list.every((x) => /^[0-9a-f.:]+(\/\d{1,3})?$/i.test(x))) return list;
+      ctx.addIssue({
+        code: 'custom',
+        message: 'false, a hop count, or a comma-separated list of proxy addresses/CIDRs',
+      });
+      return z.NEVER;
+    }),
 });
 
 export type Config = z.infer<typeof configSchema> & { dataDir: string };

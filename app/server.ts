@@ -14,11 +14,18 @@ export interface ServerOptions {
   channels?: Channel[];
 }
 
+/** A hop count as proxy-addr's trust function: the first `hops` addresses from the socket. */
+function trustProxy(
+  trust: false | number | string[],
+): boolean | string[] | ((addr: string, i: number) => boolean) {
+  return typeof trust === 'number' ? (_addr, i) => i < trust : trust;
+}
+
 export async function buildServer(app: App, options: ServerOptions): Promise<FastifyInstance> {
   const { logger } = options;
   const server = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    trustProxy: app.config.TRUST_PROXY,
+    trustProxy: trustProxy(app.config.TRUST_PROXY),
     // one line per request would cost more than the turn itself; refusals and failures are logged below
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,

@@ -7,7 +7,7 @@ import { ChatUser } from '../support/transcript.js';
 let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp({
-    TRUST_PROXY: 'true',
+    TRUST_PROXY: '1',
     LOOKUP_MAX_FAILURES: '5',
     LOOKUP_ADDRESS_MAX_FAILURES: '8',
     LOOKUP_LOCK_MINUTES: '15',
@@ -49,6 +49,20 @@ describe('lock-out', () => {
     const neighbour = consumer(shared);
     await neighbour.says(`查一下参考号${f.reference}`);
     expect((await neighbour.says(`${f.amountFen / 100}元`)).said).toContain('交易与退款状态');
+  });
+
+  it('a forged X-Forwarded-For entry changes nothing: the address our proxy saw is the one counted', async () => {
+    const attacker = '10.4.0.1';
+    for (let i = 0; i < 8; i++) {
+      // the client writes its own "address" first; the proxy appends the one it really saw
+      const guess = new ChatUser(t.server, 'zh', { 'x-forwarded-for': `198.51.100.${i}, ${attacker}` });
+      await guess.says(`查一下参考号${String(700000000000 + i)}`);
+      await guess.says('1元');
+    }
+    const again = new ChatUser(t.server, 'zh', { 'x-forwarded-for': `203.0.113.77, ${attacker}` });
+    expect((await again.says(`查一下参考号${fixture('refund_succeeded_qr').reference}`)).said).toContain(
+      '暂停查询',
+    );
   });
 
   it('many misses from one address, across references and conversations, pause that address only', async () => {
