@@ -49,6 +49,8 @@ export async function createChannels(app: App): Promise<Channel[]> {
       certKeyFile: config.connections__serviceConnection__settings__certKeyFile,
       authorityEndpoint: config.connections__serviceConnection__settings__authorityEndpoint,
       production: config.NODE_ENV === 'production',
+      anonymous: config.BOTFRAMEWORK_ANONYMOUS,
+      ratePerMinute: config.RATE_LIMIT_PER_MINUTE,
       conversationTtlMs: config.CONVERSATION_TTL_HOURS * 3_600_000,
     }),
   ];

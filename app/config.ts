@@ -83,6 +83,11 @@ export const configSchema = z.object({
    * own proxy appended, the rightmost), or the proxies' addresses/CIDRs. Never the leftmost entry:
    * the client writes that one, and it would key the lock-out and the rate limits. `true` is 1 hop.
    */
+  /** Without a Bot Framework registration, let the Emulator on this machine in (never in production). */
+  BOTFRAMEWORK_ANONYMOUS: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
   TRUST_PROXY: z
     .string()
     .trim()

@@ -94,6 +94,56 @@ describe('where replies may go', () => {
   });
 });
 
+describe('/api/messages without an app registration', () => {
+  it('refuses anonymous requests unless BOTFRAMEWORK_ANONYMOUS is set, and then from this machine only', async () => {
+    const closed = await startTestApp({ BOTFRAMEWORK_ANONYMOUS: 'false' });
+    try {
+      const url = await closed.server.listen({ port: 0, host: '127.0.0.1' });
+      const user = new ChannelUser(url);
+      const r = await user.say('你好');
+      expect(r.status).toBe(401);
+    } finally {
+      await closed.close();
+    }
+    const open = await startTestApp({ BOTFRAMEWORK_ANONYMOUS: 'true', RATE_LIMIT_PER_MINUTE: '3' });
+    try {
+      const activity = {
+        type: 'message',
+        text: '你好',
+        channelId: 'emulator',
+        from: { id: 'u1' },
+        conversation: { id: 'c1' },
+        recipient: { id: 'bot' },
+        serviceUrl: 'http://127.0.0.1:9',
+      };
+      const remote = await open.server.inject({
+        method: 'POST',
+        url: '/api/messages',
+        remoteAddress: '203.0.113.5',
+        headers: { 'x-forwarded-for': '127.0.0.1' },
+        payload: activity,
+      });
+      expect(remote.statusCode).toBe(401);
+      // and the same limit per address as every route
+      const codes: number[] = [];
+      for (let i = 0; i < 4; i++)
+        codes.push(
+          (
+            await open.server.inject({
+              method: 'POST',
+              url: '/api/messages',
+              remoteAddress: '203.0.113.6',
+              payload: activity,
+            })
+          ).statusCode,
+        );
+      expect(codes.at(-1)).toBe(429);
+    } finally {
+      await open.close();
+    }
+  });
+});
+
 describe('/api/messages in production without an app registration', () => {
   it('refuses every request', async () => {
     const prod = await startTestApp({ NODE_ENV: 'production' });

@@ -35,6 +35,8 @@ export async function startTestApp(
     LOG_LEVEL: 'silent',
     SANDBOX_PORT: '0',
     RATE_LIMIT_PER_MINUTE: '0',
+    // the tests are the Bot Framework Emulator on this machine
+    BOTFRAMEWORK_ANONYMOUS: 'true',
     CONVERSATION_RATE_PER_MINUTE: '0',
     ...env,
     DATA_DIR: dataDir,

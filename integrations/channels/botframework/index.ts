@@ -1,3 +1,4 @@
+import rateLimit from '@fastify/rate-limit';
 import type { Activity, ConversationReference } from '@microsoft/agents-activity';
 import type { CloudAdapter, TurnContext, WebResponse } from '@microsoft/agents-hosting';
 import type { ChannelHost } from '../../../bot/host.js';
@@ -17,6 +18,13 @@ export interface BotFrameworkOptions {
   authorityEndpoint?: string | undefined;
   /** Production refuses every request when there is no registration. */
   production: boolean;
+  /**
+   * Without a registration, accept anonymous requests (the Bot Framework Emulator) — only from this
+   * machine (the socket's address, not a forwarded one), and only when set (BOTFRAMEWORK_ANONYMOUS).
+   */
+  anonymous: boolean;
+  /** Requests per minute per client address, as every other route (0: no limit). */
+  ratePerMinute: number;
   /** How long a channel conversation stays linked to ours. */
   conversationTtlMs: number;
 }
@@ -26,6 +34,8 @@ interface Link {
   channelId: string;
   lang: Lang;
 }
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 type Sdk = {
   adapter: CloudAdapter;
@@ -72,14 +82,14 @@ export function create(host: ChannelHost, options: BotFrameworkOptions): Channel
   const log = host.logger.child({ channel: 'botframework' });
   const clientId = options.clientId;
   const production = options.production;
-  const refuseAll = !clientId && production;
-  if (refuseAll)
+  const refuseAll = !clientId && (production || !options.anonymous);
+  if (!clientId && production)
     log.error(
       'NODE_ENV=production and no Bot Framework app registration: /api/messages refuses every request',
     );
-  else if (!clientId)
+  else if (!clientId && options.anonymous)
     log.warn(
-      'no Bot Framework app registration: /api/messages accepts anonymous requests (Bot Framework Emulator)',
+      'no Bot Framework app registration: /api/messages accepts anonymous requests from this machine only (Bot Framework Emulator)',
     );
 
   const byChannel = host.records<string>('bf-conversation');
@@ -239,10 +249,28 @@ export function create(host: ChannelHost, options: BotFrameworkOptions): Channel
     },
     async stop() {},
     async routes(scope) {
+      if (options.ratePerMinute > 0)
+        await scope.register(rateLimit, {
+          max: options.ratePerMinute,
+          timeWindow: 60_000,
+          // thrown by the plugin; the server's error handler answers it as RATE_LIMITED
+          errorResponseBuilder: () => ({ statusCode: 429, code: 'RATE_LIMITED', message: 'rate limited' }),
+        });
       scope.post('/api/messages', { bodyLimit: 1024 * 1024 }, async (request, reply) => {
-        if (refuseAll) {
-          log.warn('refused a Bot Framework request: no app registration in production');
-          const e = new ApiError('UNAUTHORIZED', { detail: 'no Bot Framework app registration' });
+        // anonymous means "the Emulator on this machine": the socket's own address decides, since a
+        // forwarded one is whatever the caller wrote
+        const local = LOOPBACK.has(request.socket.remoteAddress ?? '');
+        if (refuseAll || (!clientId && !local)) {
+          log.warn(
+            { anonymous: options.anonymous, local },
+            'refused a Bot Framework request: no app registration',
+          );
+          const e = new ApiError('UNAUTHORIZED', {
+            detail:
+              production || options.anonymous
+                ? 'no Bot Framework app registration'
+                : 'no Bot Framework app registration (BOTFRAMEWORK_ANONYMOUS=true allows the Emulator on this machine)',
+          });
           return reply.status(e.status).send(e.toJSON());
         }
         const s = await load();
