@@ -20,7 +20,20 @@ export interface Acquirer {
  * assistant on SANDBOX_PORT, with keys made under DATA_DIR/sandbox — the same connector and the same
  * signed HTTP either way.
  */
-export async function createAcquirer(config: Config, logger: Logger, clock?: () => Date): Promise<Acquirer> {
+export interface AcquirerOptions {
+  clock?: (() => Date) | undefined;
+  /**
+   * Use the sandbox a running server already has on SANDBOX_PORT (same DATA_DIR, same keys), and
+   * start one only if none answers: the operator's CLI must see the refunds that server executed.
+   */
+  joinRunningSandbox?: boolean;
+}
+
+export async function createAcquirer(
+  config: Config,
+  logger: Logger,
+  { clock, joinRunningSandbox = false }: AcquirerOptions = {},
+): Promise<Acquirer> {
   if (config.LAKALA_BASE_URL) {
     const read = (file: string | undefined) => readFileSync(path.resolve(file as string), 'utf8');
     const gateway = new LakalaGateway({
@@ -36,9 +49,30 @@ export async function createAcquirer(config: Config, logger: Logger, clock?: () 
     return { gateway, close: async () => undefined };
   }
   const keys = sandboxKeys(path.join(config.dataDir, 'sandbox'));
+  const sandboxGateway = (url: string) =>
+    new LakalaGateway({
+      baseUrl: url,
+      appId: SANDBOX_APP_ID,
+      serialNo: keys.merchant.serialNo,
+      privateKeyPem: keys.merchant.privateKeyPem,
+      platformCertPem: keys.platform.certificatePem,
+      timeoutMs: config.LAKALA_TIMEOUT_MS,
+      logger,
+      ...(clock && { clock }),
+    });
+  if (joinRunningSandbox) {
+    const running = `http://127.0.0.1:${config.SANDBOX_PORT}`;
+    if (await isOurSandbox(running, keys.platform.serialNo)) {
+      logger.info({ url: running }, 'using the running sandbox acquirer');
+      return { gateway: sandboxGateway(running), close: async () => undefined };
+    }
+  }
   const instance = new Sandbox({ keys, appId: SANDBOX_APP_ID, ...(clock && { clock }) });
   const server = await instance.server();
-  const url = await server.listen({ port: config.SANDBOX_PORT, host: '127.0.0.1' });
+  const url = await server.listen({
+    port: joinRunningSandbox ? 0 : config.SANDBOX_PORT,
+    host: '127.0.0.1',
+  });
   const gateway = new LakalaGateway({
     baseUrl: url,
     appId: SANDBOX_APP_ID,
@@ -51,4 +85,15 @@ export async function createAcquirer(config: Config, logger: Logger, clock?: () 
   });
   logger.info({ url }, 'sandbox acquirer listening');
   return { gateway, sandbox: { instance, server, url }, close: () => server.close() };
+}
+
+/** A sandbox answering on `url` that signs with our DATA_DIR's platform key (not another one's). */
+async function isOurSandbox(url: string, serialNo: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(500) });
+    const body = (await res.json()) as { serialNo?: string };
+    return res.ok && body.serialNo === serialNo;
+  } catch {
+    return false;
+  }
 }

@@ -72,6 +72,8 @@ export interface AppOptions {
   clock?: () => Date;
   lookup?: LookupPort;
   observeFlows?: (flow: string, from: string | undefined, to: string) => void;
+  /** The CLI: use a running server's sandbox acquirer rather than a throwaway one of its own. */
+  joinRunningSandbox?: boolean;
 }
 
 /**
@@ -107,7 +109,10 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     dataDir: config.dataDir,
   });
   const uploads = new UploadStore(path.join(config.dataDir, 'uploads'), config.UPLOAD_MAX_BYTES);
-  const acquirer = await createAcquirer(config, logger, options.clock);
+  const acquirer = await createAcquirer(config, logger, {
+    clock: options.clock,
+    joinRunningSandbox: options.joinRunningSandbox ?? false,
+  });
   const database = await Database.open({ dataDir: config.dataDir, url: config.DATABASE_URL });
   const audit = new SqlAudit(database);
   // words, answers and the working-day calendar, built once for everyone who speaks

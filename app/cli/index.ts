@@ -27,12 +27,12 @@ Commands:
 ${TICKETS_USAGE}${APPLICATIONS_USAGE}${AUDIT_USAGE}`;
 
 async function withApp<T>(fn: (app: App) => Promise<T>): Promise<T> {
-  // the CLI's own sandbox (when no acquirer is configured) takes any free port: a running server
-  // already has SANDBOX_PORT, and the seeded data is the same
-  const config = loadConfig({ ...process.env, SANDBOX_PORT: '0' });
+  // with no acquirer configured, a running server's sandbox is the acquirer (its refunds are the
+  // ones to show); without a server, a sandbox of the CLI's own on any free port
+  const config = loadConfig(process.env);
   // stdout belongs to the command's output; logs go to stderr, and only warnings.
   const logger = createLogger(process.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn', undefined, 2);
-  const app = await createApp(config, logger);
+  const app = await createApp(config, logger, { joinRunningSandbox: true });
   try {
     return await fn(app);
   } finally {

@@ -411,7 +411,8 @@ export class Sandbox {
       });
     }
     app.get('/fixtures', async () => this.fixtures());
-    app.get('/healthz', async () => ({ status: 'ok' }));
+    // the serial names which keys this sandbox signs with (a CLI on the same DATA_DIR joins it)
+    app.get('/healthz', async () => ({ status: 'ok', serialNo: this.platform.serialNo }));
     return app;
   }
 }
