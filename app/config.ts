@@ -66,6 +66,7 @@ export const configSchema = z.object({
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: optionalString,
   SLACK_SUPPORT_CHANNEL: optionalString,
+  SLACK_REVIEW_CHANNEL: optionalString,
   SLACK_ALLOWED_TEAM_IDS: list,
   SLACK_ALLOWED_CHANNEL_IDS: list,
   SLACK_API_URL: z.url().default('https://slack.com/api/'),

@@ -1,4 +1,5 @@
 import type { Logger } from '../contracts/logger.js';
+import type { ApplicationReview } from './applications/index.js';
 import type { Assistant } from './assistant.js';
 import type { ConversationStore } from './conversations/store.js';
 import type { HandoffRegistry, HandoffService } from './handoff/index.js';
@@ -22,6 +23,8 @@ export interface ChannelHost {
   readonly handoffs: HandoffService;
   /** Who is waiting and today's counts (an agent desk's home page). */
   readonly handoffRegistry: HandoffRegistry;
+  /** Refund applications as reviewers see them: the same rules as the operator's CLI. */
+  readonly applications: ApplicationReview;
   /** Look-ups for agents and operators (who may see what is decided inside). */
   readonly lookups: LookupService;
   readonly conversations: Pick<ConversationStore, 'load'>;

@@ -11,6 +11,15 @@ export {
   timelineReplies,
 } from './notices.js';
 export type { ApplicationFilter, ApplicationStore, Change, NewEvent } from './ports.js';
-export type { ApplicationReview, DecisionResult, ReviewDesk, Reviewer, ReviewView } from './review.js';
+export type {
+  ApplicationReview,
+  DecisionResult,
+  Localized,
+  Rejection,
+  RejectReason,
+  ReviewDesk,
+  Reviewer,
+  ReviewView,
+} from './review.js';
 export { type ApplicationRules, loadApplicationRules, type Words, wordsOf } from './rules.js';
 export { ApplicationService, type ApplicationServiceDeps, type Submitter } from './service.js';

@@ -20,6 +20,8 @@ export type DecisionResult =
   | { outcome: 'approval_recorded'; application: Application; needed: number }
   | { outcome: 'already_decided'; application: Application; by?: string }
   | { outcome: 'same_reviewer'; application: Application }
+  /** The merchant changed the application after the reviewer looked: decide on the new version. */
+  | { outcome: 'stale'; application: Application }
   | { outcome: 'not_allowed' }
   | { outcome: 'not_found' }
   | { outcome: 'invalid'; message: string };
@@ -34,11 +36,34 @@ export interface ReviewView {
   remainingFen?: number;
   /** Approvals needed before it is executed (1, or 2 above the four-eyes amount). */
   approvalsNeeded: number;
+  /** Above this amount (fen) two different reviewers must approve. */
+  fourEyesAboveFen: number;
   /** The application before its latest amendment (reviewers see both versions). */
   previous?: { version: number; amountFen: number };
   /** Signed links to the proof, in the application's order; undefined when there is no public URL. */
   proofLinks: Array<{ name: string; url?: string }>;
+  /** The merchant's reason as the reviewers read it, in both languages. */
+  reasonLabel: Localized;
 }
+
+export interface Localized {
+  zh: string;
+  en: string;
+}
+
+/** A reason to turn an application down, from knowledge/applications.yml. */
+export interface RejectReason {
+  id: string;
+  label: Localized;
+  /** 'required': the reviewer must add a note (the label alone says too little). */
+  note: 'required' | 'optional';
+}
+
+/**
+ * Why a reviewer rejects: free text (the CLI), or one of the reasons — the merchant then reads it
+ * in their own language, whatever the reviewer's — with an optional note.
+ */
+export type Rejection = string | { reason: string; note?: string };
 
 /**
  * Where applications are reviewed (a Slack channel today). The core tells it of every new
@@ -55,10 +80,19 @@ export interface ReviewDesk {
 /** What a desk (or the operator's CLI) may do with an application: the same rules everywhere. */
 export interface ApplicationReview {
   view(number: string): Promise<ReviewView | undefined>;
-  approve(number: string, reviewer: Reviewer): Promise<DecisionResult>;
-  reject(number: string, reviewer: Reviewer, reason: string): Promise<DecisionResult>;
+  /**
+   * `version`: the version the reviewer saw (a card's button carries it): an application amended
+   * since is 'stale', not approved.
+   */
+  approve(number: string, reviewer: Reviewer, options?: { version?: number }): Promise<DecisionResult>;
+  reject(number: string, reviewer: Reviewer, why: Rejection): Promise<DecisionResult>;
   /** A question the merchant answers in the widget (with new uploads, if asked). */
   askForMore(number: string, reviewer: Reviewer, question: string): Promise<DecisionResult>;
   /** Whether this Slack user may decide (the allow-listed reviewer group). */
   mayDecide(reviewer: Reviewer): boolean;
+  rejectReasons(): readonly RejectReason[];
+  /** Applications not finished yet (in review, approved and not executed), newest first. */
+  unfinished(limit: number): Promise<string[]>;
+  /** The desk to tell of new applications and changes; undefined: none (Slack not connected). */
+  attachDesk(desk: ReviewDesk | undefined): void;
 }

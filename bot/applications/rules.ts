@@ -112,6 +112,17 @@ export const applicationRulesSchema = z
           .strict(),
       )
       .min(1),
+    rejectReasons: z
+      .array(
+        z
+          .object({
+            id: z.string().regex(/^[a-z_]+$/),
+            label: localized,
+            note: z.enum(['required', 'optional']).default('optional'),
+          })
+          .strict(),
+      )
+      .min(1),
     words: z.record(z.enum(WORD_KEYS), localized),
   })
   .strict()
@@ -121,6 +132,9 @@ export const applicationRulesSchema = z
     const ids = r.reasons.map((x) => x.id);
     if (new Set(ids).size !== ids.length)
       ctx.addIssue({ code: 'custom', path: ['reasons'], message: 'duplicate id' });
+    const rejectIds = r.rejectReasons.map((x) => x.id);
+    if (new Set(rejectIds).size !== rejectIds.length)
+      ctx.addIssue({ code: 'custom', path: ['rejectReasons'], message: 'duplicate id' });
   });
 export type ApplicationRules = z.infer<typeof applicationRulesSchema>;
 

@@ -7,7 +7,15 @@ import type { AuditSink } from '../ports.js';
 import type { MerchantInbox } from './inbox.js';
 import { type Application, type ApplicationEvent, DECIDED, type EventKind, outRefundNoOf } from './model.js';
 import type { ApplicationStore, Change, NewEvent } from './ports.js';
-import type { ApplicationReview, DecisionResult, ReviewDesk, Reviewer, ReviewView } from './review.js';
+import type {
+  ApplicationReview,
+  DecisionResult,
+  Rejection,
+  RejectReason,
+  ReviewDesk,
+  Reviewer,
+  ReviewView,
+} from './review.js';
 import {
   type ApplicationRules,
   assess,
@@ -228,6 +236,15 @@ export class ApplicationService implements ApplicationReview {
     return { application, events: await this.deps.store.events(number) };
   }
 
+  rejectReasons(): readonly RejectReason[] {
+    return this.deps.rules.rejectReasons;
+  }
+
+  async unfinished(limit: number): Promise<string[]> {
+    const open = await this.deps.store.list({ status: OPEN, limit });
+    return open.map((a) => a.number);
+  }
+
   mayDecide(reviewer: Reviewer): boolean {
     return reviewer.channel === 'cli' || this.deps.reviewers.includes(reviewer.id);
   }
@@ -245,11 +262,14 @@ export class ApplicationService implements ApplicationReview {
       .catch(() => undefined);
     const transaction = found?.outcome === 'found' ? found.value : undefined;
     const amended = [...events].reverse().find((e) => e.kind === 'amended');
+    const reason = this.deps.rules.reasons.find((r) => r.id === application.reason);
     return {
+      reasonLabel: reason?.label ?? { zh: application.reason, en: application.reason },
       application,
       events,
       ...(transaction && { transaction, remainingFen: transaction.amountFen - transaction.refundedFen }),
       approvalsNeeded: this.approvalsNeeded(application),
+      fourEyesAboveFen: this.deps.fourEyesAboveFen,
       ...(amended &&
         typeof amended.data.fromFen === 'number' && {
           previous: { version: application.version - 1, amountFen: amended.data.fromFen },
@@ -261,8 +281,9 @@ export class ApplicationService implements ApplicationReview {
     };
   }
 
-  approve(number: string, reviewer: Reviewer): Promise<DecisionResult> {
+  approve(number: string, reviewer: Reviewer, options: { version?: number } = {}): Promise<DecisionResult> {
     return this.decide(number, reviewer, (a, at) => {
+      if (options.version !== undefined && options.version !== a.version) return 'stale';
       if (a.approvals.some((x) => x.reviewer === reviewer.id)) return 'same_reviewer';
       const approvals = [
         ...a.approvals,
@@ -286,20 +307,39 @@ export class ApplicationService implements ApplicationReview {
     });
   }
 
-  reject(number: string, reviewer: Reviewer, reason: string): Promise<DecisionResult> {
-    const why = maskSensitive(reason.trim()).slice(0, 500);
-    if (!why) return Promise.resolve({ outcome: 'invalid', message: 'a reason is needed' });
-    return this.decide(number, reviewer, (a, at) => ({
-      application: {
-        ...a,
-        status: 'rejected',
-        decidedBy: reviewer.id,
-        decidedAt: at,
-        rejectReason: why,
-        updatedAt: at,
-      },
-      events: [{ at, kind: 'rejected', role: 'reviewer', actor: reviewer.id, data: { reason: why } }],
-    }));
+  reject(number: string, reviewer: Reviewer, why: Rejection): Promise<DecisionResult> {
+    const note = maskSensitive((typeof why === 'string' ? why : (why.note ?? '')).trim()).slice(0, 500);
+    const listed =
+      typeof why === 'string' ? undefined : this.rejectReasons().find((r) => r.id === why.reason);
+    if (typeof why !== 'string' && !listed)
+      return Promise.resolve({ outcome: 'invalid', message: `unknown reason ${why.reason}` });
+    if (!note && (!listed || listed.note === 'required'))
+      return Promise.resolve({ outcome: 'invalid', message: 'a reason is needed' });
+    return this.decide(number, reviewer, (a, at) => {
+      // the merchant reads a listed reason in their own language; the reviewer's note as written
+      const text = listed
+        ? [listed.label[a.lang], note].filter(Boolean).join(a.lang === 'zh' ? '。' : '. ')
+        : note;
+      return {
+        application: {
+          ...a,
+          status: 'rejected',
+          decidedBy: reviewer.id,
+          decidedAt: at,
+          rejectReason: text,
+          updatedAt: at,
+        },
+        events: [
+          {
+            at,
+            kind: 'rejected',
+            role: 'reviewer',
+            actor: reviewer.id,
+            data: { reason: text, ...(listed && { code: listed.id }) },
+          },
+        ],
+      };
+    });
   }
 
   askForMore(number: string, reviewer: Reviewer, question: string): Promise<DecisionResult> {
@@ -402,19 +442,19 @@ export class ApplicationService implements ApplicationReview {
   private async decide(
     number: string,
     reviewer: Reviewer,
-    change: (a: Application, at: string) => Change | 'same_reviewer',
+    change: (a: Application, at: string) => Change | 'same_reviewer' | 'stale',
     options: { merchant?: boolean } = {},
   ): Promise<DecisionResult> {
     if (!options.merchant && !this.mayDecide(reviewer)) {
       await this.auditReview(number, reviewer, 'denied');
       return { outcome: 'not_allowed' };
     }
-    let same = false;
+    let refused: 'same_reviewer' | 'stale' | undefined;
     const written = await this.deps.store.update(number, (a) => {
       if (DECIDED.has(a.status)) return undefined;
       const c = change(a, this.deps.clock().toISOString());
-      if (c === 'same_reviewer') {
-        same = true;
+      if (c === 'same_reviewer' || c === 'stale') {
+        refused = c;
         return undefined;
       }
       return c;
@@ -422,7 +462,7 @@ export class ApplicationService implements ApplicationReview {
     if (written.outcome === 'not_found') return { outcome: 'not_found' };
     const application = written.application;
     if (written.outcome === 'unchanged') {
-      if (same) return { outcome: 'same_reviewer', application };
+      if (refused) return { outcome: refused, application };
       return {
         outcome: 'already_decided',
         application,

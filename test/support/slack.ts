@@ -235,6 +235,8 @@ export class SlackStandIn {
         return (a) => ({ ok: true, channel: a.channel, ts: a.ts });
       case 'views.publish':
         return () => ({ ok: true, view: { id: 'V0HOME' } });
+      case 'views.open':
+        return (a) => ({ ok: true, view: { id: `V0MODAL${++this.ts}`, ...(a.view as object) } });
       case 'reactions.add':
         return () => ({ ok: true });
       case 'users.info':
@@ -350,6 +352,51 @@ export function actionBody(
   });
 }
 
+/**
+ * A modal's submission (view_submission), form-encoded as `payload=`: `values` is block id → the
+ * typed text, or `{ selected: value }` for a select.
+ */
+export function viewSubmissionBody(
+  view: Record<string, unknown>,
+  values: Record<string, string | { selected: string }>,
+  where: { user?: string; team?: string } = {},
+): string {
+  const state: Record<string, Record<string, unknown>> = {};
+  for (const [block, v] of Object.entries(values))
+    state[block] = {
+      value:
+        typeof v === 'string'
+          ? { type: 'plain_text_input', value: v }
+          : {
+              type: 'static_select',
+              selected_option: { value: v.selected, text: { type: 'plain_text', text: v.selected } },
+            },
+    };
+  return form({
+    payload: JSON.stringify({
+      type: 'view_submission',
+      team: { id: where.team ?? TEAM, domain: 'refund-test' },
+      user: { id: where.user ?? 'U0WANG', username: 'wang', name: 'wang', team_id: where.team ?? TEAM },
+      api_app_id: 'A0APP',
+      token: 'deprecated',
+      trigger_id: `trigger.${randomUUID()}`,
+      view: {
+        id: 'V0MODAL',
+        team_id: where.team ?? TEAM,
+        type: 'modal',
+        callback_id: view.callback_id,
+        private_metadata: view.private_metadata ?? '',
+        blocks: view.blocks ?? [],
+        state: { values: state },
+        hash: 'h',
+        app_id: 'A0APP',
+        bot_id: BOT_ID,
+      },
+      response_urls: [],
+    }),
+  });
+}
+
 /** Slack's side of the app's /slack/events: signed posts of commands, events and clicks. */
 export function slackSender(base: string) {
   const post = async (body: string, type: string, headers: Record<string, string> = sign(body)) => {
@@ -370,6 +417,12 @@ export function slackSender(base: string) {
       post(eventBody(event, team), 'application/json'),
     click: (actionId: string, value: string, responseUrl: string, where?: Parameters<typeof actionBody>[3]) =>
       post(actionBody(actionId, value, responseUrl, where), 'application/x-www-form-urlencoded'),
+    /** A reviewer submits the modal the app opened (views.open's `view`). */
+    submit: (
+      view: Record<string, unknown>,
+      values: Parameters<typeof viewSubmissionBody>[1],
+      where?: Parameters<typeof viewSubmissionBody>[2],
+    ) => post(viewSubmissionBody(view, values, where), 'application/x-www-form-urlencoded'),
     /** An agent's message in a thread of the support channel. */
     reply: (threadTs: string, text: string, user = 'U0WANG') => {
       const ts = `1764043300.${String(++n).padStart(6, '0')}`;

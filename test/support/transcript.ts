@@ -17,7 +17,7 @@ function visible(r: Reply): string {
   return `${r.title} — ${r.snippet}`;
 }
 
-function flatten(replies: Reply[]): string {
+export function flatten(replies: Reply[]): string {
   return replies.map(visible).join('\n');
 }
 
@@ -57,12 +57,17 @@ export class ChatUser {
     const json = res.json() as { conversationId: string; replies: Reply[] };
     if (res.statusCode === 200) this.conversationId = json.conversationId;
     const replies = json.replies ?? [];
-    return {
-      status: res.statusCode,
-      replies,
-      said: flatten(replies),
-      buttons: replies.flatMap((r) => (r.type === 'choices' ? r.choices : [])),
-      articles: replies.flatMap((r) => (r.type === 'article' ? [r.id] : [])),
-    };
+    return turnOf(replies, res.statusCode);
   }
+}
+
+/** What a user sees of replies, as a Turn. */
+export function turnOf(replies: Reply[], status = 200): Turn {
+  return {
+    status,
+    replies,
+    said: flatten(replies),
+    buttons: replies.flatMap((r) => (r.type === 'choices' ? r.choices : [])),
+    articles: replies.flatMap((r) => (r.type === 'article' ? [r.id] : [])),
+  };
 }

@@ -1,5 +1,6 @@
 import { WebSocket } from 'ws';
 import type { ChatMessage } from '../../contracts/messages.js';
+import { flatten, type Turn, turnOf } from './transcript.js';
 import { Waiters } from './waiters.js';
 
 export type Frame = { type: string; [k: string]: unknown };
@@ -55,4 +56,72 @@ export async function widgetSocket(url: string, headers: Record<string, string> 
       ),
     close: () => s.close(),
   };
+}
+
+/**
+ * A user of the widget over its WebSocket, read like a transcript (the HTTP ChatUser's twin): each
+ * `says` waits for its ack and the assistant's answer to it; `told` waits for what arrives later by
+ * itself (a reviewer's decision, an executed refund).
+ */
+export class SocketUser {
+  private n = 0;
+
+  private constructor(readonly socket: WidgetSocket) {}
+
+  /** Opens /api/ws and says hello (a merchant portal's token signs the merchant in). */
+  static async open(url: string, hello: { token?: string; locale?: string } = {}): Promise<SocketUser> {
+    const socket = await widgetSocket(url);
+    socket.send({ type: 'hello', ...hello });
+    await socket.until((f) => f.type === 'welcome');
+    return new SocketUser(socket);
+  }
+
+  get conversationId(): string | undefined {
+    return [...this.socket.frames].reverse().find((f) => f.type === 'ack')?.conversationId as
+      | string
+      | undefined;
+  }
+
+  says(text: string): Promise<Turn> {
+    return this.send({ text });
+  }
+
+  presses(turn: Turn, label: string): Promise<Turn> {
+    const button = turn.buttons.find((b) => b.label.includes(label));
+    if (!button)
+      throw new Error(`no button "${label}" among: ${turn.buttons.map((b) => b.label).join(' | ')}`);
+    return this.send({ action: button.action });
+  }
+
+  /** Waits for a message from the assistant (or an agent) the user did not ask for just now. */
+  async told(test: (said: string) => boolean, ms = 10_000): Promise<string> {
+    const m = await this.socket.message(
+      (x) => x.from !== 'user' && test(flatten(x.replies ?? []) || (x.text ?? '')),
+      ms,
+    );
+    return flatten(m.replies ?? []) || (m.text ?? '');
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+
+  private async send(body: { text?: string; action?: string }): Promise<Turn> {
+    const clientId = `c${++this.n}`;
+    const before = this.socket.frames.length;
+    this.socket.send({ type: 'message', clientId, ...body });
+    const ack = await this.socket.until((f) => f.type === 'ack' && f.clientId === clientId);
+    // the answer: the assistant's messages right after the user's own (others may arrive meanwhile,
+    // e.g. an upload's receipt by the bus)
+    const own = Number(ack.id ?? 0);
+    const answer = (m: ChatMessage) => m.from === 'bot' && m.id > own;
+    const frame = await this.socket.until(
+      (f) =>
+        this.socket.frames.indexOf(f) >= before &&
+        f.type === 'messages' &&
+        ((f.messages as ChatMessage[] | undefined) ?? []).some(answer),
+    );
+    const replies = ((frame.messages as ChatMessage[]) ?? []).filter(answer).flatMap((m) => m.replies ?? []);
+    return turnOf(replies);
+  }
 }

@@ -11,6 +11,8 @@ import { SlackDesk } from './desk.js';
 import { registerHandoffListeners } from './handoff-listeners.js';
 import { registerKnowledgeListeners } from './knowledge-listeners.js';
 import { FastifyReceiver, slackRoute } from './receiver.js';
+import { type CardPlace, SlackReviewDesk } from './review-desk.js';
+import { registerReviewListeners } from './review-listeners.js';
 import { wordsFor } from './words.js';
 
 export { fromMrkdwn, toMrkdwn } from './mrkdwn.js';
@@ -23,6 +25,8 @@ export interface SlackOptions {
   appToken?: string | undefined;
   /** Where handoffs open as threads; unset: look-ups and answers only. */
   supportChannel?: string | undefined;
+  /** Where refund applications are reviewed (a card each); unset: the support channel, if any. */
+  reviewChannel?: string | undefined;
   /** Workspaces served; empty: the bot token's own. */
   allowedTeamIds: readonly string[];
   /** Channels served besides the support channel; empty: every channel. */
@@ -37,6 +41,8 @@ export interface SlackOptions {
 }
 
 const RETRY_MS = 30_000;
+// cards missed while Slack was unreachable are posted within this long
+const REVIEW_SWEEP_MS = 5 * 60_000;
 
 /**
  * The Slack app for support agents (Bolt): `/refund`, `/kb`, mentions, App Home, and handoff
@@ -64,8 +70,10 @@ export function create(host: ChannelHost, options: SlackOptions): Channel {
     : new FastifyReceiver({ signingSecret: options.signingSecret as string, logger: bolt });
   const words = wordsFor(options.lang);
   const support = options.supportChannel;
+  const reviewChannel = options.reviewChannel ?? support;
   let bolted: BoltApp | undefined;
   let retry: NodeJS.Timeout | undefined;
+  let sweeper: NodeJS.Timeout | undefined;
   let stopped = false;
 
   // Who the bot is (and which workspace is its own) comes from auth.test, once, before Bolt starts:
@@ -85,7 +93,7 @@ export function create(host: ChannelHost, options: SlackOptions): Channel {
       ? [...options.allowedTeamIds]
       : [auth.team_id].filter((t): t is string => typeof t === 'string');
     const channels = options.allowedChannelIds.length
-      ? [...options.allowedChannelIds, ...(support ? [support] : [])]
+      ? [...options.allowedChannelIds, ...[support, reviewChannel].filter((c): c is string => Boolean(c))]
       : [];
     b.use(allowListed({ teams, channels, logger: log, words }));
     const desk = support
@@ -115,18 +123,50 @@ export function create(host: ChannelHost, options: SlackOptions): Channel {
     registerCommands(b, deps);
     registerHandoffListeners(b, deps);
     registerKnowledgeListeners(b, deps);
+    const reviewDesk = reviewChannel
+      ? new SlackReviewDesk({
+          client: b.client,
+          channel: reviewChannel,
+          words,
+          lang: options.lang,
+          cards: host.records<CardPlace>('slack-review-cards'),
+          lock: host.lock,
+          logger: log,
+        })
+      : undefined;
+    if (reviewDesk)
+      registerReviewListeners(b, {
+        review: host.applications,
+        words,
+        lang: options.lang,
+        agents: deps.agents,
+        logger: log,
+      });
     b.error(async (err) => {
       log.error({ err }, 'slack listener failed');
     });
     if (socket) await b.start();
     bolted = b;
     host.handoffs.connect(desk);
+    host.applications.attachDesk(reviewDesk);
+    if (reviewDesk) {
+      const sweep = () =>
+        void reviewDesk
+          .sweep(host.applications)
+          .then(
+            (posted) => posted && log.info({ posted }, 'review cards posted for applications without one'),
+          )
+          .catch((err: unknown) => log.warn({ err }, 'review card sweep failed'));
+      sweep();
+      sweeper = setInterval(sweep, REVIEW_SWEEP_MS).unref();
+    }
     log.info(
       {
         mode: socket ? 'socket' : 'http',
         team: auth.team_id,
         bot: auth.user_id,
         handoffs: Boolean(desk),
+        reviews: reviewChannel ?? false,
         teams,
       },
       'slack connected',
@@ -154,7 +194,9 @@ export function create(host: ChannelHost, options: SlackOptions): Channel {
     async stop() {
       stopped = true;
       clearTimeout(retry);
+      clearInterval(sweeper);
       host.handoffs.connect(undefined);
+      host.applications.attachDesk(undefined);
       if (socket && bolted) await bolted.stop().catch((err: unknown) => log.warn({ err }, 'slack stop'));
     },
   };

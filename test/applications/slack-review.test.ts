@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditRecords, startTestApp, type TestApp } from '../support/app.js';
+import { payment } from '../support/apply.js';
+import { type ApiCall, SlackStandIn, SUPPORT_CHANNEL, slackEnv, slackSender } from '../support/slack.js';
+import { ChatUser } from '../support/transcript.js';
+import { SocketUser } from '../support/widget-socket.js';
+
+// Refund applications reviewed in Slack, as the people involved live it: the merchant applies in the
+// widget (over its WebSocket), a card opens in the review channel, a reviewer decides there, the
+// refund is executed once at the (sandbox) acquirer, and the merchant hears of every step live.
+
+const PUBLIC = 'https://assist.example.com';
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+let slack: SlackStandIn;
+
+beforeAll(async () => {
+  slack = await SlackStandIn.start({ U0WANG: '小王', U0LI: '小李', U0ZHAO: '小赵' });
+});
+afterAll(() => slack.close());
+
+interface Desk {
+  t: TestApp;
+  ws: string;
+  sender: ReturnType<typeof slackSender>;
+}
+
+async function withDesk(env: Record<string, string>, run: (d: Desk) => Promise<void>) {
+  const t = await startTestApp({
+    ...slackEnv(slack),
+    WIDGET_TOKEN_SECRET: 'widget-token-secret-for-tests-0123456789',
+    APPLICATION_REVIEWERS: 'U0WANG,U0LI',
+    PUBLIC_BASE_URL: PUBLIC,
+    ...env,
+  });
+  try {
+    const base = await t.server.listen({ port: 0, host: '127.0.0.1' });
+    await slack.waitFor('auth.test');
+    await run({ t, ws: `${base.replace('http', 'ws')}/api/ws`, sender: slackSender(base) });
+  } finally {
+    await t.close();
+  }
+}
+
+async function merchantOnSocket(d: Desk, merchantNo: string, locale = 'zh') {
+  return SocketUser.open(d.ws, { token: await d.t.app.tokens.issue(merchantNo), locale });
+}
+
+async function upload(d: Desk, conversationId: string, name: string, bytes: Buffer) {
+  const boundary = 'b0undary';
+  const head =
+    `--${boundary}\r\nContent-Disposition: form-data; name="conversationId"\r\n\r\n${conversationId}\r\n` +
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/pdf\r\n\r\n`;
+  const res = await d.t.server.inject({
+    method: 'POST',
+    url: '/api/upload',
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload: Buffer.concat([Buffer.from(head), bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+  });
+  expect(res.statusCode, res.body).toBe(200);
+}
+
+/** The review card Slack shows now for an application: the first post, then its latest update. */
+async function card(number: string, test: (shown: string) => boolean = () => true) {
+  const posted = await slack.waitFor(
+    'chat.postMessage',
+    (a) => !a.thread_ts && String(a.text).includes(number),
+  );
+  const ts = slack.tsOf(posted);
+  const latest = () => {
+    const updates = slack.callsOf('chat.update').filter((c) => c.args.ts === ts && c.result?.ok);
+    return (updates.at(-1) ?? ({ args: posted } as ApiCall)).args;
+  };
+  await expect.poll(() => test(JSON.stringify(latest())), { timeout: 10_000 }).toBe(true);
+  const shown = latest();
+  const buttons = JSON.stringify(shown.blocks).match(/"action_id":"review_\w+","value":"[^"]+"/g) ?? [];
+  return { ts, shown: JSON.stringify(shown), buttons, channel: String(posted.channel) };
+}
+
+const threadLine = (ts: string, text: string) =>
+  slack.waitFor('chat.postMessage', (a) => a.thread_ts === ts && String(a.text).includes(text), 10_000);
+
+const ephemeral = (user: string, text: string) =>
+  slack.waitFor('chat.postEphemeral', (a) => a.user === user && String(a.text).includes(text), 10_000);
+
+const click = (d: Desk, action: string, value: string, user: string, messageTs: string) =>
+  d.sender.click(action, value, slack.responseUrl(), { user, messageTs });
+
+/** The modal the app opened for `user` after they pressed a card's button. */
+const _modalFor = async (callbackId: string) =>
+  (
+    await slack.waitFor(
+      'views.open',
+      (a) => (a.view as { callback_id?: string }).callback_id === callbackId && !opened.has(a),
+    )
+  ).view as Record<string, unknown>;
+const opened = new Set<unknown>();
+
+/** How many refunds the acquirer has under this refund id for the payment. */
+async function refundsFor(d: Desk, paid: { reference: string; merchantNo: string }, outRefundNo?: string) {
+  const gateway = d.t.app.acquirer.gateway;
+  const found = await gateway.findTransaction(paid);
+  if (found.outcome !== 'found') throw new Error('payment not found');
+  const refunds = await gateway.listRefunds(found.value);
+  return refunds.outcome === 'found' ? refunds.value.filter((r) => r.refundNo === outRefundNo).length : 0;
+}
+
+describe('refund applications reviewed in Slack', () => {
+  it('zh: widget → card with live status and signed proof → a non-reviewer and a forged click change nothing → approved → one refund → the merchant hears it live → the consumer sees the refund', async () => {
+    await withDesk({}, async (d) => {
+      const paid = payment(d.t, 'paid_not_refunded');
+      const m = await merchantOnSocket(d, paid.merchantNo);
+      const found = await m.says(`客人要退款，参考号 ${paid.reference}`);
+      expect(found.said).toContain(paid.reference);
+      const amount = await m.says('退100元');
+      const reason = await m.presses(amount, '服务取消');
+      expect(reason.said).toContain('证明材料');
+      await upload(d, m.conversationId as string, '小票.pdf', PDF);
+      const uploaded = await m.says('传好了');
+      expect(uploaded.said).toContain('联系');
+      const summary = await m.says('王经理 13812345678');
+      expect(summary.said).toContain('¥100.00');
+      const submitted = await m.presses(summary, '提交');
+      const number = /RA-\d{8}-\d{4}/.exec(submitted.said)?.[0] as string;
+      expect(number, submitted.said).toBeDefined();
+
+      // the card: merchant, payment with its live status, amount and what remains, reason, the proof
+      // as a signed link, the pre-check, and the three decisions
+      const c = await card(number);
+      expect(c.channel).toBe(SUPPORT_CHANNEL);
+      expect(c.shown).toContain(paid.reference);
+      expect(c.shown).toContain('¥100.00');
+      expect(c.shown).toContain('¥235.00');
+      expect(c.shown).toContain('服务取消');
+      expect(c.shown).toMatch(new RegExp(`<${PUBLIC}/[^|]+\\|小票\\.pdf>`));
+      expect(c.shown).toContain('系统初审');
+      expect(c.shown).toContain('138****5678');
+      expect(c.shown).not.toContain('13812345678');
+      expect(c.buttons).toEqual([
+        `"action_id":"review_approve","value":"${number}|1"`,
+        `"action_id":"review_reject","value":"${number}|1"`,
+        `"action_id":"review_ask","value":"${number}|1"`,
+      ]);
+
+      // 小赵 is not a reviewer: told so, nothing decided, and the attempt is audited with his Slack id
+      expect((await click(d, 'review_approve', `${number}|1`, 'U0ZHAO', c.ts)).status).toBe(200);
+      await ephemeral('U0ZHAO', '审核名单');
+      // a request Slack did not sign is refused before anything runs
+      const forged = await d.sender.post(
+        new URLSearchParams({ payload: '{"type":"block_actions"}' }).toString(),
+        'application/x-www-form-urlencoded',
+        { 'x-slack-request-timestamp': String(Math.floor(Date.now() / 1000)), 'x-slack-signature': 'v0=00' },
+      );
+      expect(forged.status).toBe(401);
+      expect((await d.t.app.applications.store.get(number))?.status).toBe('in_review');
+      const audits = await auditRecords(d.t.app, 'applications');
+      expect(audits).toContainEqual(expect.objectContaining({ actor: 'U0ZHAO', outcome: 'denied' }));
+
+      // 小王 approves: the card says so, its thread records it, the merchant hears it at once
+      await click(d, 'review_approve', `${number}|1`, 'U0WANG', c.ts);
+      await card(number, (s) => s.includes('已批准') && !s.includes('review_approve'));
+      await threadLine(c.ts, '<@U0WANG> 批准了申请');
+      await m.told((s) => s.includes(number) && s.includes('已审核通过'));
+      // the same click again (a double click, a replay) decides nothing and says who decided
+      await click(d, 'review_approve', `${number}|1`, 'U0LI', c.ts);
+      await ephemeral('U0LI', '<@U0WANG>');
+      expect(audits.length).toBeLessThan((await auditRecords(d.t.app, 'applications')).length);
+
+      // the outbox executes it once at the acquirer
+      expect(await d.t.app.executor.drain()).toBe(1);
+      const executed = await card(number, (s) => s.includes('退款已执行'));
+      const done = await d.t.app.applications.store.get(number);
+      expect(done?.status).toBe('executed');
+      expect(executed.shown).toContain(done?.refund?.refundNo);
+      await threadLine(c.ts, '退款已执行');
+      await m.told((s) => s.includes(number) && s.includes('的退款已执行'));
+      expect(await refundsFor(d, paid, done?.outRefundNo)).toBe(1);
+
+      // the cardholder looking the payment up sees the refund
+      const consumer = new ChatUser(d.t.server);
+      const asked = await consumer.says(`退款到哪了？参考号 ${paid.reference}`);
+      expect(asked.said).toContain('金额'); // who they are: the payment's amount, as on the slip
+      const lookup = await consumer.says('235元');
+      expect(lookup.said).toContain('¥100.00');
+      m.close();
+    });
+  });
+});
