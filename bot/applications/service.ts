@@ -94,12 +94,17 @@ export class ApplicationService implements ApplicationReview {
 
   /** The merchant's own payment, by reference: another merchant's is "not found", and audited. */
   async findPayment(reference: string, who: Submitter): Promise<FoundPayment> {
-    const result = await this.deps.gateway.findTransaction({ reference, merchantNo: who.merchantNo });
+    const found = await this.live(reference, who.merchantNo);
     const outcome =
-      result.outcome === 'found' && result.value.merchantNo !== who.merchantNo ? 'denied' : result.outcome;
+      found.outcome === 'found' && found.transaction.merchantNo !== who.merchantNo ? 'denied' : found.outcome;
     await this.audit(who, 'application.find', { reference }, outcome);
-    if (result.outcome !== 'found' || outcome !== 'found')
-      return { outcome: result.outcome === 'unavailable' ? 'unavailable' : 'not_found' };
+    return outcome === 'denied' ? { outcome: 'not_found' } : found;
+  }
+
+  /** The payment as the acquirer reports it now, with what its refunds have taken. */
+  private async live(reference: string, merchantNo: string): Promise<FoundPayment> {
+    const result = await this.deps.gateway.findTransaction({ reference, merchantNo });
+    if (result.outcome !== 'found') return { outcome: result.outcome };
     // what remains is what the refunds say (a trade query does not carry it): voids take it all,
     // refunds under way count, failed ones do not
     const refunds = await this.deps.gateway.listRefunds(result.value);
@@ -257,10 +262,8 @@ export class ApplicationService implements ApplicationReview {
     const application = await this.deps.store.get(number);
     if (!application) return undefined;
     const events = await this.deps.store.events(number);
-    const found = await this.deps.gateway
-      .findTransaction({ reference: application.reference, merchantNo: application.merchantNo })
-      .catch(() => undefined);
-    const transaction = found?.outcome === 'found' ? found.value : undefined;
+    const found = await this.live(application.reference, application.merchantNo).catch(() => undefined);
+    const transaction = found?.outcome === 'found' ? found.transaction : undefined;
     const amended = [...events].reverse().find((e) => e.kind === 'amended');
     const reason = this.deps.rules.reasons.find((r) => r.id === application.reason);
     return {

@@ -25,6 +25,8 @@ interface Desk {
 }
 
 async function withDesk(env: Record<string, string>, run: (d: Desk) => Promise<void>) {
+  // each app numbers its applications from RA-…-0001: only this app's calls count
+  slack.calls.splice(0);
   const t = await startTestApp({
     ...slackEnv(slack),
     WIDGET_TOKEN_SECRET: 'widget-token-secret-for-tests-0123456789',
@@ -86,7 +88,7 @@ const click = (d: Desk, action: string, value: string, user: string, messageTs: 
   d.sender.click(action, value, slack.responseUrl(), { user, messageTs });
 
 /** The modal the app opened for `user` after they pressed a card's button. */
-const _modalFor = async (callbackId: string) =>
+const modalFor = async (callbackId: string) =>
   (
     await slack.waitFor(
       'views.open',
@@ -184,4 +186,130 @@ describe('refund applications reviewed in Slack', () => {
       m.close();
     });
   });
+
+  it('en: Reject opens a modal; the merchant reads the listed reason in their language with the note; "another reason" needs a note', async () => {
+    await withDesk({ SLACK_LANG: 'en' }, async (d) => {
+      const paid = payment(d.t, 'refund_partial');
+      const m = await merchantOnSocket(d, paid.merchantNo, 'en');
+      const number = await applyOnSocketEn(m, paid.reference, '40');
+      const c = await card(number);
+      expect(c.shown).toContain('Refund application');
+      expect(c.shown).toContain('Service cancelled or not provided');
+
+      await click(d, 'review_reject', `${number}|1`, 'U0LI', c.ts);
+      const modal = await modalFor('review_reject_modal');
+      expect(JSON.stringify(modal)).toContain('The customer withdrew the request');
+      // "another reason" alone says nothing: the modal asks for the note and nothing is decided
+      const bare = await d.sender.submit(
+        modal,
+        { reason: { selected: 'other' }, note: '' },
+        { user: 'U0LI' },
+      );
+      expect(bare.json()).toMatchObject({ response_action: 'errors', errors: { note: expect.any(String) } });
+      expect((await d.t.app.applications.store.get(number))?.status).toBe('in_review');
+
+      const sent = await d.sender.submit(
+        modal,
+        { reason: { selected: 'customer_withdrew' }, note: 'Called the shop on Monday' },
+        { user: 'U0LI' },
+      );
+      expect(sent.status).toBe(200);
+      await card(number, (s) => s.includes('rejected') && !s.includes('review_approve'));
+      await threadLine(c.ts, '<@U0LI> rejected: The customer withdrew the request');
+      const told = await m.told((s) => s.includes(number) && s.includes('not approved'));
+      expect(told).toContain('The customer withdrew the request. Called the shop on Monday');
+      // nothing reaches the acquirer for a rejected application
+      expect(await d.t.app.executor.drain()).toBe(0);
+      const done = await d.t.app.applications.store.get(number);
+      expect(await refundsFor(d, paid, done?.outRefundNo)).toBe(0);
+      m.close();
+    });
+  });
+
+  it('zh: Ask for more → the merchant answers in the widget with a new upload → the thread and the card show it → approved', async () => {
+    await withDesk({}, async (d) => {
+      const paid = payment(d.t, 'refund_twice');
+      const m = await merchantOnSocket(d, paid.merchantNo);
+      const number = await applyOnSocketZh(m, paid.reference, '退30元');
+      const c = await card(number);
+
+      await click(d, 'review_ask', `${number}|1`, 'U0WANG', c.ts);
+      const modal = await modalFor('review_ask_modal');
+      await d.sender.submit(modal, { question: '请上传顾客取消订单的截图' }, { user: 'U0WANG' });
+      await threadLine(c.ts, '<@U0WANG> 要求补充：请上传顾客取消订单的截图');
+      await card(number, (s) => s.includes('等待商户回复'));
+      await m.told((s) => s.includes('请上传顾客取消订单的截图'));
+
+      await upload(d, m.conversationId as string, '取消截图.pdf', PDF);
+      const answered = await m.says('截图已上传，顾客周一取消的');
+      expect(answered.said).toContain('已把您的回复转给审核员');
+      await threadLine(c.ts, '商户回复：截图已上传，顾客周一取消的（新材料 1 份）');
+      const after = await card(number, (s) => s.includes('取消截图.pdf') && !s.includes('等待商户回复'));
+      expect(after.buttons).toHaveLength(3);
+
+      await click(d, 'review_approve', `${number}|1`, 'U0WANG', c.ts);
+      await m.told((s) => s.includes(number) && s.includes('已审核通过'));
+      expect(await d.t.app.executor.drain()).toBe(1);
+      m.close();
+    });
+  });
+
+  it('four eyes: above the limit one approval waits for a second reviewer; the same one twice and a card older than an amendment decide nothing; one refund', async () => {
+    await withDesk({ APPLICATION_FOUR_EYES_FEN: '20000' }, async (d) => {
+      const paid = payment(d.t, 'refund_twice'); // ¥500.00, ¥250.00 refunded before
+      const m = await merchantOnSocket(d, paid.merchantNo);
+      const number = await applyOnSocketZh(m, paid.reference, '退240元');
+      const c = await card(number);
+      expect(c.shown).toContain('需要两位不同的审核员批准');
+
+      await click(d, 'review_approve', `${number}|1`, 'U0WANG', c.ts);
+      await ephemeral('U0WANG', '已记录你的批准（1/2）');
+      await threadLine(c.ts, '<@U0WANG> 批准（1/2）');
+      await click(d, 'review_approve', `${number}|1`, 'U0WANG', c.ts);
+      await ephemeral('U0WANG', '需要另一位审核员');
+
+      // the merchant changes the amount: approvals start again, and the old card's button is stale
+      const amended = await m.says(`${number} 金额改成230元`);
+      expect(amended.said).toContain('¥230.00');
+      const v2 = await card(number, (s) => s.includes(`${number}|2`));
+      expect(v2.shown).toContain('¥240.00');
+      await click(d, 'review_approve', `${number}|1`, 'U0LI', c.ts);
+      await ephemeral('U0LI', '第 2 版');
+      expect((await d.t.app.applications.store.get(number))?.approvals).toEqual([]);
+
+      await click(d, 'review_approve', `${number}|2`, 'U0LI', c.ts);
+      await ephemeral('U0LI', '已记录你的批准（1/2）');
+      await click(d, 'review_approve', `${number}|2`, 'U0WANG', c.ts);
+      await m.told((s) => s.includes(number) && s.includes('已审核通过'));
+      expect(await d.t.app.executor.drain()).toBe(1);
+      const done = await d.t.app.applications.store.get(number);
+      expect(done).toMatchObject({ status: 'executed', amountFen: 23000 });
+      expect(await refundsFor(d, paid, done?.outRefundNo)).toBe(1);
+      m.close();
+    });
+  });
 });
+
+/** A zh application with no documents, typed as a merchant does; its RA number. */
+async function applyOnSocketZh(m: SocketUser, reference: string, amount: string): Promise<string> {
+  await m.says(`客人要退款，参考号 ${reference}`);
+  const reason = await m.presses(await m.says(amount), '服务取消');
+  const contact = await m.presses(reason, '没有材料');
+  expect(contact.said).toContain('联系');
+  const summary = await m.says('王经理');
+  const submitted = await m.presses(summary, '提交');
+  const number = /RA-\d{8}-\d{4}/.exec(submitted.said)?.[0];
+  expect(number, submitted.said).toBeDefined();
+  return number as string;
+}
+
+async function applyOnSocketEn(m: SocketUser, reference: string, amount: string): Promise<string> {
+  await m.says(`I need to refund a customer, reference ${reference}`);
+  const reason = await m.presses(await m.says(amount), 'Service cancelled');
+  const contact = await m.presses(reason, 'No documents');
+  expect(contact.said).toContain('reach you');
+  const submitted = await m.presses(await m.says('Ms Chen at the front desk'), 'Submit');
+  const number = /RA-\d{8}-\d{4}/.exec(submitted.said)?.[0];
+  expect(number, submitted.said).toBeDefined();
+  return number as string;
+}
