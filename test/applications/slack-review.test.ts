@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditRecords, startTestApp, type TestApp } from '../support/app.js';
-import { payment } from '../support/apply.js';
+import { applyFor, MERCHANT_TOKEN, merchantUser, payment } from '../support/apply.js';
 import { type ApiCall, SlackStandIn, SUPPORT_CHANNEL, slackEnv, slackSender } from '../support/slack.js';
 import { ChatUser } from '../support/transcript.js';
 import { SocketUser } from '../support/widget-socket.js';
@@ -287,6 +290,37 @@ describe('refund applications reviewed in Slack', () => {
       expect(await refundsFor(d, paid, done?.outRefundNo)).toBe(1);
       m.close();
     });
+  });
+});
+
+describe('a review channel that missed applications', () => {
+  it('applications submitted before Slack was connected get their cards when it connects; the acquirer down at execution is said in the thread', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ra-review-'));
+    let number = '';
+    let paid: { reference: string; merchantNo: string } = { reference: '', merchantNo: '' };
+    // first without Slack: the merchant applies, nobody is told
+    const before = await startTestApp({ DATA_DIR: dataDir, TRUSTED_CALLER_TOKEN: MERCHANT_TOKEN });
+    try {
+      paid = payment(before, 'refund_partial');
+      number = await applyFor(merchantUser(before, paid.merchantNo), paid.reference, 20);
+    } finally {
+      await before.close();
+    }
+    slack.calls.splice(0);
+    await withDesk({ DATA_DIR: dataDir }, async (d) => {
+      const c = await card(number);
+      expect(c.buttons).toHaveLength(3);
+      await click(d, 'review_approve', `${number}|1`, 'U0WANG', c.ts);
+      await card(number, (s) => s.includes('已批准'));
+      // the acquirer does not answer: the reviewers read that it is retried, and that nothing doubles
+      const sandbox = d.t.app.acquirer.sandbox?.instance;
+      if (!sandbox) throw new Error('no sandbox');
+      sandbox.faults = { refundsDown: true };
+      expect(await d.t.app.executor.drain()).toBe(1);
+      await threadLine(c.ts, '系统会自动重试（不会重复退款）');
+      expect((await d.t.app.applications.store.get(number))?.status).toBe('approved');
+    });
+    rmSync(dataDir, { recursive: true, force: true });
   });
 });
 
