@@ -1,9 +1,10 @@
 // `npm run bench`: performance figures, printed. Not a test: nothing here asserts a time.
 //   npm run bench                 all sections
 //   npm run bench -- understand   one or more of: understand, channels, ws, handoff, lookups, flows, startup,
-//                                 http, turns
+//                                 http, turns, applications
 // Each section is a file of its own under bench/sections/; the helpers they share are in
 // bench/shared.ts (messages, percentile, fmt) and bench/processes.ts (the assistant in a child process).
+import { applicationsSection } from './sections/applications.js';
 import { channelsSection } from './sections/channels.js';
 import { flowsSection } from './sections/flows.js';
 import { handoffSection } from './sections/handoff.js';
@@ -25,6 +26,7 @@ const all: Array<[name: string, run: () => Promise<void>]> = [
   ['startup', startupSection],
   ['http', httpSection],
   ['turns', turnsSection],
+  ['applications', applicationsSection],
 ];
 
 const sections = process.argv.slice(2);

@@ -1,7 +1,7 @@
 import type { Logger } from '../../contracts/logger.js';
 import type { PaymentGateway, Refund } from '../lookups/gateway.js';
 import type { Application } from './model.js';
-import type { ApplicationStore } from './ports.js';
+import type { ApplicationStore, Change } from './ports.js';
 
 export interface ExecutorDeps {
   store: ApplicationStore;
@@ -95,40 +95,51 @@ export class RefundExecutor {
     const done: Refund | undefined = refund;
     if (!done) return;
     const failed = done.status === 'failed';
-    const written = await store.update(number, (cur) => {
-      if (cur.status !== 'approved') return { application: cur, events: [], job: 'done' };
-      return {
-        application: {
-          ...cur,
-          status: failed ? 'failed' : 'executed',
-          refund: {
+    await this.finish(number, (cur) => ({
+      application: {
+        ...cur,
+        status: failed ? 'failed' : 'executed',
+        refund: {
+          refundNo: done.refundNo,
+          ...(done.reference && { reference: done.reference }),
+          amountFen: done.amountFen,
+          status: done.status,
+          at: done.requestedAt,
+          ...(done.settlementDate && { settlementDate: done.settlementDate }),
+          ...(done.failureReason && { failureReason: done.failureReason }),
+        },
+        updatedAt: at,
+      },
+      events: [
+        {
+          at,
+          kind: failed ? 'failed' : 'executed',
+          role: 'system',
+          data: {
             refundNo: done.refundNo,
-            ...(done.reference && { reference: done.reference }),
             amountFen: done.amountFen,
             status: done.status,
-            at: done.requestedAt,
-            ...(done.settlementDate && { settlementDate: done.settlementDate }),
-            ...(done.failureReason && { failureReason: done.failureReason }),
+            attempts: attempt,
           },
-          updatedAt: at,
         },
-        events: [
-          {
-            at,
-            kind: failed ? 'failed' : 'executed',
-            role: 'system',
-            data: {
-              refundNo: done.refundNo,
-              amountFen: done.amountFen,
-              status: done.status,
-              attempts: attempt,
-            },
-          },
-        ],
-        job: 'done',
-      };
+      ],
+      job: 'done',
+    }));
+  }
+
+  /**
+   * Writes the outcome with the job's removal and tells everyone, unless the application is no
+   * longer approved: a worker that outlived its lease finds it recorded by the one that took the
+   * job over, and then only the job goes (told again, the merchant would hear "executed" twice).
+   */
+  private async finish(number: string, outcome: (current: Application) => Change): Promise<void> {
+    let recorded = false;
+    const written = await this.deps.store.update(number, (cur) => {
+      if (cur.status !== 'approved') return { application: cur, events: [], job: 'done' };
+      recorded = true;
+      return outcome(cur);
     });
-    if (written.outcome === 'updated') await this.deps.changed(written.application);
+    if (recorded && written.outcome === 'updated') await this.deps.changed(written.application);
   }
 
   /** The acquirer did not answer: the job waits (backoff), everyone is told once, nothing is lost. */
@@ -155,15 +166,10 @@ export class RefundExecutor {
   /** The acquirer refused for good (more than remains, not refundable): failed, told, not retried. */
   private async fail(a: Application, message: string): Promise<void> {
     const at = this.deps.clock().toISOString();
-    const written = await this.deps.store.update(a.number, (cur) =>
-      cur.status === 'approved'
-        ? {
-            application: { ...cur, status: 'failed', updatedAt: at },
-            events: [{ at, kind: 'failed', role: 'system', data: { reason: message.slice(0, 300) } }],
-            job: 'done',
-          }
-        : { application: cur, events: [], job: 'done' },
-    );
-    if (written.outcome === 'updated') await this.deps.changed(written.application);
+    await this.finish(a.number, (cur) => ({
+      application: { ...cur, status: 'failed', updatedAt: at },
+      events: [{ at, kind: 'failed', role: 'system', data: { reason: message.slice(0, 300) } }],
+      job: 'done',
+    }));
   }
 }
