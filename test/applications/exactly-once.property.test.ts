@@ -224,7 +224,7 @@ async function run(backend: Backend, keysDir: string, actions: Action[]): Promis
   let now = TEST_NOW.getTime();
   const clock = () => new Date(now);
   const config = loadConfig({ LOG_LEVEL: 'silent', SANDBOX_PORT: '0', DATA_DIR: keysDir });
-  const acquirer: Acquirer = await createAcquirer(config, logger, clock);
+  const acquirer: Acquirer = await createAcquirer(config, logger, { clock });
   const { database, done } = await backend.fresh();
   try {
     const sandbox = acquirer.sandbox?.instance;
