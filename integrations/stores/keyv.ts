@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import KeyvRedis from '@keyv/redis';
-import KeyvSqlite from '@keyv/sqlite';
+import type BetterSqlite from 'better-sqlite3';
 import Keyv from 'keyv';
 import { KeyedMutex } from '../../bot/conversations/keyed-mutex.js';
 import type { Counters, KeyValue, Lock, Stores } from '../../bot/ports.js';
@@ -9,6 +9,7 @@ import type { Logger } from '../../contracts/logger.js';
 import { KeyvCounters, RedisCounters } from './counters.js';
 import { createRedis, type Redis, redactUrl } from './redis.js';
 import { RedisLock } from './redis-lock.js';
+import { deleteExpired, openStateFile, SqliteKeyv } from './sqlite-keyv.js';
 
 export interface StateStoreOptions {
   dataDir: string;
@@ -29,10 +30,10 @@ export interface StateStoreOptions {
  * Keyv behind the core's KeyValue port; `close()` closes them all.
  */
 export class StateStore implements Stores {
-  private readonly opened: Array<{ keyv: Keyv<unknown>; sqlite?: KeyvSqlite }> = [];
+  private readonly opened: Keyv<unknown>[] = [];
   private readonly sweeper: NodeJS.Timeout | undefined;
-  private readonly pending: Promise<unknown>[] = [];
-  private wal: Promise<unknown> | undefined;
+  /** The SQLite file without REDIS_URL: one connection, shared by every namespace. */
+  private readonly file: BetterSqlite.Database | undefined;
   /** For locks (and messages between instances): keyv's own client is not shared. */
   readonly redis: Redis | undefined;
   readonly lock: Lock;
@@ -59,8 +60,14 @@ export class StateStore implements Stores {
     } else {
       this.lock = new KeyedMutex();
       mkdirSync(options.dataDir, { recursive: true });
-      // SQLite through keyv keeps expired rows until they are read again; sweep them now and then.
-      this.sweeper = setInterval(() => void this.sweep(), options.sweepEveryMs ?? 10 * 60_000);
+      const file = path.join(options.dataDir, 'state.sqlite');
+      try {
+        this.file = openStateFile(file);
+      } catch (err) {
+        throw new Error(`Cannot open the state file ${file}: ${(err as Error).message}`);
+      }
+      // Keyv drops an expired row only when it reads it again; sweep the others now and then.
+      this.sweeper = setInterval(() => this.sweep(), options.sweepEveryMs ?? 10 * 60_000);
       this.sweeper.unref();
     }
   }
@@ -92,53 +99,37 @@ export class StateStore implements Stores {
 
   private namespace<T>(name: string): Keyv<T> {
     const namespace = `${this.prefix}${name}`;
-    const { redisUrl, dataDir, logger } = this.options;
+    const { redisUrl, logger } = this.options;
     let keyv: Keyv<T>;
-    let sqlite: KeyvSqlite | undefined;
-    if (redisUrl) {
+    if (this.file) {
+      keyv = new Keyv<T>({ store: new SqliteKeyv(this.file), namespace });
+    } else {
       const store = new KeyvRedis(redisUrl, { throwOnConnectError: false, connectionTimeout: 2000 });
       keyv = new Keyv<T>({ store, namespace, useKeyPrefix: false });
-    } else {
-      sqlite = new KeyvSqlite({
-        uri: `sqlite://${path.join(dataDir, 'state.sqlite')}`,
-        table: 'keyv',
-        busyTimeout: 5000,
-      });
-      // WAL and synchronous=NORMAL: a write is a page append, not an fsync (several times faster);
-      // a crash of the process loses nothing, a power cut at worst the last second of turns.
-      const db = sqlite;
-      // WAL is a property of the file: switch once, on the first connection; synchronous is per
-      // connection. Doing both on every connection at once makes them trip over each other (BUSY).
-      this.wal ??= db.query('PRAGMA journal_mode=WAL');
-      this.pending.push(
-        this.wal
-          .then(() => db.query('PRAGMA synchronous=NORMAL'))
-          .catch((err: unknown) => logger.warn({ err }, 'could not switch SQLite to WAL')),
-      );
-      keyv = new Keyv<T>({ store: sqlite, namespace });
     }
     // Without a listener a store failure would be an uncaught 'error' event and take the process down.
     keyv.on('error', (err: unknown) => logger.error({ err, namespace }, 'state store error'));
-    this.opened.push({ keyv: keyv as Keyv<unknown>, ...(sqlite && { sqlite }) });
+    this.opened.push(keyv as Keyv<unknown>);
     return keyv;
   }
 
-  /** Deletes expired rows (SQLite only; Redis expires keys itself). */
-  async sweep(now = Date.now()): Promise<void> {
-    const first = this.opened.find((o) => o.sqlite)?.sqlite;
-    if (!first) return;
+  /** Deletes expired rows and says how many (SQLite only; Redis expires keys itself). */
+  sweep(now = Date.now()): number {
+    if (!this.file?.open) return 0;
     try {
-      await first.query("DELETE FROM keyv WHERE json_extract(value, '$.expires') < ?", now);
+      return deleteExpired(this.file, now);
     } catch (err) {
       this.options.logger.warn({ err }, 'could not sweep expired state');
+      return 0;
     }
   }
 
   async close(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
-    await Promise.all(this.pending);
-    await Promise.all(this.opened.map((o) => o.keyv.disconnect().catch(() => undefined)));
+    await Promise.all(this.opened.map((keyv) => keyv.disconnect().catch(() => undefined)));
     this.opened.length = 0;
+    // after every Keyv on it: the last connection to close folds the WAL back into the file
+    if (this.file?.open) this.file.close();
     if (this.redis?.isOpen) await this.redis.close().catch(() => undefined);
   }
 }
