@@ -119,11 +119,13 @@ export class AgentSide {
     agent: Agent,
     result: Changed,
   ): Promise<AgentActionResult> {
+    // audited before the desk hears of it: the audit trail's order is the order things happened,
+    // even when the agent's next action arrives the moment the thread shows the claim
+    await this.ctx.audit(action, conversationId, agent, result);
     if (result.ok && result.claimedNow) {
       await this.ctx.deps.registry.claimed(conversationId, agent);
       await this.ctx.tellDesk(result.ticket, conversationId, { kind: 'claimed', agent });
     }
-    await this.ctx.audit(action, conversationId, agent, result);
     return strip(result);
   }
 }
