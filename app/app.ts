@@ -191,7 +191,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   const hotline = (lang: Lang) =>
     `${content.policy.supportHotline.name[lang]} ${config.SUPPORT_HOTLINE ?? content.policy.supportHotline.number}`;
   const notices = { words, rules, calendar, arrivalMethods: content.arrivalMethods, hotline, clock };
-  const fileLinks = FileLinks.fromDataDir(config.dataDir);
+  const fileLinks = FileLinks.create({ secret: config.FILE_LINK_SECRET, dataDir: config.dataDir });
   const applications = new ApplicationService({
     store: new SqlApplicationStore(database),
     gateway: acquirer.gateway,
