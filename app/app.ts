@@ -108,12 +108,27 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       : undefined,
     dataDir: config.dataDir,
   });
-  const uploads = new UploadStore(path.join(config.dataDir, 'uploads'), config.UPLOAD_MAX_BYTES);
   const acquirer = await createAcquirer(config, logger, {
     clock: options.clock,
     joinRunningSandbox: options.joinRunningSandbox ?? false,
   });
   const database = await Database.open({ dataDir: config.dataDir, url: config.DATABASE_URL });
+  const uploads = new UploadStore({
+    database,
+    // an explicit UPLOAD_DIR wins; else the shared database holds the bytes, or DATA_DIR/uploads
+    bytesIn: config.DATABASE_URL && !config.UPLOAD_DIR ? 'database' : 'directory',
+    dir: config.UPLOAD_DIR ? path.resolve(config.UPLOAD_DIR) : path.join(config.dataDir, 'uploads'),
+    maxBytes: config.UPLOAD_MAX_BYTES,
+    perConversation: {
+      files: config.UPLOAD_CONVERSATION_MAX_FILES,
+      bytes: config.UPLOAD_CONVERSATION_MAX_BYTES,
+    },
+    clock,
+  });
+  if (config.REDIS_URL && !config.DATABASE_URL && !config.UPLOAD_DIR)
+    logger.warn(
+      "REDIS_URL is set but uploads are kept in this instance's DATA_DIR: with several instances, set DATABASE_URL or UPLOAD_DIR so that every instance serves every upload",
+    );
   const audit = new SqlAudit(database);
   // words, answers and the working-day calendar, built once for everyone who speaks
   const say = sayFor(content);

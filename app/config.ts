@@ -47,6 +47,11 @@ export const configSchema = z.object({
   FILE_LINK_SECRET: optionalString.pipe(
     z.string().min(32, 'at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),
   ),
+  /** A directory every instance shares (NFS, …) for upload bytes, instead of the database. */
+  UPLOAD_DIR: optionalString,
+  UPLOAD_RATE_PER_MINUTE: z.coerce.number().int().min(0).default(20),
+  UPLOAD_CONVERSATION_MAX_FILES: positiveInt.default(20),
+  UPLOAD_CONVERSATION_MAX_BYTES: positiveInt.default(50 * 1024 * 1024),
   SANDBOX_PORT: port.default(3979),
   LAKALA_BASE_URL: withoutTrailingSlash,
   LAKALA_APP_ID: optionalString,
