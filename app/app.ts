@@ -23,7 +23,7 @@ import { Database, SqlApplicationStore, SqlAudit, SqlTicketStore } from '../inte
 import { FileLinks } from '../integrations/stores/file-links.js';
 import { StateStore } from '../integrations/stores/keyv.js';
 import { createRedis } from '../integrations/stores/redis.js';
-import { UploadStore } from '../integrations/stores/uploads.js';
+import { scheduleSweeps, UploadStore } from '../integrations/stores/uploads.js';
 import {
   Commands,
   type Content,
@@ -123,6 +123,13 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       files: config.UPLOAD_CONVERSATION_MAX_FILES,
       bytes: config.UPLOAD_CONVERSATION_MAX_BYTES,
     },
+    retentionDays: config.UPLOAD_RETENTION_DAYS,
+    sweepUnrecorded: !config.UPLOAD_DIR || config.DATABASE_URL !== undefined,
+    // an application not finished yet (its decision or its refund still to come) keeps its proof
+    stillNeeded: async () =>
+      (await applications.store.list({ status: ['submitted', 'in_review', 'approved'] })).flatMap((a) =>
+        a.proof.map((p) => p.id),
+      ),
     clock,
   });
   if (config.REDIS_URL && !config.DATABASE_URL && !config.UPLOAD_DIR)
@@ -264,6 +271,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     () => void handoffs.sweep().catch((err: unknown) => logger.warn({ err }, 'handoff sweep failed')),
     Math.min(30_000, (config.HANDOFF_CLAIM_TIMEOUT_MINUTES * 60_000) / 4),
   ).unref();
+  // every instance sweeps uploads past UPLOAD_RETENTION_DAYS (a record is deleted by one of them)
+  const uploadSweeps = scheduleSweeps(uploads, { everyMs: 3_600_000, firstAfterMs: 60_000, logger });
   return {
     config,
     logger,
@@ -290,6 +299,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     articleUrl,
     async close() {
       clearInterval(sweeper);
+      await uploadSweeps.stop();
       await executor.stop();
       await acquirer.close();
       await bus.close();

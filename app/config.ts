@@ -52,6 +52,7 @@ export const configSchema = z.object({
   UPLOAD_RATE_PER_MINUTE: z.coerce.number().int().min(0).default(20),
   UPLOAD_CONVERSATION_MAX_FILES: positiveInt.default(20),
   UPLOAD_CONVERSATION_MAX_BYTES: positiveInt.default(50 * 1024 * 1024),
+  UPLOAD_RETENTION_DAYS: positiveInt.default(90),
   SANDBOX_PORT: port.default(3979),
   LAKALA_BASE_URL: withoutTrailingSlash,
   LAKALA_APP_ID: optionalString,

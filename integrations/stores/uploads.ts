@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import { sql } from 'kysely';
+import type { Logger } from '../../contracts/logger.js';
 import { maskSensitive } from '../../contracts/masking.js';
 import type { Database } from './db/database.js';
 
@@ -18,6 +19,8 @@ export const ALLOWED_TYPES: Record<string, string> = {
 const UPLOAD_ID = /^[0-9a-f-]{36}\.(jpg|png|webp|heic|pdf)$/;
 /** A conversation id's shape; anything else starts a new conversation, so counts towards none. */
 const CONVERSATION_ID = /^[A-Za-z0-9_-]{8,64}$/;
+/** Rows deleted per statement in a sweep: a long backlog never becomes one huge transaction. */
+const SWEEP_BATCH = 500;
 /** PostgreSQL advisory locks are one namespace per database: ours for uploads is this class. */
 const LOCK_CLASS = 7_140_001;
 
@@ -44,12 +47,22 @@ export interface UploadStoreOptions {
   dir: string;
   maxBytes: number;
   perConversation: { files: number; bytes: number };
+  retentionDays: number;
+  /**
+   * Whether the sweep may delete files in `dir` that no record names, once past retention. Only
+   * where this database knows every file there: not for an UPLOAD_DIR shared by instances that
+   * each have a SQLite file of their own (their open applications are not ours to see).
+   */
+  sweepUnrecorded: boolean;
+  /** Uploads an application still open refers to: kept past retention (its reviewers need them). */
+  stillNeeded: () => Promise<Iterable<string>>;
   clock: () => Date;
 }
 
 /**
  * Proof documents (receipts, invoices), each under a random name, recorded in the database with
- * the conversation it came in, and counted against that conversation's quota.
+ * the conversation it came in: counted against that conversation's quota and deleted once past
+ * retention.
  *
  * Without DATABASE_URL the bytes stay files under DATA_DIR/uploads rather than blobs in the SQLite
  * file: better-sqlite3 is synchronous, so writing or reading a 10 MB blob would stop every other
@@ -164,6 +177,64 @@ export class UploadStore {
     await this.unlink(id);
   }
 
+  /**
+   * Deletes uploads older than the retention, except those an open application still needs.
+   * Every instance may run it at once: a record is deleted by one statement only (the others find
+   * it gone), and a file already gone is not an error.
+   */
+  async sweep(): Promise<{ deleted: number }> {
+    const cutoff = new Date(this.options.clock().getTime() - this.options.retentionDays * 86_400_000);
+    const keep = [...new Set(await this.options.stillNeeded())];
+    const { db } = this.options.database;
+    let deleted = 0;
+    for (;;) {
+      const gone = await db
+        .deleteFrom('uploads')
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('uploads')
+            .select('id')
+            .where('created_at', '<', cutoff.toISOString())
+            .$if(keep.length > 0, (q) => q.where('id', 'not in', keep))
+            .limit(SWEEP_BATCH),
+        )
+        .returning('id')
+        .execute();
+      for (const { id } of gone) await this.unlink(id);
+      deleted += gone.length;
+      if (gone.length < SWEEP_BATCH) break;
+    }
+    if (this.options.sweepUnrecorded) deleted += await this.sweepUnrecorded(cutoff, new Set(keep));
+    return { deleted };
+  }
+
+  /** Files with no record (from before uploads were recorded), by their age on disk. */
+  private async sweepUnrecorded(cutoff: Date, keep: Set<string>): Promise<number> {
+    const names = await readdir(this.options.dir).catch(() => [] as string[]);
+    const old: string[] = [];
+    for (const name of names) {
+      if (!UPLOAD_ID.test(name) || keep.has(name)) continue;
+      const info = await stat(path.join(this.options.dir, name)).catch(() => undefined);
+      if (info && info.mtime < cutoff) old.push(name);
+    }
+    let deleted = 0;
+    for (let i = 0; i < old.length; i += SWEEP_BATCH) {
+      const batch = old.slice(i, i + SWEEP_BATCH);
+      const recorded = await this.options.database.db
+        .selectFrom('uploads')
+        .select('id')
+        .where('id', 'in', batch)
+        .execute();
+      const known = new Set(recorded.map((r) => r.id));
+      for (const name of batch) {
+        if (known.has(name)) continue;
+        await this.unlink(name);
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+
   private async unlink(id: string): Promise<void> {
     await unlink(path.join(this.options.dir, id)).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err;
@@ -179,4 +250,36 @@ async function usage(db: Database['db'], conversationId: string): Promise<{ file
     .executeTakeFirst();
   // PostgreSQL answers count and sum as text (bigint, numeric)
   return { files: Number(row?.files ?? 0), bytes: Number(row?.bytes ?? 0) };
+}
+
+/**
+ * Runs the store's sweep now and then: first shortly after start (an instance restarted more often
+ * than `everyMs` still sweeps), then every `everyMs`, never two at once in one process.
+ * `stop()` waits for a sweep under way, so the database is not closed under it.
+ */
+export function scheduleSweeps(
+  uploads: Pick<UploadStore, 'sweep'>,
+  options: { everyMs: number; firstAfterMs: number; logger: Logger },
+): { stop(): Promise<void> } {
+  let running: Promise<void> | undefined;
+  const run = () => {
+    running ??= uploads
+      .sweep()
+      .then(({ deleted }) => {
+        if (deleted) options.logger.info({ deleted }, 'uploads past their retention deleted');
+      })
+      .catch((err: unknown) => options.logger.warn({ err }, 'upload sweep failed'))
+      .finally(() => {
+        running = undefined;
+      });
+  };
+  const first = setTimeout(run, options.firstAfterMs).unref();
+  const every = setInterval(run, options.everyMs).unref();
+  return {
+    async stop() {
+      clearTimeout(first);
+      clearInterval(every);
+      await running;
+    },
+  };
 }

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SHARED_SECRETS, startTestApp, type TestApp } from '../support/app.js';
+import { SHARED_SECRETS, startTestApp, TEST_NOW, type TestApp } from '../support/app.js';
 import { REDIS_KEY_PREFIX, REDIS_URL, redisAvailable } from '../support/redis.js';
 import { freshPgDatabase, pdf, upload } from '../support/uploads.js';
 
@@ -14,6 +14,8 @@ const redisUp = await redisAvailable();
 const database = redisUp ? await freshPgDatabase('ra_instances') : undefined;
 
 describe.skipIf(!database)('two instances sharing PostgreSQL, Redis and the secrets', () => {
+  let now = TEST_NOW.getTime();
+  const clock = () => new Date(now);
   let a: TestApp;
   let b: TestApp;
   beforeAll(async () => {
@@ -24,8 +26,8 @@ describe.skipIf(!database)('two instances sharing PostgreSQL, Redis and the secr
       ...SHARED_SECRETS,
       UPLOAD_CONVERSATION_MAX_FILES: '3',
     };
-    a = await startTestApp(env);
-    b = await startTestApp(env);
+    a = await startTestApp(env, clock);
+    b = await startTestApp(env, clock);
   });
   afterAll(async () => {
     await a?.close();
@@ -80,6 +82,19 @@ describe.skipIf(!database)('two instances sharing PostgreSQL, Redis and the secr
     expect(refused).toHaveLength(4);
     for (const r of refused) expect(r.error?.code).toBe('UPLOAD_TOO_MANY');
     expect(await b.app.uploads.usage(conversationId ?? '')).toMatchObject({ files: 3 });
+  });
+
+  it('both instances sweeping at once delete every upload past retention once, and keep a recent one', async () => {
+    const uploads = () => a.app.database.db.selectFrom('uploads').select('id').execute();
+    const old = (await uploads()).length;
+    expect(old).toBeGreaterThan(0);
+    now = TEST_NOW.getTime() + 91 * 86_400_000;
+    const recent = (await upload(b.server, pdf())).id as string;
+    const [onA, onB] = await Promise.all([a.app.uploads.sweep(), b.app.uploads.sweep()]);
+    expect(onA.deleted + onB.deleted).toBe(old);
+    expect(await uploads()).toEqual([{ id: recent }]);
+    const served = await a.server.inject({ url: b.app.fileLinks.path(recent, clock()) });
+    expect(served.statusCode).toBe(200);
   });
 });
 
