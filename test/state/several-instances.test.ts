@@ -10,6 +10,9 @@ import { freshPgDatabase, pdf, upload } from '../support/uploads.js';
 // the configured secrets: whatever one of them hands out (a file link, a merchant token), the other
 // honours. And two sharing only UPLOAD_DIR (each with its own SQLite file) serve each other's files.
 
+/** Two apps start one after the other (each trains its classifier): more than one hook's default on a busy machine. */
+const STARTING_TWO = 90_000;
+
 const redisUp = await redisAvailable();
 const database = redisUp ? await freshPgDatabase('ra_instances') : undefined;
 
@@ -28,7 +31,7 @@ describe.skipIf(!database)('two instances sharing PostgreSQL, Redis and the secr
     };
     a = await startTestApp(env, clock);
     b = await startTestApp(env, clock);
-  });
+  }, STARTING_TWO);
   afterAll(async () => {
     await a?.close();
     await b?.close();
@@ -106,7 +109,7 @@ describe('two instances with SQLite files of their own, sharing UPLOAD_DIR and F
     const env = { UPLOAD_DIR: shared, FILE_LINK_SECRET: SHARED_SECRETS.FILE_LINK_SECRET };
     a = await startTestApp(env);
     b = await startTestApp(env);
-  });
+  }, STARTING_TWO);
   afterAll(async () => {
     await a?.close();
     await b?.close();
