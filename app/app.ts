@@ -23,7 +23,7 @@ import { Database, SqlApplicationStore, SqlAudit, SqlTicketStore } from '../inte
 import { FileLinks } from '../integrations/stores/file-links.js';
 import { StateStore } from '../integrations/stores/keyv.js';
 import { createRedis } from '../integrations/stores/redis.js';
-import { UploadStore } from '../integrations/stores/uploads.js';
+import { scheduleSweeps, UploadStore } from '../integrations/stores/uploads.js';
 import {
   Commands,
   type Content,
@@ -108,12 +108,34 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       : undefined,
     dataDir: config.dataDir,
   });
-  const uploads = new UploadStore(path.join(config.dataDir, 'uploads'), config.UPLOAD_MAX_BYTES);
   const acquirer = await createAcquirer(config, logger, {
     clock: options.clock,
     joinRunningSandbox: options.joinRunningSandbox ?? false,
   });
   const database = await Database.open({ dataDir: config.dataDir, url: config.DATABASE_URL });
+  const uploads = new UploadStore({
+    database,
+    // an explicit UPLOAD_DIR wins; else the shared database holds the bytes, or DATA_DIR/uploads
+    bytesIn: config.DATABASE_URL && !config.UPLOAD_DIR ? 'database' : 'directory',
+    dir: config.UPLOAD_DIR ? path.resolve(config.UPLOAD_DIR) : path.join(config.dataDir, 'uploads'),
+    maxBytes: config.UPLOAD_MAX_BYTES,
+    perConversation: {
+      files: config.UPLOAD_CONVERSATION_MAX_FILES,
+      bytes: config.UPLOAD_CONVERSATION_MAX_BYTES,
+    },
+    retentionDays: config.UPLOAD_RETENTION_DAYS,
+    sweepUnrecorded: !config.UPLOAD_DIR || config.DATABASE_URL !== undefined,
+    // an application not finished yet (its decision or its refund still to come) keeps its proof
+    stillNeeded: async () =>
+      (await applications.store.list({ status: ['submitted', 'in_review', 'approved'] })).flatMap((a) =>
+        a.proof.map((p) => p.id),
+      ),
+    clock,
+  });
+  if (config.REDIS_URL && !config.DATABASE_URL && !config.UPLOAD_DIR)
+    logger.warn(
+      "REDIS_URL is set but uploads are kept in this instance's DATA_DIR: with several instances, set DATABASE_URL or UPLOAD_DIR so that every instance serves every upload",
+    );
   const audit = new SqlAudit(database);
   // words, answers and the working-day calendar, built once for everyone who speaks
   const say = sayFor(content);
@@ -191,7 +213,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   const hotline = (lang: Lang) =>
     `${content.policy.supportHotline.name[lang]} ${config.SUPPORT_HOTLINE ?? content.policy.supportHotline.number}`;
   const notices = { words, rules, calendar, arrivalMethods: content.arrivalMethods, hotline, clock };
-  const fileLinks = FileLinks.fromDataDir(config.dataDir);
+  const fileLinks = FileLinks.create({ secret: config.FILE_LINK_SECRET, dataDir: config.dataDir });
   const applications = new ApplicationService({
     store: new SqlApplicationStore(database),
     gateway: acquirer.gateway,
@@ -249,6 +271,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     () => void handoffs.sweep().catch((err: unknown) => logger.warn({ err }, 'handoff sweep failed')),
     Math.min(30_000, (config.HANDOFF_CLAIM_TIMEOUT_MINUTES * 60_000) / 4),
   ).unref();
+  // every instance sweeps uploads past UPLOAD_RETENTION_DAYS (a record is deleted by one of them)
+  const uploadSweeps = scheduleSweeps(uploads, { everyMs: 3_600_000, firstAfterMs: 60_000, logger });
   return {
     config,
     logger,
@@ -275,6 +299,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     articleUrl,
     async close() {
       clearInterval(sweeper);
+      await uploadSweeps.stop();
       await executor.stop();
       await acquirer.close();
       await bus.close();

@@ -20,6 +20,9 @@ export const ERRORS = {
   // codes of the widget's socket frames (the status is what the same refusal is over HTTP)
   BAD_FRAME: { status: 400, message: 'A frame must be a JSON text frame of a known shape: {detail}' },
   TOKEN_REFUSED: { status: 401, message: 'The merchant token was refused; carrying on without it.' },
+  // a conversation's uploads, counted together
+  UPLOAD_TOO_MANY: { status: 429, message: 'This conversation already has {max} files.' },
+  UPLOAD_QUOTA_EXCEEDED: { status: 413, message: "This conversation's files would exceed {limit} bytes." },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -25,6 +25,8 @@ export interface WidgetOptions {
   allowedOrigins: readonly string[];
   /** Requests per minute per client address on POST /api/chat; 0: off. */
   ratePerMinute: number;
+  /** Uploads per minute per client address (POST /api/upload); 0: off. */
+  uploadRatePerMinute: number;
   /** Messages per minute per conversation, HTTP and WebSocket; 0: off. */
   perConversationPerMinute: number;
   /** The longest message the assistant answers (a longer one gets the polite limit, not a 413). */
@@ -82,6 +84,7 @@ export function create(host: ChannelHost, options: WidgetOptions): WidgetChannel
         uploads: options.uploads,
         fileLinks: options.fileLinks,
         clock: () => host.clock(),
+        uploadRatePerMinute: options.uploadRatePerMinute,
       });
       await server.register(widgetAssets, {
         tokens: options.tokens,
