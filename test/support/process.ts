@@ -254,3 +254,39 @@ export async function freshPgDatabase(
     drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
 }
+
+/**
+ * Locks rows of `applications` in a transaction of its own, so that commands started meanwhile
+ * all wait at the same row lock and race when it is released.
+ */
+export async function holdRows(url: string, numbers: string[]) {
+  const gate = new pg.Client({ connectionString: url });
+  // pg_stat_activity is a snapshot per transaction: it is watched from outside the gate's
+  const watch = new pg.Client({ connectionString: url });
+  await Promise.all([gate.connect(), watch.connect()]);
+  await gate.query('BEGIN');
+  await gate.query('SELECT number FROM applications WHERE number = ANY($1) FOR UPDATE', [numbers]);
+  return {
+    /** Until `n` sessions wait for a row lock; fails at once if one of `commands` ends first. */
+    async waitForWaiters(n: number, commands: Promise<CliResult>[]): Promise<void> {
+      const ended: CliResult[] = [];
+      for (const c of commands) void c.then((r) => ended.push(r));
+      await eventually(
+        `${n} sessions waiting for the held rows`,
+        async () => {
+          if (ended[0])
+            throw new Error(`a command ended before the rows were let go: ${JSON.stringify(ended[0])}`);
+          const { rows } = await watch.query<{ n: string }>(
+            `SELECT count(*) AS n FROM pg_stat_activity
+             WHERE datname = current_database() AND wait_event_type = 'Lock'
+               AND wait_event IN ('transactionid', 'tuple')`,
+          );
+          return Number(rows[0]?.n) >= n ? true : undefined;
+        },
+        { ms: 120_000 },
+      );
+    },
+    release: () => gate.query('COMMIT').then(() => undefined),
+    close: () => Promise.all([gate.end(), watch.end()]).then(() => undefined),
+  };
+}

@@ -1,0 +1,219 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Application, outRefundNoOf } from '../../bot/applications/index.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import {
+  applyFor,
+  type CliResult,
+  cli,
+  eventually,
+  freshPgDatabase,
+  holdRows,
+  PortalMerchant,
+  type RunningSandbox,
+  type ServerProcess,
+  startSandbox,
+  startServer,
+} from '../support/process.js';
+import { REDIS_KEY_PREFIX, REDIS_URL, redisAvailable } from '../support/redis.js';
+
+// A deployment of two instances — two server processes — on one PostgreSQL database and one
+// Redis, with the acquirer outside both (here, in the test process). Operators approve at the
+// CLI, each command a process of its own; the instances' executors drain the one refund outbox.
+// Whatever runs at once, every approved application is decided once and refunded once.
+
+const database = (await redisAvailable()) ? await freshPgDatabase('instances') : undefined;
+
+describe.skipIf(!database)('two instances on one PostgreSQL database and one Redis', () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ra-instances-'));
+  const prefix = `${REDIS_KEY_PREFIX}instances:`;
+  let acquirer: RunningSandbox;
+  let one: ServerProcess;
+  let two: ServerProcess;
+  /** A third instance, in the test process, to read records and conversations (its executor never runs). */
+  let reader: TestApp;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    acquirer = await startSandbox(path.join(dataDir, 'acquirer'));
+    env = {
+      DATA_DIR: dataDir,
+      DATABASE_URL: database?.url as string,
+      REDIS_URL,
+      REDIS_KEY_PREFIX: prefix,
+      ...acquirer.env,
+      // above ¥20, two different reviewers must approve
+      APPLICATION_FOUR_EYES_FEN: '2000',
+      APPLICATION_WORKER_MS: '200',
+    };
+    [one, two, reader] = await Promise.all([
+      startServer(env),
+      startServer(env),
+      startTestApp(env, () => new Date()),
+    ]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all([one?.stop(), two?.stop()]);
+    const redis = reader?.app.state.redis;
+    if (redis)
+      for await (const keys of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 }))
+        if (keys.length) await redis.del(keys);
+    await reader?.close();
+    await acquirer?.close();
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const store = () => reader.app.applications.store;
+
+  async function executed(numbers: string[]): Promise<Application[]> {
+    return eventually(`${numbers.join(', ')} executed`, async () => {
+      const all = await Promise.all(numbers.map((n) => store().get(n)));
+      return all.every((a) => a?.status === 'executed') ? (all as Application[]) : undefined;
+    });
+  }
+
+  async function kinds(number: string): Promise<string[]> {
+    return (await store().events(number)).map((e) => e.kind);
+  }
+
+  /** How often the merchant's conversation (in Redis) says `words`. */
+  async function toldTimes(m: PortalMerchant, words: string): Promise<number> {
+    const history = await reader.app.assistant.history(m.conversationId as string);
+    return JSON.stringify(history?.messages ?? []).split(words).length - 1;
+  }
+
+  /** One refund at the acquirer for the application, asked for once. */
+  function refundedOnceAtTheAcquirer(number: string): void {
+    const no = outRefundNoOf(number);
+    const refunds = acquirer.sandbox.trades
+      .flatMap((t) => t.refunds)
+      .filter((r) => r.outRefundOrderNo === no);
+    expect(refunds, number).toHaveLength(1);
+    expect(
+      acquirer.sandbox.refundRequests.filter((x) => x === no),
+      number,
+    ).toHaveLength(1);
+  }
+
+  it('two operators approving at the same instant on two instances: one decides, one refund', {
+    timeout: 180_000,
+  }, async () => {
+    const [small, large] = acquirer.refundable();
+    if (!small || !large) throw new Error('the sandbox has too few refundable card payments');
+    // one merchant applies for ¥10 through instance one, another for ¥30 through instance two
+    const m1 = new PortalMerchant(one.url, small.merchantNo);
+    const m2 = new PortalMerchant(two.url, large.merchantNo);
+    const [single, double] = await Promise.all([
+      applyFor(m1, small.reference, 10),
+      applyFor(m2, large.reference, 30),
+    ]);
+
+    // Both applications' rows are held locked while four operator commands start, so that all
+    // four reach the decision together when they are let go: a real race, not a staggered one.
+    const gate = await holdRows(database?.url as string, [single, double]);
+    let results: CliResult[];
+    try {
+      const approve = (number: string, reviewer: string) =>
+        cli(['applications', 'approve', number, '--reviewer', reviewer], env);
+      const commands = [
+        approve(single, 'ops-li'),
+        approve(single, 'ops-wang'),
+        approve(double, 'ops-li'),
+        approve(double, 'ops-wang'),
+      ];
+      await gate.waitForWaiters(4, commands);
+      await gate.release();
+      results = await Promise.all(commands);
+    } finally {
+      await gate.close();
+    }
+    const [li1, wang1, li2, wang2] = results as [CliResult, CliResult, CliResult, CliResult];
+
+    // ¥10 needs one approval: one operator approves it, the other hears who already did
+    const winner = li1.code === 0 ? li1 : wang1;
+    const loser = winner === li1 ? wang1 : li1;
+    const winnerName = winner === li1 ? 'ops-li' : 'ops-wang';
+    expect(winner, winner.stderr).toMatchObject({ code: 0, stdout: `${single} approved\n` });
+    expect(loser).toMatchObject({
+      code: 5,
+      stderr: `${single} was already decided (approved by ${winnerName})\n`,
+    });
+
+    // ¥30 needs two different reviewers: the first is recorded, the second approves
+    const outputs = [li2, wang2].map((r) => `${r.code} ${r.stdout}`).sort();
+    expect(outputs).toEqual([
+      `0 ${double} approved\n`,
+      `0 ${double}: approval recorded; 2 different reviewers must approve\n`,
+    ]);
+
+    // the instances' executors refund each once
+    const [a, b] = await executed([single, double]);
+    expect(a?.refund?.amountFen).toBe(1000);
+    expect(b?.refund?.amountFen).toBe(3000);
+    expect(b?.approvals.map((x) => x.reviewer).sort()).toEqual(['ops-li', 'ops-wang']);
+    const count = (list: string[], kind: string) => list.filter((k) => k === kind).length;
+    const [singleKinds, doubleKinds] = await Promise.all([kinds(single), kinds(double)]);
+    expect([singleKinds, doubleKinds].map((k) => count(k, 'approval_recorded'))).toEqual([1, 2]);
+    expect([singleKinds, doubleKinds].map((k) => count(k, 'approved'))).toEqual([1, 1]);
+    expect([singleKinds, doubleKinds].map((k) => count(k, 'executed'))).toEqual([1, 1]);
+    refundedOnceAtTheAcquirer(single);
+    refundedOnceAtTheAcquirer(double);
+    expect(await store().pendingJobs()).toEqual([]);
+
+    // each merchant was told once that it was approved and once that it was refunded, in the
+    // conversation they applied in; asking on the other instance, they see it refunded
+    for (const [m, number] of [
+      [m1, single],
+      [m2, double],
+    ] as const) {
+      expect(await toldTimes(m, `${number} 已审核通过`)).toBe(1);
+      await eventually(`${number}'s merchant told of the refund`, async () =>
+        (await toldTimes(m, `${number} 的退款已执行`)) > 0 ? true : undefined,
+      );
+      expect(await toldTimes(m, `${number} 的退款已执行`)).toBe(1);
+    }
+    const status = await m1.via(two.url).says(`${single} 到哪一步了`);
+    expect(status.said).toContain('已退款');
+  });
+
+  it('two instances draining one outbox execute every approved refund once', {
+    timeout: 120_000,
+  }, async () => {
+    const payments = acquirer.refundable().slice(2, 8);
+    expect(payments).toHaveLength(6);
+    // six merchants' applications, submitted through either instance
+    const merchants = payments.map((p, i) => new PortalMerchant(i % 2 ? two.url : one.url, p.merchantNo));
+    const numbers = await Promise.all(merchants.map((m, i) => applyFor(m, payments[i]?.reference ?? '', 11)));
+
+    // every acquirer answer takes a while, so both executors are busy at once
+    acquirer.sandbox.faults = { delayMs: 150 };
+    try {
+      // an operator approves all six at once: six jobs in the outbox together
+      const decided = await Promise.all(
+        numbers.map((n) => reader.app.applications.approve(n, { id: 'ops-li', channel: 'cli' })),
+      );
+      expect(decided.map((d) => d.outcome)).toEqual(numbers.map(() => 'approved'));
+
+      const done = await executed(numbers);
+      expect(done.map((a) => a.refund?.amountFen)).toEqual(numbers.map(() => 1100));
+    } finally {
+      acquirer.sandbox.faults = {};
+    }
+    for (const number of numbers) {
+      const recorded = (await store().events(number)).filter((e) => e.kind === 'executed');
+      // executed once, by the first worker that took the job: nobody took it twice
+      expect(recorded, number).toHaveLength(1);
+      expect(recorded[0]?.data.attempts, number).toBe(1);
+      refundedOnceAtTheAcquirer(number);
+    }
+    expect(await store().pendingJobs()).toEqual([]);
+    for (const [i, m] of merchants.entries())
+      await eventually(`merchant ${i} told of the refund`, async () =>
+        (await toldTimes(m, `${numbers[i]} 的退款已执行`)) === 1 ? true : undefined,
+      );
+  });
+});
