@@ -139,7 +139,12 @@ export class RefundExecutor {
       recorded = true;
       return outcome(cur);
     });
-    if (recorded && written.outcome === 'updated') await this.deps.changed(written.application);
+    if (!recorded)
+      this.deps.logger.warn(
+        { application: number, leaseMs: this.deps.leaseMs },
+        'refund recorded by another worker first: this one outlived its lease',
+      );
+    else if (written.outcome === 'updated') await this.deps.changed(written.application);
   }
 
   /** The acquirer did not answer: the job waits (backoff), everyone is told once, nothing is lost. */

@@ -112,11 +112,75 @@ describe('a server killed between the acquirer call and the database write', () 
       expect(record.refunds).toEqual([expect.objectContaining({ refundNo: outRefundNo, amountFen: 1200 })]);
       expect(record.events.filter((e) => e.kind === 'executed')).toHaveLength(1);
 
-      // and the merchant, asking on the restarted server, sees it refunded
-      const status = await merchant.via(second.url).says(`${number} 到哪一步了`);
-      expect(status.said).toContain('已退款');
+      // and the merchant, back on the restarted server, was told of the refund once, and sees it refunded
+      const back = merchant.via(second.url);
+      expect(await back.toldTimes(`${number} 的退款已执行`)).toBe(1);
+      expect((await back.says(`${number} 到哪一步了`)).said).toContain('已退款');
     } finally {
       await database.close();
     }
+  });
+
+  it('a server that hangs past its lease: the other records the refund, and the merchant is told once', {
+    timeout: 120_000,
+  }, async () => {
+    const { sandbox } = acquirer;
+    // two servers on the same data (one may be left running from the test before)
+    const alive = servers.filter((s) => s.child.exitCode === null && s.child.signalCode === null);
+    while (alive.length < 2) {
+      const s = await startServer(env);
+      servers.push(s);
+      alive.push(s);
+    }
+    const [a, b] = alive as [ServerProcess, ServerProcess];
+
+    const paid = acquirer.refundable()[1];
+    if (!paid) throw new Error('the sandbox has too few refundable card payments');
+    const merchant = new PortalMerchant(a.url, paid.merchantNo);
+    const number = await applyFor(merchant, paid.reference, 15);
+    const outRefundNo = outRefundNoOf(number);
+
+    let answer: () => void = () => undefined;
+    sandbox.faults = { holdRefundAnswer: new Promise<void>((r) => (answer = r)) };
+    try {
+      const approved = await cli(['applications', 'approve', number, '--reviewer', 'ops-li'], env);
+      expect(approved, approved.stderr).toMatchObject({ code: 0, stdout: `${number} approved\n` });
+      // one server's executor sent the refund and waits for the answer, past its 2 s lease …
+      await eventually('the refund request at the acquirer', () =>
+        sandbox.refundRequests.includes(outRefundNo) ? true : undefined,
+      );
+      // … so the other takes the job over, asks the acquirer, finds the refund and records it
+      const database = await Database.open({ dataDir });
+      try {
+        const store = new SqlApplicationStore(database);
+        await eventually('the application executed by the other server', async () =>
+          (await store.get(number))?.status === 'executed' ? true : undefined,
+        );
+      } finally {
+        await database.close();
+      }
+    } finally {
+      sandbox.faults = {};
+      answer();
+    }
+    // the hung server hears the acquirer at last, and finds the refund recorded already
+    const overtaken = await eventually('the overtaken server noticing', () =>
+      [a, b].find((s) => s.lines.some((l) => l.includes('recorded by another worker'))),
+    );
+    expect(overtaken.lines.join('\n')).toContain(number);
+
+    // one refund, asked for once; one executed event (the second attempt's); the merchant told once
+    expect(paid.refunds.filter((r) => r.outRefundOrderNo === outRefundNo)).toHaveLength(1);
+    expect(sandbox.refundRequests.filter((no) => no === outRefundNo)).toHaveLength(1);
+    const shown = await cli(['applications', 'show', number, '--json'], env);
+    const record = JSON.parse(shown.stdout) as {
+      status: string;
+      events: Array<{ kind: string; data: object }>;
+    };
+    expect(record.status).toBe('executed');
+    const executed = record.events.filter((e) => e.kind === 'executed');
+    expect(executed).toHaveLength(1);
+    expect(executed[0]?.data).toMatchObject({ attempts: 2 });
+    expect(await merchant.toldTimes(`${number} 的退款已执行`)).toBe(1);
   });
 });

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { expect } from 'vitest';
+import type { ChatMessage } from '../../contracts/messages.js';
 import type { Reply } from '../../contracts/replies.js';
 import {
   SANDBOX_APP_ID,
@@ -51,6 +52,8 @@ export interface ServerProcess {
   stop(signal?: 'SIGKILL' | 'SIGTERM'): Promise<void>;
 }
 
+const READY_MS = 90_000;
+
 /** A server as `npm start` runs it, on a loopback port; resolves once it logged that it is ready. */
 export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
   const child = run('app/main.ts', [], {
@@ -64,13 +67,22 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   const lines: string[] = [];
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const url = await new Promise<string>((resolve, reject) => {
+    const late = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the server was not ready after ${READY_MS} ms:\n${lines.join('\n')}`));
+    }, READY_MS);
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
       lines.push(line);
       const url = /"msg":"refund-assistant ready"/.test(line) ? /"url":"([^"]+)"/.exec(line)?.[1] : undefined;
-      if (url) resolve(url);
+      if (!url) return;
+      clearTimeout(late);
+      resolve(url);
     });
     createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => lines.push(line));
-    void exited.then((code) => reject(new Error(`the server exited with ${code}:\n${lines.join('\n')}`)));
+    void exited.then((code) => {
+      clearTimeout(late);
+      reject(new Error(`the server exited with ${code}:\n${lines.join('\n')}`));
+    });
   });
   return {
     child,
@@ -90,9 +102,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** One operator command, `npm run cli -- …` as a process of its own. */
-export function cli(args: string[], env: Record<string, string>): Promise<CliResult> {
+/** One operator command, `npm run cli -- …` as a process of its own (killed if it hangs). */
+export function cli(args: string[], env: Record<string, string>, ms = 150_000): Promise<CliResult> {
   const child = run('app/cli/main.ts', args, env);
+  const hung = setTimeout(() => child.kill('SIGKILL'), ms);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => {
@@ -101,7 +114,12 @@ export function cli(args: string[], env: Record<string, string>): Promise<CliRes
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      clearTimeout(hung);
+      resolve({ code, stdout, stderr });
+    }),
+  );
 }
 
 export interface Turn {
@@ -142,6 +160,21 @@ export class PortalMerchant {
     if (!button)
       throw new Error(`no button "${label}" among: ${turn.buttons.map((b) => b.label).join(' | ')}`);
     return this.send({ action: button.action });
+  }
+
+  /** Every message of the conversation as the widget shows it after a reload, one per line. */
+  async history(): Promise<string> {
+    const res = await fetch(`${this.url}/api/conversations/${this.conversationId}/messages`);
+    const json = (await res.json()) as { messages: ChatMessage[] };
+    expect(res.status, JSON.stringify(json)).toBe(200);
+    return json.messages
+      .map((m) => m.text ?? m.label ?? (m.replies ?? []).map(visible).join('\n'))
+      .join('\n');
+  }
+
+  /** How often the conversation says `words` (a notice told twice counts two). */
+  async toldTimes(words: string): Promise<number> {
+    return (await this.history()).split(words).length - 1;
   }
 
   private async send(body: Record<string, unknown>): Promise<Turn> {
