@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outRefundNoOf } from '../../bot/applications/index.js';
+import type { SandboxTrade } from '../../integrations/connectors/sandbox/index.js';
 import { Database, SqlApplicationStore } from '../../integrations/stores/db/index.js';
 import {
   applyFor,
@@ -15,19 +16,23 @@ import {
   startServer,
 } from '../support/process.js';
 
-// A server is killed (kill -9) after the acquirer executed its refund and before it heard the
-// answer, so before it wrote anything. The acquirer lives on (here, in the test process). The
-// restarted server takes the job over once the dead one's lease has run out, asks the acquirer
-// before sending anything, finds the refund and records it: one refund, executed once.
+// The acquirer executes a refund and the server that asked for it never hears the answer: it is
+// killed (kill -9) before the answer comes, so before it wrote anything, or it hangs past its
+// lease. The acquirer lives on (here, in the test process). Another server takes the job over once
+// the lease has run out, asks the acquirer before sending anything, finds the refund and records
+// it: one refund, executed once, the merchant told once.
 
-describe('a server killed between the acquirer call and the database write', () => {
+describe('a server lost between the acquirer call and the database write', () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ra-crash-'));
   let acquirer: RunningSandbox;
   const servers: ServerProcess[] = [];
   let env: Record<string, string>;
+  /** Settled card payments, one for each test's application. */
+  let payments: SandboxTrade[];
 
   beforeAll(async () => {
     acquirer = await startSandbox(path.join(dataDir, 'acquirer'));
+    payments = acquirer.refundable();
     env = {
       DATA_DIR: dataDir,
       ...acquirer.env,
@@ -43,13 +48,13 @@ describe('a server killed between the acquirer call and the database write', () 
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('leaves exactly one refund, recorded once by the restarted server', { timeout: 120_000 }, async () => {
+  it('killed: exactly one refund, recorded once by the restarted server', { timeout: 120_000 }, async () => {
     const { sandbox } = acquirer;
     const first = await startServer(env);
     servers.push(first);
 
     // a merchant applies in the portal's chat for ¥12 of a settled card payment
-    const paid = acquirer.refundable()[0];
+    const paid = payments[0];
     if (!paid) throw new Error('the sandbox has no refundable card payment');
     const merchant = new PortalMerchant(first.url, paid.merchantNo);
     const number = await applyFor(merchant, paid.reference, 12);
@@ -121,7 +126,7 @@ describe('a server killed between the acquirer call and the database write', () 
     }
   });
 
-  it('a server that hangs past its lease: the other records the refund, and the merchant is told once', {
+  it('hung past its lease: the other server records the refund, and the merchant is told once', {
     timeout: 120_000,
   }, async () => {
     const { sandbox } = acquirer;
@@ -134,7 +139,7 @@ describe('a server killed between the acquirer call and the database write', () 
     }
     const [a, b] = alive as [ServerProcess, ServerProcess];
 
-    const paid = acquirer.refundable()[1];
+    const paid = payments[1];
     if (!paid) throw new Error('the sandbox has too few refundable card payments');
     const merchant = new PortalMerchant(a.url, paid.merchantNo);
     const number = await applyFor(merchant, paid.reference, 15);

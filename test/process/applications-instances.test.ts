@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Application, outRefundNoOf } from '../../bot/applications/index.js';
+import type { SandboxTrade } from '../../integrations/connectors/sandbox/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import {
   applyFor,
@@ -35,9 +36,12 @@ describe.skipIf(!database)('two instances on one PostgreSQL database and one Red
   /** A third instance, in the test process: an operator's, reading records (its executor never runs). */
   let third: TestApp;
   let env: Record<string, string>;
+  /** Settled card payments, each for one application: two for the first test, six for the second. */
+  let payments: SandboxTrade[];
 
   beforeAll(async () => {
     acquirer = await startSandbox(path.join(dataDir, 'acquirer'));
+    payments = acquirer.refundable();
     env = {
       DATA_DIR: dataDir,
       DATABASE_URL: database?.url as string,
@@ -97,7 +101,7 @@ describe.skipIf(!database)('two instances on one PostgreSQL database and one Red
   it('two operators approving at the same instant on two instances: one decides, one refund', {
     timeout: 180_000,
   }, async () => {
-    const [small, large] = acquirer.refundable();
+    const [small, large] = payments;
     if (!small || !large) throw new Error('the sandbox has too few refundable card payments');
     // one merchant applies for ¥10 through instance one, another for ¥30 through instance two
     const m1 = new PortalMerchant(one.url, small.merchantNo);
@@ -177,11 +181,11 @@ describe.skipIf(!database)('two instances on one PostgreSQL database and one Red
   it('two instances draining one outbox execute every approved refund once', {
     timeout: 120_000,
   }, async () => {
-    const payments = acquirer.refundable().slice(2, 8);
-    expect(payments).toHaveLength(6);
+    const paid = payments.slice(2, 8);
+    expect(paid).toHaveLength(6);
     // six merchants' applications, submitted through either instance
-    const merchants = payments.map((p, i) => new PortalMerchant(i % 2 ? two.url : one.url, p.merchantNo));
-    const numbers = await Promise.all(merchants.map((m, i) => applyFor(m, payments[i]?.reference ?? '', 11)));
+    const merchants = paid.map((p, i) => new PortalMerchant(i % 2 ? two.url : one.url, p.merchantNo));
+    const numbers = await Promise.all(merchants.map((m, i) => applyFor(m, paid[i]?.reference ?? '', 11)));
 
     // every acquirer answer takes a while, so both executors are busy at once
     acquirer.sandbox.faults = { delayMs: 150 };
