@@ -48,7 +48,7 @@ describe('a server lost between the acquirer call and the database write', () =>
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('killed: exactly one refund, recorded once by the restarted server', { timeout: 120_000 }, async () => {
+  it('killed: exactly one refund, recorded once by the restarted server', { timeout: 240_000 }, async () => {
     const { sandbox } = acquirer;
     const first = await startServer(env);
     servers.push(first);
@@ -127,7 +127,7 @@ describe('a server lost between the acquirer call and the database write', () =>
   });
 
   it('hung past its lease: the other server records the refund, and the merchant is told once', {
-    timeout: 120_000,
+    timeout: 240_000,
   }, async () => {
     const { sandbox } = acquirer;
     // two servers on the same data (one may be left running from the test before)

@@ -58,7 +58,7 @@ describe.skipIf(!database)('two instances on one PostgreSQL database and one Red
       startServer(env).then((s) => (two = s)),
       startTestApp(env, () => new Date()).then((t) => (third = t)),
     ]);
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
     await Promise.all([one?.stop(), two?.stop()]);
@@ -99,7 +99,7 @@ describe.skipIf(!database)('two instances on one PostgreSQL database and one Red
   }
 
   it('two operators approving at the same instant on two instances: one decides, one refund', {
-    timeout: 180_000,
+    timeout: 240_000,
   }, async () => {
     const [small, large] = payments;
     if (!small || !large) throw new Error('the sandbox has too few refundable card payments');
@@ -179,7 +179,7 @@ describe.skipIf(!database)('two instances on one PostgreSQL database and one Red
   });
 
   it('two instances draining one outbox execute every approved refund once', {
-    timeout: 120_000,
+    timeout: 240_000,
   }, async () => {
     const paid = payments.slice(2, 8);
     expect(paid).toHaveLength(6);

@@ -52,7 +52,8 @@ export interface ServerProcess {
   stop(signal?: 'SIGKILL' | 'SIGTERM'): Promise<void>;
 }
 
-const READY_MS = 90_000;
+// generous: on a busy 2-core machine a cold start (content, classifier, tsx) is slow
+const READY_MS = 150_000;
 
 /** A server as `npm start` runs it, on a loopback port; resolves once it logged that it is ready. */
 export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
@@ -103,7 +104,7 @@ export interface CliResult {
 }
 
 /** One operator command, `npm run cli -- …` as a process of its own (killed if it hangs). */
-export function cli(args: string[], env: Record<string, string>, ms = 150_000): Promise<CliResult> {
+export function cli(args: string[], env: Record<string, string>, ms = 180_000): Promise<CliResult> {
   const child = run('app/cli/main.ts', args, env);
   const hung = setTimeout(() => child.kill('SIGKILL'), ms);
   let stdout = '';
@@ -316,7 +317,7 @@ export async function holdRows(url: string, numbers: string[]) {
           );
           return Number(rows[0]?.n) >= n ? true : undefined;
         },
-        { ms: 120_000 },
+        { ms: 150_000 },
       );
     },
     release: () => gate.query('COMMIT').then(() => undefined),
