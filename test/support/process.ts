@@ -289,31 +289,42 @@ export async function freshPgDatabase(
   };
 }
 
+export interface HeldLock {
+  /** Until `n` sessions wait for this lock; fails at once if one of `commands` ends first. */
+  waitForWaiters(n: number, commands: Promise<CliResult>[]): Promise<void>;
+  /** Commits: every waiter goes on at the same instant. */
+  release(): Promise<void>;
+  close(): Promise<void>;
+}
+
 /**
- * Locks rows of `applications` in a transaction of its own, so that commands started meanwhile
- * all wait at the same row lock and race when it is released.
+ * Takes a lock in a PostgreSQL transaction of its own (`lock`: the statement that takes it), so
+ * that commands started meanwhile all wait at the same point and race when it is released.
+ * `waits`: the wait events of those waiting (pg_stat_activity), e.g. row locks or a table lock.
  */
-export async function holdRows(url: string, numbers: string[]) {
+export async function holdLock(
+  url: string,
+  lock: { sql: string; params?: unknown[]; waits: readonly string[] },
+): Promise<HeldLock> {
   const gate = new pg.Client({ connectionString: url });
   // pg_stat_activity is a snapshot per transaction: it is watched from outside the gate's
   const watch = new pg.Client({ connectionString: url });
   await Promise.all([gate.connect(), watch.connect()]);
   await gate.query('BEGIN');
-  await gate.query('SELECT number FROM applications WHERE number = ANY($1) FOR UPDATE', [numbers]);
+  await gate.query(lock.sql, lock.params);
   return {
-    /** Until `n` sessions wait for a row lock; fails at once if one of `commands` ends first. */
-    async waitForWaiters(n: number, commands: Promise<CliResult>[]): Promise<void> {
+    async waitForWaiters(n, commands) {
       const ended: CliResult[] = [];
       for (const c of commands) void c.then((r) => ended.push(r));
       await eventually(
-        `${n} sessions waiting for the held rows`,
+        `${n} sessions waiting at ${lock.sql}`,
         async () => {
           if (ended[0])
-            throw new Error(`a command ended before the rows were let go: ${JSON.stringify(ended[0])}`);
+            throw new Error(`a command ended before the lock was let go: ${JSON.stringify(ended[0])}`);
           const { rows } = await watch.query<{ n: string }>(
             `SELECT count(*) AS n FROM pg_stat_activity
-             WHERE datname = current_database() AND wait_event_type = 'Lock'
-               AND wait_event IN ('transactionid', 'tuple')`,
+             WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = ANY($1)`,
+            [lock.waits],
           );
           return Number(rows[0]?.n) >= n ? true : undefined;
         },
@@ -324,3 +335,16 @@ export async function holdRows(url: string, numbers: string[]) {
     close: () => Promise.all([gate.end(), watch.end()]).then(() => undefined),
   };
 }
+
+/** The rows of these applications, locked: decisions on them wait (row lock waits). */
+export const applicationRows = (numbers: string[]) => ({
+  sql: 'SELECT number FROM applications WHERE number = ANY($1) FOR UPDATE',
+  params: [numbers],
+  waits: ['transactionid', 'tuple'],
+});
+
+/** The audit table, locked against writes (reads go on): whoever audits next waits. */
+export const auditWrites = {
+  sql: 'LOCK TABLE audit IN EXCLUSIVE MODE',
+  waits: ['relation'],
+};
