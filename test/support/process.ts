@@ -264,7 +264,8 @@ const PG = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432'
 export async function freshPgDatabase(
   label: string,
 ): Promise<{ url: string; name: string; drop(): Promise<void> } | undefined> {
-  const name = `ra_${label}_${process.pid}_${Date.now()}`;
+  // a prefix of its own: other suites on this PostgreSQL name theirs ra_instances_…, ra_test_…
+  const name = `ra_process_${label}_${process.pid}_${Date.now()}`;
   const admin = async <T>(fn: (c: pg.Client) => Promise<T>) => {
     const c = new pg.Client({ connectionString: `${PG}/postgres`, connectionTimeoutMillis: 2000 });
     await c.connect();
