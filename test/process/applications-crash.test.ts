@@ -105,18 +105,6 @@ describe('a server lost between the acquirer call and the database write', () =>
       expect(paid.refunds.filter((r) => r.outRefundOrderNo === outRefundNo)).toHaveLength(1);
       expect(sandbox.refundRequests.filter((no) => no === outRefundNo)).toHaveLength(1);
 
-      // what the operator sees: executed, one refund, one executed event in the timeline
-      const shown = await cli(['applications', 'show', number, '--json'], env);
-      expect(shown.code, shown.stderr).toBe(0);
-      const record = JSON.parse(shown.stdout) as {
-        status: string;
-        refunds: Array<{ refundNo: string; amountFen: number }>;
-        events: Array<{ kind: string }>;
-      };
-      expect(record.status).toBe('executed');
-      expect(record.refunds).toEqual([expect.objectContaining({ refundNo: outRefundNo, amountFen: 1200 })]);
-      expect(record.events.filter((e) => e.kind === 'executed')).toHaveLength(1);
-
       // and the merchant, back on the restarted server, was told of the refund once, and sees it refunded
       const back = merchant.via(second.url);
       expect(await back.toldTimes(`${number} 的退款已执行`)).toBe(1);
@@ -174,10 +162,12 @@ describe('a server lost between the acquirer call and the database write', () =>
     );
     expect(overtaken.lines.join('\n')).toContain(number);
 
-    // one refund, asked for once; one executed event (the second attempt's); the merchant told once
+    // one refund, asked for once; one executed event (the second attempt's) in what the operator
+    // sees at the CLI; the merchant told once
     expect(paid.refunds.filter((r) => r.outRefundOrderNo === outRefundNo)).toHaveLength(1);
     expect(sandbox.refundRequests.filter((no) => no === outRefundNo)).toHaveLength(1);
     const shown = await cli(['applications', 'show', number, '--json'], env);
+    expect(shown.code, shown.stderr).toBe(0);
     const record = JSON.parse(shown.stdout) as {
       status: string;
       events: Array<{ kind: string; data: object }>;
