@@ -91,6 +91,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     dataDir: config.dataDir,
     redisUrl: config.REDIS_URL,
     keyPrefix: config.REDIS_KEY_PREFIX,
+    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
     logger,
   });
   const store = new ConversationStore({
@@ -312,7 +313,10 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
 /** In-process, or Redis pub/sub on a connection of its own when the state is in Redis. */
 async function createBus(config: Config, logger: Logger, state: StateStore): Promise<EventBus> {
   if (!config.REDIS_URL || !state.redis) return new InProcessBus();
-  const subscriber = createRedis(config.REDIS_URL, logger);
+  const subscriber = createRedis(config.REDIS_URL, logger, {
+    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+    role: 'bus',
+  });
   await subscriber.connect();
   return new RedisBus(state.redis, subscriber, logger, state.prefix);
 }

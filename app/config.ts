@@ -118,6 +118,7 @@ export const configSchema = z.object({
       });
       return z.NEVER;
     }),
+  REDIS_COMMAND_TIMEOUT_MS: positiveInt.default(2000),
 });
 
 export type Config = z.infer<typeof configSchema> & { dataDir: string };

@@ -1,12 +1,13 @@
 import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { ApiError, asApiError } from '../contracts/errors.js';
+import { ApiError, asApiError, unavailableIn } from '../contracts/errors.js';
 import { safeJson } from '../contracts/json.js';
 import type { Channel } from '../integrations/channels/channel.js';
 import { originAllowed } from '../integrations/channels/widget/index.js';
 import type { App } from './app.js';
 import { createChannels } from './channels.js';
 import type { Logger } from './logger.js';
+import { readiness } from './readiness.js';
 
 export interface ServerOptions {
   logger: Logger;
@@ -31,7 +32,7 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Fas
     bodyLimit: 64 * 1024,
     routerOptions: { maxParamLength: 200 },
   });
-  let ready = false;
+  let phase: 'starting' | 'ready' | 'stopping' = 'starting';
   server.setReplySerializer((payload) => safeJson(payload));
   // pages elsewhere that embed the widget call these routes cross-origin
   await server.register(cors, {
@@ -47,8 +48,15 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Fas
       const e = new ApiError('BODY_TOO_LARGE', { limit });
       return reply.status(e.status).send(e.toJSON());
     }
-    if (apiError.code === 'INTERNAL') request.log.error({ err, url: request.url }, 'request failed');
+    const unavailable = unavailableIn(err);
+    if (unavailable)
+      request.log.warn(
+        { dependency: unavailable.dependency, err: unavailable.cause, url: request.url },
+        'request refused: a dependency did not answer',
+      );
+    else if (apiError.code === 'INTERNAL') request.log.error({ err, url: request.url }, 'request failed');
     else request.log.info({ code: apiError.code, url: request.url }, 'request refused');
+    if (apiError.status === 503) reply.header('retry-after', '1');
     return reply.status(apiError.status).send(apiError.toJSON());
   });
   server.setNotFoundHandler((request, reply) => {
@@ -56,9 +64,18 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Fas
     return reply.status(e.status).send(e.toJSON());
   });
 
+  // alive: the process answers (no dependency is asked, so an outage of Redis restarts nothing)
   server.get('/healthz', async (_request, reply) => {
-    if (!ready) return reply.status(503).send(new ApiError('NOT_READY').toJSON());
+    if (phase !== 'ready') return reply.status(503).send(new ApiError('NOT_READY').toJSON());
     return { status: 'ok' };
+  });
+  // ready to take traffic: every dependency answers within a second
+  server.get('/readyz', async (_request, reply) => {
+    if (phase !== 'ready') return reply.status(503).send({ status: phase });
+    const { ready, checks } = await readiness(app);
+    // the state may have changed while the checks ran
+    if (phase !== 'ready') return reply.status(503).send({ status: phase });
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
   });
 
   // each channel's routes in a scope of its own (its plugins, limits and hooks stay there)
@@ -70,10 +87,10 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Fas
 
   server.addHook('onReady', async () => {
     for (const channel of channels) await channel.start();
-    ready = true;
+    phase = 'ready';
   });
   server.addHook('preClose', async () => {
-    ready = false;
+    phase = 'stopping';
     for (const channel of channels) await channel.stop();
   });
   server.addHook('onClose', async () => {

@@ -1,6 +1,6 @@
 import type { ChannelHost } from '../../../bot/host.js';
 import type { Unsubscribe } from '../../../bot/ports.js';
-import { ApiError } from '../../../contracts/errors.js';
+import { ApiError, unavailableIn } from '../../../contracts/errors.js';
 import type { Logger } from '../../../contracts/logger.js';
 import type { ChatMessage } from '../../../contracts/messages.js';
 import { type ClientFrame, clientFrameSchema, type ServerFrame } from '../../../contracts/socket.js';
@@ -10,6 +10,8 @@ import type { PerMinute } from './origins.js';
 /** The transport under a conversation socket: the adapter (ws today) gives these, nothing more. */
 export interface SocketLine {
   send(frame: ServerFrame): void;
+  /** Ends the line with a WebSocket close code (1013: try again later). */
+  close(code: number, reason: string): void;
   /** The client's network address, for limits and lock-outs. */
   readonly address: string;
 }
@@ -22,6 +24,9 @@ export interface ConversationSocketDeps {
   logger: Logger;
 }
 
+/** A dependency did not answer when the socket said hello: reconnect after a backoff. */
+export const CLOSE_TRY_AGAIN_LATER = 1013;
+
 const errorFrame = (code: 'BAD_FRAME' | 'RATE_LIMITED' | 'INTERNAL', detail: string, clientId?: string) => {
   const e = new ApiError(code, { detail });
   return { type: 'error' as const, code, message: e.message, ...(clientId && { clientId }) };
@@ -33,6 +38,8 @@ const errorFrame = (code: 'BAD_FRAME' | 'RATE_LIMITED' | 'INTERNAL', detail: str
  * clientId is answered once), `feedback` rates an answer. New messages of the conversation, from
  * this turn or from anyone else (another tab, an agent in Slack via the bus), go out as `messages`,
  * each message number once per socket. Frames are handled one at a time, in the order they came.
+ * A turn that fails is answered with an `error` frame carrying the message's clientId (the widget
+ * offers to send it again): UNAVAILABLE, in the user's language, when a store did not answer.
  */
 export class ConversationSocket {
   private conversationId: string | undefined;
@@ -68,10 +75,28 @@ export class ConversationSocket {
       try {
         await this.handle(parsed.data);
       } catch (err) {
-        this.deps.logger.error({ err }, 'websocket turn failed');
-        this.line.send(errorFrame('INTERNAL', 'the turn failed'));
+        this.failed(parsed.data, err);
       }
     });
+  }
+
+  private failed(f: ClientFrame, err: unknown): void {
+    const clientId = f.type === 'message' ? f.clientId : undefined;
+    const unavailable = unavailableIn(err);
+    if (!unavailable) {
+      this.deps.logger.error({ err }, 'websocket turn failed');
+      this.line.send(errorFrame('INTERNAL', 'the turn failed', clientId));
+      return;
+    }
+    this.deps.logger.warn(
+      { dependency: unavailable.dependency, err: unavailable.cause, frame: f.type },
+      'websocket frame refused: a dependency did not answer',
+    );
+    const lang = (f.type !== 'feedback' && f.locale) || this.lang || 'zh';
+    const message = this.deps.assistant.say('something_wrong', lang);
+    // without a welcome the widget has nothing to go on: let it reconnect after a while instead
+    if (f.type === 'hello') this.line.close(CLOSE_TRY_AGAIN_LATER, 'try again later');
+    else this.line.send({ type: 'error', code: 'UNAVAILABLE', message, ...(clientId && { clientId }) });
   }
 
   close(): void {

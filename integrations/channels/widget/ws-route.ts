@@ -44,6 +44,9 @@ export const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (app, options) 
           send: (frame) => {
             if (socket.readyState === socket.OPEN) socket.send(safeJson(frame));
           },
+          close: (code, reason) => {
+            if (socket.readyState === socket.OPEN) socket.close(code, reason);
+          },
         },
       );
       socket.on('message', (raw: Buffer, isBinary: boolean) =>
