@@ -8,12 +8,18 @@ import type { App } from './app.js';
 import { createChannels } from './channels.js';
 import type { Logger } from './logger.js';
 import { readiness } from './readiness.js';
+import { ShutdownSteps } from './shutdown.js';
 
 export interface ServerOptions {
   logger: Logger;
   /** Default: every channel the configuration turns on. */
   channels?: Channel[];
+  /** Where closing says what it is still waiting for (main.ts names them if time runs out). */
+  shutdown?: ShutdownSteps;
 }
+
+/** The probes, answered in every state and never refused for stopping. */
+const PROBES = new Set(['/healthz', '/readyz']);
 
 /** A hop count as proxy-addr's trust function: the first `hops` addresses from the socket. */
 function trustProxy(
@@ -31,7 +37,10 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Fas
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
     routerOptions: { maxParamLength: 200 },
+    // while stopping, refusals are ours (the hook below): the error registry's shape, probes exempt
+    return503OnClosing: false,
   });
+  const steps = options.shutdown ?? new ShutdownSteps();
   let phase: 'starting' | 'ready' | 'stopping' = 'starting';
   server.setReplySerializer((payload) => safeJson(payload));
   // pages elsewhere that embed the widget call these routes cross-origin
@@ -64,6 +73,14 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Fas
     return reply.status(e.status).send(e.toJSON());
   });
 
+  // Stopping: what is under way finishes, anything new goes elsewhere (the connection closes, so a
+  // keep-alive client does not come back here either).
+  server.addHook('onRequest', async (request, reply) => {
+    if (phase !== 'stopping' || PROBES.has(request.url.split('?')[0] ?? '')) return;
+    const e = new ApiError('NOT_READY');
+    return reply.status(e.status).header('connection', 'close').header('retry-after', '1').send(e.toJSON());
+  });
+
   // alive: the process answers (no dependency is asked, so an outage of Redis restarts nothing)
   server.get('/healthz', async (_request, reply) => {
     if (phase !== 'ready') return reply.status(503).send(new ApiError('NOT_READY').toJSON());
@@ -89,12 +106,15 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Fas
     for (const channel of channels) await channel.start();
     phase = 'ready';
   });
+  // closing: probes say 503 at once; each channel finishes its turns under way and lets its users
+  // go (the widget's sockets are told to reconnect); then fastify stops listening and waits for the
+  // requests in flight; then the app's parts close
   server.addHook('preClose', async () => {
     phase = 'stopping';
-    for (const channel of channels) await channel.stop();
+    await Promise.all(channels.map((c) => steps.run(`channel ${c.name}`, () => c.stop())));
   });
   server.addHook('onClose', async () => {
-    await app.close();
+    await app.close(steps);
   });
   return server;
 }

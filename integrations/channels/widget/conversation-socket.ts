@@ -10,7 +10,7 @@ import type { PerMinute } from './origins.js';
 /** The transport under a conversation socket: the adapter (ws today) gives these, nothing more. */
 export interface SocketLine {
   send(frame: ServerFrame): void;
-  /** Ends the line with a WebSocket close code (1013: try again later). */
+  /** Ends the line with a WebSocket close code (1012: reconnect now, elsewhere; 1013: try again later). */
   close(code: number, reason: string): void;
   /** The client's network address, for limits and lock-outs. */
   readonly address: string;
@@ -24,6 +24,8 @@ export interface ConversationSocketDeps {
   logger: Logger;
 }
 
+/** The server is restarting: reconnect at once (another instance takes the conversation on). */
+export const CLOSE_SERVICE_RESTART = 1012;
 /** A dependency did not answer when the socket said hello: reconnect after a backoff. */
 export const CLOSE_TRY_AGAIN_LATER = 1013;
 
@@ -47,6 +49,7 @@ export class ConversationSocket {
   private lang: 'zh' | 'en' | undefined;
   private unsubscribe: Unsubscribe | undefined;
   private closed = false;
+  private draining = false;
   // A turn's messages reach this socket twice (straight from the turn, and from the bus that
   // carries them to other tabs and instances); each message number goes out once.
   private readonly delivered = new Set<number>();
@@ -59,6 +62,9 @@ export class ConversationSocket {
 
   /** A frame as it arrived: text (JSON) or binary. */
   receive(raw: string | Buffer, { binary }: { binary: boolean }): void {
+    // stopping: a message is not taken on (nor acknowledged), so the widget sends it again after
+    // it reconnects, to an instance that stays
+    if (this.draining) return;
     this.queue = this.queue.then(async () => {
       if (binary) return this.line.send(errorFrame('BAD_FRAME', 'send JSON text frames'));
       let data: unknown;
@@ -78,6 +84,12 @@ export class ConversationSocket {
         this.failed(parsed.data, err);
       }
     });
+  }
+
+  /** Takes no new frames; resolves when the ones already here are handled (a turn under way included). */
+  drain(): Promise<void> {
+    this.draining = true;
+    return this.queue;
   }
 
   private failed(f: ClientFrame, err: unknown): void {
