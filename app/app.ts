@@ -36,6 +36,7 @@ import {
 import { type Acquirer, createAcquirer } from './acquirer.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
+import { ShutdownSteps } from './shutdown.js';
 
 export interface App {
   config: Config;
@@ -64,7 +65,8 @@ export interface App {
   fileLinks: FileLinks;
   clock: () => Date;
   articleUrl: (id: string, lang: Lang) => string;
-  close(): Promise<void>;
+  /** Stops the periodic jobs (the executor after its pass under way), then closes the acquirer, the bus, the state and the database. */
+  close(steps?: ShutdownSteps): Promise<void>;
 }
 
 export interface AppOptions {
@@ -91,6 +93,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     dataDir: config.dataDir,
     redisUrl: config.REDIS_URL,
     keyPrefix: config.REDIS_KEY_PREFIX,
+    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
     logger,
   });
   const store = new ConversationStore({
@@ -297,14 +300,15 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     fileLinks,
     clock,
     articleUrl,
-    async close() {
+    async close(steps = new ShutdownSteps()) {
       clearInterval(sweeper);
-      await uploadSweeps.stop();
-      await executor.stop();
-      await acquirer.close();
-      await bus.close();
-      await state.close();
-      await database.close();
+      await steps.run('upload sweeps', () => uploadSweeps.stop());
+      // the executor first: a refund under way at the acquirer is recorded before the database goes
+      await steps.run('refund executor', () => executor.stop());
+      await steps.run('acquirer', () => acquirer.close());
+      await steps.run('bus', () => bus.close());
+      await steps.run('state store', () => state.close());
+      await steps.run('database', () => database.close());
     },
   };
 }
@@ -312,7 +316,10 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
 /** In-process, or Redis pub/sub on a connection of its own when the state is in Redis. */
 async function createBus(config: Config, logger: Logger, state: StateStore): Promise<EventBus> {
   if (!config.REDIS_URL || !state.redis) return new InProcessBus();
-  const subscriber = createRedis(config.REDIS_URL, logger);
+  const subscriber = createRedis(config.REDIS_URL, logger, {
+    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+    role: 'bus',
+  });
   await subscriber.connect();
   return new RedisBus(state.redis, subscriber, logger, state.prefix);
 }

@@ -118,6 +118,8 @@ export const configSchema = z.object({
       });
       return z.NEVER;
     }),
+  REDIS_COMMAND_TIMEOUT_MS: positiveInt.default(2000),
+  SHUTDOWN_GRACE_SECONDS: positiveInt.default(10),
 });
 
 export type Config = z.infer<typeof configSchema> & { dataDir: string };

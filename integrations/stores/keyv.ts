@@ -1,10 +1,21 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import KeyvRedis from '@keyv/redis';
+import {
+  ClientClosedError,
+  ClientOfflineError,
+  ConnectionTimeoutError,
+  DisconnectsClientError,
+  ReconnectStrategyError,
+  SocketClosedUnexpectedlyError,
+  SocketTimeoutError,
+  TimeoutError,
+} from '@redis/client';
 import type BetterSqlite from 'better-sqlite3';
 import Keyv from 'keyv';
 import { KeyedMutex } from '../../bot/conversations/keyed-mutex.js';
 import type { Counters, KeyValue, Lock, Stores } from '../../bot/ports.js';
+import { Unavailable } from '../../contracts/errors.js';
 import type { Logger } from '../../contracts/logger.js';
 import { KeyvCounters, RedisCounters } from './counters.js';
 import { createRedis, type Redis, redactUrl } from './redis.js';
@@ -22,19 +33,23 @@ export interface StateStoreOptions {
   keyPrefix?: string;
   /** How often expired SQLite rows are deleted. */
   sweepEveryMs?: number;
+  /** Redis: how long a command may go unanswered before it fails (createRedis). */
+  commandTimeoutMs?: number;
 }
 
 /**
  * The one place that picks the durable store: a SQLite file under DATA_DIR by default (nothing to
  * install), Redis when REDIS_URL is set (shared by every instance). Each namespace gets its own
- * Keyv behind the core's KeyValue port; `close()` closes them all.
+ * Keyv behind the core's KeyValue port; `close()` closes them all. A store that cannot be reached
+ * (Redis down or silent, the SQLite file busy past its timeout) throws Unavailable from every port:
+ * a failed read never passes for "nothing stored", which would start the conversation afresh.
  */
 export class StateStore implements Stores {
   private readonly opened: Keyv<unknown>[] = [];
   private readonly sweeper: NodeJS.Timeout | undefined;
   /** The SQLite file without REDIS_URL: one connection, shared by every namespace. */
   private readonly file: BetterSqlite.Database | undefined;
-  /** For locks (and messages between instances): keyv's own client is not shared. */
+  /** The one Redis connection: every namespace, the locks, the counters, publishing. */
   readonly redis: Redis | undefined;
   readonly lock: Lock;
 
@@ -55,8 +70,10 @@ export class StateStore implements Stores {
 
   private constructor(private readonly options: StateStoreOptions) {
     if (options.redisUrl) {
-      this.redis = createRedis(options.redisUrl, options.logger);
-      this.lock = new RedisLock(this.redis, { prefix: `${this.prefix}lock:conversation:` });
+      this.redis = createRedis(options.redisUrl, options.logger, {
+        ...(options.commandTimeoutMs && { commandTimeoutMs: options.commandTimeoutMs }),
+      });
+      this.lock = guardedLock(new RedisLock(this.redis, { prefix: `${this.prefix}lock:conversation:` }));
     } else {
       this.lock = new KeyedMutex();
       mkdirSync(options.dataDir, { recursive: true });
@@ -72,6 +89,11 @@ export class StateStore implements Stores {
     }
   }
 
+  /** A call to the store: Unavailable when it cannot be reached, or (Redis) does not answer in time. */
+  private guarded<T>(call: () => Promise<T>): Promise<T> {
+    return guarded(call, this.redis ? (this.options.commandTimeoutMs ?? 2000) : undefined);
+  }
+
   /** What every Redis key and channel of this deployment starts with. */
   get prefix(): string {
     return this.options.keyPrefix ?? '';
@@ -80,35 +102,56 @@ export class StateStore implements Stores {
   keyValue<T>(namespace: string): KeyValue<T> {
     const keyv = this.namespace<T>(namespace);
     return {
-      get: (key) => keyv.get(key) as Promise<T | undefined>,
+      get: (key) => this.guarded(() => keyv.get(key) as Promise<T | undefined>),
       set: async (key, value, ttlMs) => {
         // keyv reads a TTL of 0 as "forever": a caller meaning "do not keep" must not get that
         if (ttlMs !== undefined && !(ttlMs > 0)) throw new RangeError(`a TTL must be positive, not ${ttlMs}`);
-        await keyv.set(key, value, ttlMs);
+        await this.guarded(() => keyv.set(key, value, ttlMs));
       },
       delete: async (key) => {
-        await keyv.delete(key);
+        await this.guarded(() => keyv.delete(key));
       },
     };
   }
 
   counters(namespace: string): Counters {
-    if (this.redis) return new RedisCounters(this.redis, `${this.prefix}${namespace}:`);
-    return new KeyvCounters(this.namespace(namespace));
+    const counters = this.redis
+      ? new RedisCounters(this.redis, `${this.prefix}${namespace}:`)
+      : new KeyvCounters(this.namespace(namespace));
+    return {
+      hit: (key, windowMs) => this.guarded(() => counters.hit(key, windowMs)),
+      get: (key) => this.guarded(() => counters.get(key)),
+      reset: (key) => this.guarded(() => counters.reset(key)),
+    };
+  }
+
+  /** For /readyz: the store answers (Redis PING, or a statement on the SQLite file). */
+  async ping(): Promise<void> {
+    const { redis, file } = this;
+    if (redis) await this.guarded(() => redis.ping());
+    else if (file) await this.guarded(async () => file.prepare('SELECT 1').get());
   }
 
   private namespace<T>(name: string): Keyv<T> {
     const namespace = `${this.prefix}${name}`;
-    const { redisUrl, logger } = this.options;
+    const { logger } = this.options;
     let keyv: Keyv<T>;
     if (this.file) {
-      keyv = new Keyv<T>({ store: new SqliteKeyv(this.file), namespace });
+      keyv = new Keyv<T>({ store: new SqliteKeyv(this.file), namespace, throwOnErrors: true });
     } else {
-      const store = new KeyvRedis(redisUrl, { throwOnConnectError: false, connectionTimeout: 2000 });
-      keyv = new Keyv<T>({ store, namespace, useKeyPrefix: false });
+      // the one tuned connection (createRedis), shared: not a connection per namespace with the
+      // client's defaults, whose offline queue held every command until Redis came back
+      const store = new KeyvRedis(this.redis as never, { throwOnConnectError: true, throwOnErrors: true });
+      keyv = new Keyv<T>({ store, namespace, useKeyPrefix: false, throwOnErrors: true });
     }
     // Without a listener a store failure would be an uncaught 'error' event and take the process down.
-    keyv.on('error', (err: unknown) => logger.error({ err, namespace }, 'state store error'));
+    // A failed command reaches its caller (and its log line) anyway; the Redis connection says when
+    // it is lost and when it is back, which every namespace would otherwise repeat.
+    keyv.on('error', (err: unknown) =>
+      this.redis
+        ? logger.debug({ err, namespace }, 'state store error')
+        : logger.error({ err, namespace }, 'state store error'),
+    );
     this.opened.push(keyv as Keyv<unknown>);
     return keyv;
   }
@@ -132,4 +175,68 @@ export class StateStore implements Stores {
     if (this.file?.open) this.file.close();
     if (this.redis?.isOpen) await this.redis.close().catch(() => undefined);
   }
+}
+
+/**
+ * A store call whose failure to reach the store becomes Unavailable. An error Redis itself replied
+ * with (a script's, a wrong type) is a fault of ours and passes as it is; so does a SQLite error
+ * other than a busy or locked file.
+ */
+async function guarded<T>(call: () => Promise<T>, deadlineMs?: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    if (deadlineMs === undefined) return await call();
+    // a command already sent waits for its answer as long as the connection lives; the caller not
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TimeoutError(`no answer within ${deadlineMs} ms`)), deadlineMs);
+    });
+    return await Promise.race([call(), late]);
+  } catch (err) {
+    if (err instanceof Unavailable || !unreachable(err)) throw err;
+    throw new Unavailable('state', { cause: err });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function unreachable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string' && code.startsWith('SQLITE_'))
+    return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
+  // node-redis: the connection's trouble (offline, timed out, closed, a full command queue), not
+  // the server's answer (an ErrorReply) nor anything of ours (a bad value, a bug)
+  if (err instanceof Error && err.message === 'The queue is full') return true;
+  return REDIS_CONNECTION_ERRORS.some((kind) => err instanceof kind);
+}
+
+const REDIS_CONNECTION_ERRORS = [
+  ClientOfflineError,
+  ClientClosedError,
+  TimeoutError,
+  ConnectionTimeoutError,
+  SocketTimeoutError,
+  SocketClosedUnexpectedlyError,
+  DisconnectsClientError,
+  ReconnectStrategyError,
+];
+
+/**
+ * Only the lock's own Redis calls are guarded: whatever the task throws passes untouched, and so
+ * does a conversation that stayed locked (LockTimeout: Redis answered, someone held it).
+ */
+function guardedLock(lock: Lock): Lock {
+  return {
+    run: async <T>(key: string, task: () => Promise<T>): Promise<T> => {
+      let started = false;
+      try {
+        return await lock.run(key, () => {
+          started = true;
+          return task();
+        });
+      } catch (err) {
+        if (started || !unreachable(err)) throw err;
+        throw new Unavailable('state', { cause: err });
+      }
+    },
+  };
 }
