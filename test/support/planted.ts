@@ -123,3 +123,17 @@ export function foundIn(planted: readonly Planted[], haystack: string): Planted[
       bare.includes(fullWidth(p.digits)),
   );
 }
+
+/** A mobile number as a ticket's contact is typed (README "Tickets"): 13812345678, +86 138-1234-5678. */
+export const plantedContact = fc
+  .tuple(
+    fc.integer({ min: 3, max: 9 }),
+    fc.stringMatching(/^[0-9]{9}$/),
+    fc.constantFrom('', '+86', '+86 '),
+    fc.constantFrom([3, 4, 4], [11]),
+    fc.constantFrom(' ', '-', ''),
+  )
+  .map(([second, rest, prefix, sizes, sep]): Planted => {
+    const digits = `1${second}${rest}`;
+    return { kind: 'phone', digits, written: prefix + grouped(digits, sizes, sep) };
+  });
