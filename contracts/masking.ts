@@ -7,6 +7,8 @@ const SEP = '(?:[ ]{1,2}|[-./])';
 const CARD_GROUPED = new RegExp(`(?<!\\d)(\\d{4})(?:${SEP}\\d{4}){2,3}(?:${SEP}?\\d{1,3})?(?!\\d)`, 'g');
 // 6 + 10 (or 6 + 13) grouping, as some banks print it
 const CARD_SIX = new RegExp(`(?<!\\d)(\\d{4})\\d{2}${SEP}\\d{6,9}(\\d{4})(?!\\d)`, 'g');
+// 16–19 digits in one block are a card whatever their check digit; 13–15 only when they are one
+// (below: a 14-digit Lakala log number, 66…, and a 15-digit merchant number, 8…, are ours)
 const CARD_PLAIN = /(?<!\d)(\d{4})\d{5,11}(\d{4})(?!\d)/g;
 const PHONE = new RegExp(
   `(?<!\\d)((?:(?:\\+|00)?86${SEP}?)?1[3-9]\\d)${SEP}?\\d{4}${SEP}?(\\d{4})(?!\\d)`,
@@ -76,6 +78,17 @@ export function idCheckValid(id: string): boolean {
   return '10X98765432'[sum % 11] === id[17]?.toUpperCase();
 }
 
+/** A 13–15 digit block that is not a card (nor an old 15-digit ID number): left as it is. */
+function shortKept(digits: string): boolean {
+  if (digits.length >= 16) return false;
+  if (digits.length === 15 && OLD_ID.test(digits)) return false;
+  if (/^66\d{12}$|^8\d{14}$/.test(digits)) return true;
+  return !luhnValid(digits);
+}
+
+// region (first digit 1–6), yymmdd, sequence: the 15-digit ID numbers issued before 1999
+const OLD_ID = /^[1-6]\d{5}\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}$/;
+
 const MOBILE = /^(?:0086|86)?(1[3-9]\d)\d{4}(\d{4})$/;
 
 /** What one stretch of digit groups is, masked; undefined when it is none of ours. */
@@ -136,7 +149,7 @@ export function maskSensitive(text: string): string {
     .replace(ID_CARD, (_m, head: string, tail: string) => `${head}********${tail.slice(-1)}`)
     .replace(CARD_GROUPED, (m, head: string) => `${head}****${lastFour(m)}`)
     .replace(CARD_SIX, (_m, head: string, tail: string) => `${head}****${tail}`)
-    .replace(CARD_PLAIN, (_m, head: string, tail: string) => `${head}****${tail}`)
+    .replace(CARD_PLAIN, (m, head: string, tail: string) => (shortKept(m) ? m : `${head}****${tail}`))
     .replace(PHONE, (_m, head: string, tail: string) => `${head}****${tail}`);
 }
 

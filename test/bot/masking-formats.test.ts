@@ -97,6 +97,8 @@ describe('what support needs survives', () => {
     '2026.11.20 2026.11.21 2026.11.22',
     '退款 128.00 元 和 64.50 元',
     '参考号 202611180045 金额 100 元',
+    '流水号 66261120000001，商户号 822290070111234',
+    'a 13-digit epoch 1764043200001 with a wrong check digit',
   ])('%s', (text) => {
     expect(maskSensitive(text)).toBe(text);
   });

@@ -11,10 +11,17 @@ import { loadConfig } from '../../app/config.js';
 import { createLogger } from '../../app/logger.js';
 import { buildServer } from '../../app/server.js';
 import type { ChatMessage } from '../../contracts/messages.js';
-import { MERCHANT_TOKEN, merchantUser } from '../support/apply.js';
 import { TEST_NOW } from '../support/app.js';
+import { MERCHANT_TOKEN, merchantUser } from '../support/apply.js';
 import { ChannelUser, ConnectorStandIn } from '../support/botframework.js';
-import { foundIn, type Planted, plantedCard, plantedId, plantedContact, plantedNumber } from '../support/planted.js';
+import {
+  foundIn,
+  type Planted,
+  plantedCard,
+  plantedContact,
+  plantedId,
+  plantedNumber,
+} from '../support/planted.js';
 import { SlackStandIn, SUPPORT_CHANNEL, slackEnv, slackSender } from '../support/slack.js';
 import { ChatUser } from '../support/transcript.js';
 import { widgetSocket } from '../support/widget-socket.js';
@@ -158,7 +165,10 @@ async function plant(p: Planted, contact: Planted, run: number): Promise<void> {
   const id = await u.conversation();
   const thread = await threadOf(id);
   u.say(`再说一遍：${w}`);
-  await slack.waitFor('chat.postMessage', (a) => a.thread_ts === thread && String(a.text).includes('再说一遍'));
+  await slack.waitFor(
+    'chat.postMessage',
+    (a) => a.thread_ts === thread && String(a.text).includes('再说一遍'),
+  );
   const agents = slackSender(base);
   await agents.reply(thread, `收到，您说的号码是 ${w}，我查一下`);
   await u.message((m) => m.from === 'agent' && said(m).includes('我查一下'));
@@ -188,10 +198,7 @@ async function plant(p: Planted, contact: Planted, run: number): Promise<void> {
   const paid = payments()[run];
   if (!paid) throw new Error('not enough payments to apply for');
   const m = merchantUser({ app, server } as never, paid.merchantNo);
-  const steps = [
-    await m.says(`客人要退款，参考号 ${paid.reference}`),
-    await m.says('退10元'),
-  ];
+  const steps = [await m.says(`客人要退款，参考号 ${paid.reference}`), await m.says('退10元')];
   steps.push(await m.presses(steps[1] as never, '其他原因'));
   steps.push(await m.says(`顾客说卡${w}被扣了两次`));
   steps.push(await m.presses(steps[3] as never, '没有材料'));
@@ -222,7 +229,11 @@ function businessRows(file: string): string {
       .map(({ name }) => {
         const rows = db.prepare(`select * from "${name}"`).all() as Array<Record<string, unknown>>;
         return JSON.stringify(
-          rows.map((r) => (name === 'tickets' ? { ...r, contact: undefined, contact_value: undefined } : r)),
+          rows.map((r) =>
+            name === 'tickets'
+              ? { ...r, record: { ...JSON.parse(String(r.record)), contact: undefined } }
+              : r,
+          ),
         );
       })
       .join('\n');
@@ -236,33 +247,35 @@ describe('numbers planted through every entry are found nowhere', () => {
     const started = Date.now();
     const planted = fc.sample(plantedNumber, { numRuns: RUNS, seed: SEED });
     // the three kinds, whatever the sample drew
-    planted.push(...fc.sample(plantedCard(), { numRuns: 2, seed: SEED }), ...fc.sample(plantedId, { numRuns: 2, seed: SEED }));
+    planted.push(
+      ...fc.sample(plantedCard(), { numRuns: 2, seed: SEED }),
+      ...fc.sample(plantedId, { numRuns: 2, seed: SEED }),
+    );
     const contacts = fc.sample(plantedContact, { numRuns: planted.length, seed: SEED + 1 });
     for (const [i, p] of planted.entries()) await plant(p, contacts[i] as Planted, i);
     await new Promise((r) => setTimeout(r, 200));
 
     const all = [...planted, ...contacts];
-    const dbFiles = (f: string) => /business|\.db|database/.test(path.basename(f));
+    const business = (f: string) => path.basename(f).startsWith('refund-assistant.sqlite');
     const places: Record<string, string> = {
-      'files in DATA_DIR (state, uploads, metadata)': files(dataDir, (f) => contacts.length > 0 && dbFiles(f))
-        .map(([f, text]) => `${f}\n${text}`)
-        .join('\n'),
       logs: logLines.join(''),
       'Slack requests': JSON.stringify([slack.calls, slack.responses]),
       'acquirer requests': acquirerRequests.join('\n'),
       'Bot Framework connector': JSON.stringify(connector.posted),
       'shown to the user': shown.join('\n'),
     };
+    // every file in DATA_DIR: the state store, the uploads and their metadata (name and all)
+    for (const [f, text] of files(dataDir, business)) places[path.relative(dataDir, f)] = `${f}\n${text}`;
     const found: Record<string, string[]> = {};
-    for (const [where, text] of Object.entries(places)) {
-      const hits = foundIn(all, text);
+    const note = (where: string, hits: Planted[]) => {
       if (hits.length) found[where] = hits.map((h) => `${h.kind} ${h.written}`);
-    }
-    // the business database: in its raw bytes the planted numbers, in its rows the contacts too
-    for (const [f, text] of files(dataDir, (f) => !dbFiles(f))) {
-      const hits = [...foundIn(planted, text)];
-      if (/\.(?:sqlite|db)$/.test(f)) hits.push(...foundIn(contacts, businessRows(f)));
-      if (hits.length) found[f] = hits.map((h) => `${h.kind} ${h.written}`);
+    };
+    for (const [where, text] of Object.entries(places)) note(where, foundIn(all, text));
+    // the business database: its raw bytes hold no planted number; its rows, but for the tickets'
+    // contact, hold no contact either
+    for (const [f, text] of files(dataDir, (f) => !business(f))) {
+      const rows = f.endsWith('.sqlite') ? businessRows(f) : '';
+      note(path.relative(dataDir, f), [...foundIn(planted, text), ...foundIn(contacts, rows)]);
     }
     console.log(
       `planted ${all.length} numbers (${planted.length} through ${RUNS + 4} × 9 entries, ${contacts.length} contacts) in ${Date.now() - started} ms; found ${Object.values(found).flat().length}`,

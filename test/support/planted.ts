@@ -33,7 +33,7 @@ export const fullWidth = (s: string) =>
 export const SEPARATORS = [' ', '  ', '-', '.', '/', '\u00a0', '\u3000', ''] as const;
 
 /** Cuts digits into groups of these sizes (the last group takes the rest). */
-function grouped(digits: string, sizes: number[], sep: string): string {
+function grouped(digits: string, sizes: readonly number[], sep: string): string {
   const out: string[] = [];
   let at = 0;
   for (const n of sizes) {
