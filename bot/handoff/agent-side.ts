@@ -1,3 +1,4 @@
+import { maskSensitive } from '../../contracts/masking.js';
 import type { ChatMessage } from '../../contracts/messages.js';
 import type { Reply } from '../../contracts/replies.js';
 import type { Conversation } from '../conversations/store.js';
@@ -30,7 +31,9 @@ export class AgentSide {
     message: string,
     thread?: string,
   ): Promise<AgentActionResult> {
-    return this.agentSays(conversationId, agent, { text: message.slice(0, 4000) }, 'reply', thread);
+    // an agent's words enter here (from Slack): masked like the user's, before they are kept or sent
+    const text = maskSensitive(message.slice(0, 4000));
+    return this.agentSays(conversationId, agent, { text }, 'reply', thread);
   }
 
   /** The bot's suggested article, sent as the agent's answer. */
