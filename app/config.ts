@@ -118,6 +118,8 @@ export const configSchema = z.object({
       });
       return z.NEVER;
     }),
+  /** Set: GET /metrics needs `Authorization: Bearer` with it. Unset: /metrics answers loopback only. */
+  METRICS_TOKEN: optionalString,
 });
 
 export type Config = z.infer<typeof configSchema> & { dataDir: string };
