@@ -18,6 +18,9 @@ import { sayFor } from '../bot/messages.js';
 import type { EventBus } from '../bot/ports.js';
 import { type Flow, type LookupPort, loadFlows } from '../flows/engine/index.js';
 import { MerchantTokens } from '../integrations/channels/widget/merchant-token.js';
+import { LakalaGateway } from '../integrations/connectors/lakala/client.js';
+import { meteredGateway } from '../integrations/observability/metered-gateway.js';
+import { PromMetrics } from '../integrations/observability/metrics.js';
 import { InProcessBus, RedisBus } from '../integrations/stores/bus.js';
 import { Database, SqlApplicationStore, SqlAudit, SqlTicketStore } from '../integrations/stores/db/index.js';
 import { FileLinks } from '../integrations/stores/file-links.js';
@@ -65,6 +68,8 @@ export interface App {
   fileLinks: FileLinks;
   clock: () => Date;
   articleUrl: (id: string, lang: Lang) => string;
+  /** Counters, histograms and scrape-time gauges (GET /metrics). */
+  metrics: PromMetrics;
   /** Stops the periodic jobs (the executor after its pass under way), then closes the acquirer, the bus, the state and the database. */
   close(steps?: ShutdownSteps): Promise<void>;
 }
@@ -115,6 +120,9 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     clock: options.clock,
     joinRunningSandbox: options.joinRunningSandbox ?? false,
   });
+  const metrics = new PromMetrics();
+  const unmetered = acquirer.gateway;
+  acquirer.gateway = meteredGateway(unmetered, metrics);
   const database = await Database.open({ dataDir: config.dataDir, url: config.DATABASE_URL });
   const uploads = new UploadStore({
     database,
@@ -169,6 +177,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     say,
     calendar,
     arrivalMethods: content.arrivalMethods,
+    metrics,
   });
   const handoffRegistry = new HandoffRegistry({
     records: state.keyValue('handoffs'),
@@ -267,6 +276,16 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     clock,
     handoffs,
     ...(options.observeFlows && { observeFlows: options.observeFlows }),
+    metrics,
+  });
+  metrics.probe({
+    handoffsWaiting: async () => (await handoffRegistry.list()).filter((h) => h.status === 'waiting').length,
+    refundJobsPending: async () => (await applications.store.pendingJobs()).length,
+    // half-open counts as open: calls are still refused but for the one probe
+    breakers: () =>
+      unmetered instanceof LakalaGateway
+        ? [{ name: unmetered.name, open: unmetered.circuit !== 'closed' }]
+        : [],
   });
   // a waiting handoff nobody claims is noticed within a quarter of the timeout (every instance
   // sweeps; the conversation's lock makes sure the user is told once)
@@ -300,6 +319,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     fileLinks,
     clock,
     articleUrl,
+    metrics,
     async close(steps = new ShutdownSteps()) {
       clearInterval(sweeper);
       await steps.run('upload sweeps', () => uploadSweeps.stop());

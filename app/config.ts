@@ -120,6 +120,8 @@ export const configSchema = z.object({
     }),
   REDIS_COMMAND_TIMEOUT_MS: positiveInt.default(2000),
   SHUTDOWN_GRACE_SECONDS: positiveInt.default(10),
+  /** Set: GET /metrics needs `Authorization: Bearer` with it. Unset: /metrics answers loopback only. */
+  METRICS_TOKEN: optionalString,
 });
 
 export type Config = z.infer<typeof configSchema> & { dataDir: string };

@@ -1,9 +1,17 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { ApiError, asApiError, unavailableIn } from '../contracts/errors.js';
 import { safeJson } from '../contracts/json.js';
+import { botFrameworkDocs } from '../integrations/channels/botframework/openapi.js';
 import type { Channel } from '../integrations/channels/channel.js';
-import { originAllowed } from '../integrations/channels/widget/index.js';
+import { slackDocs } from '../integrations/channels/slack/openapi.js';
+import { originAllowed, type WidgetChannel } from '../integrations/channels/widget/index.js';
+import { widgetDocs } from '../integrations/channels/widget/openapi.js';
+import { metricsRoute } from '../integrations/observability/metrics-route.js';
+import { operationsDocs, registerOpenApi } from '../integrations/observability/openapi.js';
+import { projectRoot } from '../knowledge/index.js';
 import type { App } from './app.js';
 import { createChannels } from './channels.js';
 import type { Logger } from './logger.js';
@@ -80,6 +88,22 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Fas
     const e = new ApiError('NOT_READY');
     return reply.status(e.status).header('connection', 'close').header('retry-after', '1').send(e.toJSON());
   });
+
+  // ── observability: OpenAPI (/docs, /docs/json) and Prometheus (/metrics) ──────────────────────
+  // swagger first: it sees only the routes registered after it. /metrics sits on the root, outside
+  // every channel's rate limit, and guards itself (METRICS_TOKEN, or this machine only).
+  await registerOpenApi(server, {
+    version: (JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string })
+      .version,
+    docs: [operationsDocs, widgetDocs, slackDocs, botFrameworkDocs],
+  });
+  app.metrics.collectDefaults();
+  app.metrics.probe({
+    widgetSockets: () =>
+      channels.reduce((n, c) => n + ((c as Partial<WidgetChannel>).openSockets?.() ?? 0), 0),
+  });
+  await server.register(metricsRoute, { metrics: app.metrics, token: app.config.METRICS_TOKEN });
+  // ── end of observability ─────────────────────────────────────────────────────────────────────
 
   // alive: the process answers (no dependency is asked, so an outage of Redis restarts nothing)
   server.get('/healthz', async (_request, reply) => {

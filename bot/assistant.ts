@@ -28,6 +28,7 @@ import { Dialogue, type Outcome } from './dialogue.js';
 import type { HandoffService } from './handoff/index.js';
 import { inScript, ownLanguage, replyLanguage } from './language.js';
 import { policyByLang, type Say } from './messages.js';
+import type { Metrics } from './metrics.js';
 import type { EventBus } from './ports.js';
 import { articlesFor, type Decision } from './route.js';
 
@@ -81,6 +82,7 @@ export interface AssistantDeps {
   bus: EventBus;
   clock: () => Date;
   observeFlows?: (flow: string, from: string | undefined, to: string) => void;
+  metrics?: Metrics;
 }
 
 /** The turn pipeline (DESIGN.md): load state → (flow runner | understand → route) → replies → save. */
@@ -159,6 +161,7 @@ export class Assistant {
   }
 
   async turn(typed: TurnInput): Promise<TurnResult> {
+    const started = performance.now();
     // user text enters here: masked once, before anything reads, echoes, stores or logs it; only a
     // ticket being written reads the contact as typed (README "Tickets")
     const input = { ...typed, text: mask(typed.text), action: mask(typed.action) };
@@ -240,7 +243,13 @@ export class Assistant {
     );
     await this.publish(result);
     after?.();
+    this.metered(input.channel, result, started);
     return result;
+  }
+
+  private metered(channel: string, result: TurnResult, started: number): void {
+    this.deps.metrics?.count('turns', { channel, decision: result.decision?.kind ?? 'none' });
+    this.deps.metrics?.observe('turn_seconds', { channel }, (performance.now() - started) / 1000);
   }
 
   /** Messages after `after` (a client's last seen number), for history and resume. */

@@ -3,6 +3,7 @@ import { text } from '../../contracts/replies.js';
 import type { Role } from '../../contracts/roles.js';
 import type { LookupPort, LookupRequest, LookupResult, Requester, Values } from '../../flows/engine/index.js';
 import { type Lang, parseLookupKey } from '../../knowledge/index.js';
+import type { Metrics } from '../metrics.js';
 import type { AuditSink, KeyValue } from '../ports.js';
 import type { GatewayResult, PaymentGateway, Refund, Transaction } from './gateway.js';
 import type { Lockouts } from './lockout.js';
@@ -19,6 +20,7 @@ export interface LookupServiceDeps extends StatusDeps {
   cacheMs: number;
   logger: Logger;
   clock: () => Date;
+  metrics?: Metrics;
 }
 
 export type { Role };
@@ -114,8 +116,9 @@ export class LookupService implements LookupPort {
   ): Promise<StatusAnswer> {
     const role = roleOf(requester);
     const verify = parseVerify(ask);
-    const audit = (outcome: StatusAnswer['outcome']) =>
-      this.deps.audit
+    const audit = (outcome: StatusAnswer['outcome']) => {
+      this.deps.metrics?.count('lookups', { outcome: outcome === 'denied' ? 'proof_failed' : outcome });
+      return this.deps.audit
         .write({
           at: this.deps.clock().toISOString(),
           role,
@@ -132,6 +135,7 @@ export class LookupService implements LookupPort {
           outcome,
         })
         .catch((err: unknown) => this.deps.logger.error({ err }, 'could not write the audit record'));
+    };
     // every way out is audited
     const end = async (outcome: Exclude<StatusAnswer['outcome'], 'found'>): Promise<StatusAnswer> => {
       await audit(outcome);

@@ -50,6 +50,8 @@ const CHAT_BODY_LIMIT = 2 * 1024 * 1024;
 export interface WidgetChannel extends Channel {
   /** Ends every open socket now (each widget reconnects and resumes from its last message). */
   dropConnections(): void;
+  /** Sockets open now (the metrics' gauge). */
+  openSockets(): number;
 }
 
 export function create(host: ChannelHost, options: WidgetOptions): WidgetChannel {
@@ -61,6 +63,7 @@ export function create(host: ChannelHost, options: WidgetOptions): WidgetChannel
     dropConnections() {
       for (const client of sockets?.clients ?? []) client.terminate();
     },
+    openSockets: () => sockets?.clients.size ?? 0,
     async routes(server) {
       await server.register(chatRoute, {
         assistant,
