@@ -13,13 +13,20 @@ import {
 import { Assistant } from '../bot/assistant.js';
 import { ConversationStore } from '../bot/conversations/store.js';
 import { HandoffRegistry, HandoffService, type TicketStore } from '../bot/handoff/index.js';
+import { InsightsRecorder } from '../bot/insights/index.js';
 import { Lockouts, LookupService } from '../bot/lookups/index.js';
 import { sayFor } from '../bot/messages.js';
 import type { EventBus } from '../bot/ports.js';
 import { type Flow, type LookupPort, loadFlows } from '../flows/engine/index.js';
 import { MerchantTokens } from '../integrations/channels/widget/merchant-token.js';
 import { InProcessBus, RedisBus } from '../integrations/stores/bus.js';
-import { Database, SqlApplicationStore, SqlAudit, SqlTicketStore } from '../integrations/stores/db/index.js';
+import {
+  Database,
+  SqlApplicationStore,
+  SqlAudit,
+  SqlInsights,
+  SqlTicketStore,
+} from '../integrations/stores/db/index.js';
 import { FileLinks } from '../integrations/stores/file-links.js';
 import { StateStore } from '../integrations/stores/keyv.js';
 import { createRedis } from '../integrations/stores/redis.js';
@@ -27,9 +34,11 @@ import { UploadStore } from '../integrations/stores/uploads.js';
 import {
   Commands,
   type Content,
+  formatDate,
   type Lang,
   loadContent,
   type SegmenterKind,
+  todayIn,
   Understander,
   WorkingDays,
 } from '../knowledge/index.js';
@@ -57,6 +66,11 @@ export interface App {
   database: Database;
   applications: ApplicationService;
   executor: RefundExecutor;
+  /** What support leads see on /insights: the core's recorder and the store it writes to. */
+  insights: InsightsRecorder;
+  insightsStore: SqlInsights;
+  /** Deletes insight events older than INSIGHTS_RETENTION_DAYS (hourly on its own); how many. */
+  sweepInsights(): Promise<number>;
   bus: EventBus;
   tokens: MerchantTokens;
   uploads: UploadStore;
@@ -115,6 +129,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   });
   const database = await Database.open({ dataDir: config.dataDir, url: config.DATABASE_URL });
   const audit = new SqlAudit(database);
+  const insightsStore = new SqlInsights(database);
+  const insights = new InsightsRecorder({ writer: insightsStore, logger, clock });
   // words, answers and the working-day calendar, built once for everyone who speaks
   const say = sayFor(content);
   const calendar = new WorkingDays();
@@ -144,6 +160,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     say,
     calendar,
     arrivalMethods: content.arrivalMethods,
+    insights,
   });
   const handoffRegistry = new HandoffRegistry({
     records: state.keyValue('handoffs'),
@@ -168,6 +185,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     clock,
     bus,
     claimTimeoutMs: config.HANDOFF_CLAIM_TIMEOUT_MINUTES * 60_000,
+    insights,
     suggest: (message, lang) => assistant.understand(message, lang).articles[0],
     audit: ({ action, conversationId, agent, outcome, desk }) =>
       audit
@@ -207,6 +225,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       config.PUBLIC_BASE_URL ? `${config.PUBLIC_BASE_URL}${fileLinks.path(a.id, clock())}` : undefined,
     logger,
     clock,
+    insights,
   });
   const executor = new RefundExecutor({
     store: applications.store,
@@ -215,6 +234,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     clock,
     leaseMs: config.APPLICATION_JOB_LEASE_SECONDS * 1000,
     changed: (a) => applications.changed(a),
+    insights,
   });
   const assistant: Assistant = new Assistant({
     applications: {
@@ -241,6 +261,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     bus,
     clock,
     handoffs,
+    insights,
     ...(options.observeFlows && { observeFlows: options.observeFlows }),
   });
   // a waiting handoff nobody claims is noticed within a quarter of the timeout (every instance
@@ -249,6 +270,15 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     () => void handoffs.sweep().catch((err: unknown) => logger.warn({ err }, 'handoff sweep failed')),
     Math.min(30_000, (config.HANDOFF_CLAIM_TIMEOUT_MINUTES * 60_000) / 4),
   ).unref();
+  // insights older than the retention go, at start and hourly (every instance: a delete twice is none)
+  const sweepInsights = () =>
+    insightsStore.deleteBefore(
+      formatDate(todayIn(new Date(clock().getTime() - config.INSIGHTS_RETENTION_DAYS * 86_400_000))),
+    );
+  const retention = () =>
+    void sweepInsights().catch((err: unknown) => logger.warn({ err }, 'could not delete old insight events'));
+  retention();
+  const retentionSweeper = setInterval(retention, 3_600_000).unref();
   return {
     config,
     logger,
@@ -267,6 +297,9 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     database,
     applications,
     executor,
+    insights,
+    insightsStore,
+    sweepInsights,
     bus,
     tokens,
     uploads,
@@ -275,7 +308,9 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     articleUrl,
     async close() {
       clearInterval(sweeper);
+      clearInterval(retentionSweeper);
       await executor.stop();
+      await insights.close();
       await acquirer.close();
       await bus.close();
       await state.close();

@@ -77,6 +77,62 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await sql`select 1`.execute(db);
       },
     },
+    '0002_insight_events': {
+      async up(db: Kysely<unknown>) {
+        const number = 'double precision';
+        await db.schema
+          .createTable('insight_events')
+          .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) => c.primaryKey())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('day', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('channel', 'text')
+          .addColumn('lang', 'text')
+          .addColumn('conversation', 'text')
+          .addColumn('intent', 'text')
+          .addColumn('decision', 'text')
+          .addColumn('confidence', number)
+          .addColumn('flow', 'text')
+          .addColumn('node', 'text')
+          .addColumn('article', 'text')
+          .addColumn('text', 'text')
+          .addColumn('outcome', 'text')
+          .addColumn('subject', 'text')
+          .addColumn('duration_ms', number)
+          .addColumn('date_from', 'text')
+          .addColumn('date_to', 'text')
+          .addColumn('data', 'text')
+          .execute();
+        // every chart reads one kind over a range of days, some for one channel; the outcome
+        // (look-ups, ratings, applications) is in the index so their counts never read the table
+        await db.schema
+          .createIndex('insight_events_kind_day')
+          .on('insight_events')
+          .columns(['kind', 'day', 'channel', 'outcome'])
+          .execute();
+        // the funnels: turns inside a tree, covering (most turns are not in one)
+        await db.schema
+          .createIndex('insight_events_flow')
+          .on('insight_events')
+          .columns(['kind', 'day', 'flow', 'node', 'conversation', 'channel'])
+          .where(sql.ref('flow'), 'is not', null)
+          .execute();
+        // the unanswered questions: the few rows with text
+        await db.schema
+          .createIndex('insight_events_text')
+          .on('insight_events')
+          .columns(['day', 'at'])
+          .where(sql.ref('text'), 'is not', null)
+          .execute();
+        // estimates meet their refund's arrival by its (hashed) id
+        await db.schema
+          .createIndex('insight_events_subject')
+          .on('insight_events')
+          .columns(['subject', 'kind', 'date_to'])
+          .where(sql.ref('subject'), 'is not', null)
+          .execute();
+      },
+    },
   };
 }
 

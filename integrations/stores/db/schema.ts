@@ -55,6 +55,34 @@ export interface AuditTable {
   record: string;
 }
 
+/** Insights for support leads (bot/insights): masked, hashed, one row per event. */
+export interface InsightEventsTable {
+  id: Generated<number>;
+  at: string;
+  /** YYYY-MM-DD in China. */
+  day: string;
+  kind: string;
+  channel: string | null;
+  lang: string | null;
+  /** A hash of the conversation's id. */
+  conversation: string | null;
+  intent: string | null;
+  decision: string | null;
+  confidence: number | null;
+  flow: string | null;
+  node: string | null;
+  article: string | null;
+  /** The user's words, masked; only for unanswered questions. */
+  text: string | null;
+  outcome: string | null;
+  /** A hash of a refund's or application's id. */
+  subject: string | null;
+  duration_ms: number | null;
+  date_from: string | null;
+  date_to: string | null;
+  data: string | null;
+}
+
 export interface Schema {
   applications: ApplicationsTable;
   application_events: ApplicationEventsTable;
@@ -62,4 +90,5 @@ export interface Schema {
   sequences: SequencesTable;
   tickets: TicketsTable;
   audit: AuditTable;
+  insight_events: InsightEventsTable;
 }
