@@ -1,4 +1,5 @@
 import type { NormalizedMessage } from '../../knowledge/index.js';
+import { APPLICATION_FLOW } from '../applications/dialogue.js';
 import type { Conversation } from '../conversations/store.js';
 import type { Outcome } from '../dialogue/types.js';
 import type { InsightEvent, TurnDecision } from './events.js';
@@ -24,7 +25,7 @@ const UNANSWERED: ReadonlySet<TurnDecision> = new Set(['not_understood', 'out_of
 function decisionOf(s: TurnSeen, askedNow: boolean, flow: string | undefined): TurnDecision {
   if (askedNow) return 'handoff';
   if (s.owned) return 'with_agent';
-  if (flow) return flow === 'refund-application' ? 'application' : 'flow';
+  if (flow) return flow === APPLICATION_FLOW ? 'application' : 'flow';
   switch (s.outcome.decision?.kind) {
     case 'answer':
       return 'answer';
