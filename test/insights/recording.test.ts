@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Agent, AgentDesk } from '../../bot/handoff/index.js';
-import { hashId } from '../../bot/insights/index.js';
+import { hashId, toRow } from '../../bot/insights/index.js';
 import { useTestApp } from '../support/app.js';
 import { ChatUser } from '../support/transcript.js';
 
@@ -76,7 +76,9 @@ describe('insights from conversations', () => {
   });
 
   it('a look-up: found, with the arrival window said for the refund under way', async () => {
-    const f = get().app.acquirer.sandbox?.instance.fixtures().find((x) => x.scenario === 'refund_processing_card');
+    const f = get()
+      .app.acquirer.sandbox?.instance.fixtures()
+      .find((x) => x.scenario === 'refund_processing_card');
     if (!f) throw new Error('fixture');
     const user = new ChatUser(get().server, undefined, { 'x-forwarded-for': '10.9.0.1' });
     await user.says(`帮我查一下参考号 ${f.reference} 的退款`);
@@ -90,7 +92,9 @@ describe('insights from conversations', () => {
   });
 
   it('a wrong proof is proof_failed', async () => {
-    const f = get().app.acquirer.sandbox?.instance.fixtures().find((x) => x.scenario === 'refund_overdue_card');
+    const f = get()
+      .app.acquirer.sandbox?.instance.fixtures()
+      .find((x) => x.scenario === 'refund_overdue_card');
     if (!f) throw new Error('fixture');
     const user = new ChatUser(get().server, undefined, { 'x-forwarded-for': '10.9.0.2' });
     await user.says(`帮我查一下参考号 ${f.reference} 的退款`);
@@ -150,33 +154,19 @@ describe('insights from conversations', () => {
 
   it('retention: events older than INSIGHTS_RETENTION_DAYS go, newer stay', async () => {
     const { app } = get();
-    const base = {
-      kind: 'turn',
-      channel: 'api',
-      lang: 'zh',
-      conversation: 'x',
-      intent: null,
-      decision: 'answer',
-      confidence: null,
-      flow: null,
-      node: null,
-      article: null,
-      text: null,
-      outcome: null,
-      subject: null,
-      duration_ms: null,
-      date_from: null,
-      date_to: null,
-      data: null,
-    };
+    const old = (iso: string) =>
+      toRow(
+        { kind: 'turn', channel: 'api', conversationId: 'x', decision: 'answer', at: new Date(iso) },
+        new Date(),
+      );
     await app.insightsStore.write([
-      { ...base, at: '2026-05-01T01:00:00.000Z', day: '2026-05-01' },
-      { ...base, at: '2026-05-30T01:00:00.000Z', day: '2026-05-30' },
-      { ...base, at: '2026-06-01T01:00:00.000Z', day: '2026-06-01' },
+      old('2026-05-01T01:00:00.000Z'),
+      old('2026-05-28T17:00:00.000Z'), // 2026-05-29 in China
+      old('2026-06-01T01:00:00.000Z'),
     ]);
     // 180 days before 2026-11-25 is 2026-05-29
     expect(await app.sweepInsights()).toBe(1);
-    const days = (await rows()).filter((r) => r.conversation === 'x').map((r) => r.day);
-    expect(days).toEqual(['2026-05-30', '2026-06-01']);
+    const days = (await rows()).filter((r) => r.conversation === hashId('x')).map((r) => r.day);
+    expect(days).toEqual(['2026-05-29', '2026-06-01']);
   });
 });
