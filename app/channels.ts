@@ -1,6 +1,7 @@
 import type { ChannelHost } from '../bot/host.js';
 import * as botFramework from '../integrations/channels/botframework/index.js';
 import type { Channel } from '../integrations/channels/channel.js';
+import * as insights from '../integrations/channels/insights/index.js';
 import * as widget from '../integrations/channels/widget/index.js';
 import type { App } from './app.js';
 
@@ -74,5 +75,20 @@ export async function createChannels(app: App): Promise<Channel[]> {
       }),
     );
   }
+  if (config.INSIGHTS_SECRET)
+    channels.push(
+      insights.create(host, {
+        secret: config.INSIGHTS_SECRET,
+        reader: app.insightsStore,
+        sessionHours: config.INSIGHTS_SESSION_HOURS,
+        labels: {
+          article: (id, lang) => app.understander.search.article(id, lang)?.title,
+          flow: (id, lang) =>
+            id === 'handoff'
+              ? { zh: '人工客服', en: 'Hand-over to a person' }[lang]
+              : app.flows.find((f) => f.id === id)?.title[lang],
+        },
+      }),
+    );
   return channels;
 }
