@@ -196,7 +196,14 @@ export class SqlInsights implements InsightsWriter, InsightsReader {
       .select((eb) => ['flow', 'node', eb.fn.count('conversation').distinct().as('n')])
       .groupBy(['flow', 'node'])
       .execute();
-    return rows
+    // the end of a tree is a step of its own: how many got there
+    const ended = await this.events('turn', f)
+      .where('flow', 'is not', null)
+      .where('outcome', '=', 'ended')
+      .select((eb) => ['flow', eb.fn.count('conversation').distinct().as('n')])
+      .groupBy('flow')
+      .execute();
+    return [...rows, ...ended.map((r) => ({ ...r, node: '(ended)' }))]
       .map((r) => ({ flow: r.flow ?? '', node: r.node ?? '', conversations: n(r.n) }))
       .sort((a, b) => a.flow.localeCompare(b.flow) || b.conversations - a.conversations);
   }
