@@ -205,7 +205,13 @@ export class SqlInsights implements InsightsWriter, InsightsReader {
       .execute();
     return [...rows, ...ended.map((r) => ({ ...r, node: '(ended)' }))]
       .map((r) => ({ flow: r.flow ?? '', node: r.node ?? '', conversations: n(r.n) }))
-      .sort((a, b) => a.flow.localeCompare(b.flow) || b.conversations - a.conversations);
+      .sort(
+        (a, b) =>
+          (a.flow < b.flow ? -1 : a.flow > b.flow ? 1 : 0) ||
+          Number(a.node === '(ended)') - Number(b.node === '(ended)') ||
+          b.conversations - a.conversations ||
+          (a.node < b.node ? -1 : 1),
+      );
   }
 
   async lookups(f: InsightsFilter): Promise<LookupOutcomes[]> {

@@ -10,7 +10,7 @@ import type {
   UnansweredGroup,
 } from '../../../../bot/insights/index.js';
 import type { STRINGS } from '../strings.js';
-import { draw, forget, type Option } from './charts.js';
+import { draw, forget } from './charts.js';
 
 type Strings = (typeof STRINGS)['zh'];
 type Key = keyof Strings;
