@@ -3,6 +3,7 @@ import * as botFramework from '../integrations/channels/botframework/index.js';
 import type { Channel } from '../integrations/channels/channel.js';
 import * as insights from '../integrations/channels/insights/index.js';
 import * as widget from '../integrations/channels/widget/index.js';
+import type { IntentId } from '../knowledge/index.js';
 import type { App } from './app.js';
 
 /** The small set of things a channel may call, cut from the composition root. */
@@ -87,6 +88,7 @@ export async function createChannels(app: App): Promise<Channel[]> {
             id === 'handoff'
               ? { zh: '人工客服', en: 'Hand-over to a person' }[lang]
               : app.flows.find((f) => f.id === id)?.title[lang],
+          intent: (id, lang) => app.assistant.answers.intentLabel(id as IntentId, lang),
         },
       }),
     );

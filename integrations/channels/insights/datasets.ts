@@ -10,6 +10,7 @@ import type { Lang } from '../../../knowledge/index.js';
 export interface Labels {
   article(id: string, lang: Lang): string | undefined;
   flow(id: string, lang: Lang): string | undefined;
+  intent(id: string, lang: Lang): string | undefined;
 }
 
 export interface Context {
@@ -48,8 +49,11 @@ export const API = {
   lookups: (c: Context) => c.reader.lookups(c.filter),
   applications: (c: Context) => c.reader.applications(c.filter),
   arrivals: (c: Context) => c.reader.arrivals(c.filter),
-  unanswered: async (c: Context): Promise<UnansweredGroup[]> =>
-    groupUnanswered(await c.reader.unanswered(c.filter, UNANSWERED_READ), 100),
+  unanswered: async (c: Context): Promise<Array<UnansweredGroup & { intentTitle: string | null }>> =>
+    groupUnanswered(await c.reader.unanswered(c.filter, UNANSWERED_READ), 100).map((g) => ({
+      ...g,
+      intentTitle: g.intent ? (c.labels.intent(g.intent, c.lang) ?? g.intent) : null,
+    })),
   channels: async (c: Context) => ({ channels: await c.reader.channels(), filter: c.filter }),
 } as const;
 export type ApiName = keyof typeof API;

@@ -79,9 +79,10 @@ function conversations(rows: ConversationsByDay[]): void {
     el,
     {
       ...AXIS_BASE,
+      grid: { ...AXIS_BASE.grid, top: 56 },
       legend: { top: 0 },
       xAxis: { type: 'category', data: x },
-      yAxis: { type: 'value', name: t('conversations_axis'), minInterval: 1 },
+      yAxis: { type: 'value', minInterval: 1 },
       series: groups.map((g) => ({
         name: g,
         type: 'bar',
@@ -191,13 +192,16 @@ function funnels(list: Funnel[]): void {
         series: [
           {
             type: 'funnel',
-            sort: 'descending',
+            // in the order of the tree's steps as reached (the end last), not re-sorted
+            sort: 'none',
             left: 8,
-            right: 8,
+            width: '50%',
             top: 8,
             bottom: 8,
-            minSize: '8%',
-            label: { position: 'inside', formatter: '{b} · {c}', fontSize: 11, color: '#fff' },
+            minSize: '12%',
+            gap: 1,
+            label: { position: 'right', formatter: '{b} · {c}', fontSize: 11, color: '#374151' },
+            labelLine: { length: 12 },
             data: steps.map((x) => ({
               name: x.node === '(ended)' ? t('funnel_ended') : x.node,
               value: x.conversations,
@@ -311,14 +315,14 @@ function table(id: string, head: string[], rows: Array<Array<string | number>>):
   box.replaceChildren(tbl);
 }
 
-function unanswered(groups: UnansweredGroup[]): void {
+function unanswered(groups: Array<UnansweredGroup & { intentTitle: string | null }>): void {
   table(
     'unanswered',
     [t('col_example'), t('col_count'), t('col_intent'), t('col_reasons'), t('col_last')],
     groups.map((g) => [
       g.example,
       g.count,
-      g.intent ?? '–',
+      g.intentTitle ?? '–',
       Object.entries(g.decisions)
         .map(([d, n]) => `${t(`reason_${d}`)} ${n}`)
         .join(' · '),
@@ -344,7 +348,7 @@ async function load(): Promise<void> {
     api<LookupOutcomes[]>('lookups').then(lookups),
     api<ApplicationOutcomes>('applications').then(applications),
     api<ArrivalAccuracy>('arrivals').then(arrivals),
-    api<UnansweredGroup[]>('unanswered').then(unanswered),
+    api<Array<UnansweredGroup & { intentTitle: string | null }>>('unanswered').then(unanswered),
   ];
   const results = await Promise.allSettled(jobs);
   const failed = results.some((r) => r.status === 'rejected');
