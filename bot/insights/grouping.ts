@@ -64,8 +64,14 @@ interface Cluster {
  */
 export function groupUnanswered(rows: readonly UnansweredRow[], limit = 50): UnansweredGroup[] {
   const exact = new Map<string, Cluster>();
+  // normalising costs (script conversion): once per distinct wording, not per row
+  const keys = new Map<string, string>();
   for (const r of rows) {
-    const key = keyOf(r.text);
+    let key = keys.get(r.text);
+    if (key === undefined) {
+      key = keyOf(r.text);
+      keys.set(r.text, key);
+    }
     if (!key) continue;
     let c = exact.get(key);
     if (!c) {
