@@ -107,8 +107,8 @@ export interface InsightsReader {
   arrivals(f: InsightsFilter): Promise<ArrivalAccuracy>;
   /** The newest unanswered questions in the range (at most `limit`), for grouping. */
   unanswered(f: InsightsFilter, limit: number): Promise<UnansweredQuery[]>;
-  /** Channels seen lately, for the filter. */
-  channels(): Promise<string[]>;
+  /** Channels conversations came from since `day` (YYYY-MM-DD), for the filter. */
+  channels(day: string): Promise<string[]>;
 }
 
 /** Time-to-claim and time-to-decision buckets, as the page shows them. */

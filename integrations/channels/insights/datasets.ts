@@ -54,7 +54,13 @@ export const API = {
       ...g,
       intentTitle: g.intent ? (c.labels.intent(g.intent, c.lang) ?? g.intent) : null,
     })),
-  channels: async (c: Context) => ({ channels: await c.reader.channels(), filter: c.filter }),
+  channels: async (c: Context) => {
+    // the channels of the last half year up to the range's end
+    const since = new Date(Date.parse(`${c.filter.to}T00:00:00Z`) - 180 * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    return { channels: await c.reader.channels(since), filter: c.filter };
+  },
 } as const;
 export type ApiName = keyof typeof API;
 

@@ -314,8 +314,7 @@ export class SqlInsights implements InsightsWriter, InsightsReader {
     }));
   }
 
-  async channels(): Promise<string[]> {
-    const since = new Date(Date.now() - 180 * 86_400_000).toISOString().slice(0, 10);
+  async channels(since: string): Promise<string[]> {
     const rows = await this.db
       .selectFrom('insight_events')
       .where('kind', '=', 'conversation')
