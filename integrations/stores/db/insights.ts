@@ -191,18 +191,24 @@ export class SqlInsights implements InsightsWriter, InsightsReader {
   }
 
   async funnels(f: InsightsFilter): Promise<FunnelStep[]> {
-    const rows = await this.events('turn', f)
-      .where('flow', 'is not', null)
-      .select((eb) => ['flow', 'node', eb.fn.count('conversation').distinct().as('n')])
-      .groupBy(['flow', 'node'])
-      .execute();
-    // the end of a tree is a step of its own: how many got there
-    const ended = await this.events('turn', f)
-      .where('flow', 'is not', null)
-      .where('outcome', '=', 'ended')
-      .select((eb) => ['flow', eb.fn.count('conversation').distinct().as('n')])
-      .groupBy('flow')
-      .execute();
+    // distinct (flow, node, conversation) first, then counted: a hash aggregate, where
+    // count(distinct …) per group would sort
+    const reached = (q: Events) =>
+      this.db
+        .selectFrom(q.select(['flow', 'node', 'conversation']).distinct().as('r'))
+        .select(['r.flow', 'r.node', (eb) => eb.fn.countAll().as('n')])
+        .groupBy(['r.flow', 'r.node'])
+        .execute();
+    const inTree = this.events('turn', f).where('flow', 'is not', null);
+    const [rows, ends] = await Promise.all([
+      reached(inTree),
+      // the end of a tree is a step of its own: how many got there
+      reached(inTree.where('outcome', '=', 'ended')),
+    ]);
+    const ended = [...new Set(ends.map((r) => r.flow))].map((flow) => ({
+      flow,
+      n: ends.filter((r) => r.flow === flow).reduce((sum, r) => sum + n(r.n), 0),
+    }));
     return [...rows, ...ended.map((r) => ({ ...r, node: '(ended)' }))]
       .map((r) => ({ flow: r.flow ?? '', node: r.node ?? '', conversations: n(r.n) }))
       .sort(
@@ -261,27 +267,36 @@ export class SqlInsights implements InsightsWriter, InsightsReader {
    * completion seen for it, whenever that was.
    */
   async arrivals(f: InsightsFilter): Promise<ArrivalAccuracy> {
-    const estimates = this.events('estimate', f)
-      .where('subject', 'is not', null)
-      .select((eb) => ['subject', eb.fn.min('date_from').as('earliest'), eb.fn.min('date_to').as('latest')])
-      .groupBy('subject');
     const row = await this.db
-      .with('est', () => estimates)
+      .with('est', () =>
+        this.events('estimate', f)
+          .where('subject', 'is not', null)
+          .select((eb) => [
+            'subject',
+            eb.fn.min('date_from').as('earliest'),
+            eb.fn.min('date_to').as('latest'),
+          ])
+          .groupBy('subject'),
+      )
+      .with('arr', (db) =>
+        db
+          .selectFrom('insight_events')
+          .where('kind', '=', 'arrival')
+          .where('subject', 'is not', null)
+          .where('subject', 'in', (eb) => eb.selectFrom('est').select('est.subject'))
+          .select((eb) => ['subject', eb.fn.min('date_to').as('arrived')])
+          .groupBy('subject'),
+      )
       .selectFrom('est')
+      .leftJoin('arr', 'arr.subject', 'est.subject')
       .select((eb) => {
-        const arrived = eb
-          .selectFrom('insight_events as a')
-          .select((a) => a.fn.min('a.date_to').as('d'))
-          .whereRef('a.subject', '=', 'est.subject')
-          .where('a.kind', '=', 'arrival');
         const when = (cond: ReturnType<typeof sql<boolean>>) =>
           eb.fn.sum(eb.case().when(cond).then(1).else(0).end());
-        const d = sql`(${arrived})`;
         return [
           eb.fn.countAll().as('total'),
-          when(sql<boolean>`${d} < est.earliest`).as('early'),
-          when(sql<boolean>`${d} >= est.earliest and ${d} <= est.latest`).as('on_time'),
-          when(sql<boolean>`${d} > est.latest`).as('late'),
+          when(sql<boolean>`arr.arrived < est.earliest`).as('early'),
+          when(sql<boolean>`arr.arrived >= est.earliest and arr.arrived <= est.latest`).as('on_time'),
+          when(sql<boolean>`arr.arrived > est.latest`).as('late'),
         ];
       })
       .executeTakeFirst();
@@ -291,13 +306,13 @@ export class SqlInsights implements InsightsWriter, InsightsReader {
     return { early, onTime, late, pending: n(row?.total) - early - onTime - late };
   }
 
+  /** Only turns and ratings carry text (the recorder's rule), so `text is not null` is the filter. */
   async unanswered(f: InsightsFilter, limit: number): Promise<UnansweredQuery[]> {
     let q = this.db
       .selectFrom('insight_events')
       .where('text', 'is not', null)
       .where('day', '>=', f.from)
-      .where('day', '<=', f.to)
-      .where('kind', 'in', ['turn', 'rating']);
+      .where('day', '<=', f.to);
     if (f.channel) q = q.where('channel', '=', f.channel);
     const rows = await q
       .select(['text', 'intent', 'decision', 'kind', 'outcome', 'at'])

@@ -103,18 +103,28 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('date_to', 'text')
           .addColumn('data', 'text')
           .execute();
-        // every chart reads one kind over a range of days, some for one channel; the outcome
-        // (look-ups, ratings, applications) is in the index so their counts never read the table
+        // every chart reads one kind over a range of days, some for one channel: this index holds
+        // every column those aggregates read, so they never touch the table (index-only scans)
         await db.schema
           .createIndex('insight_events_kind_day')
           .on('insight_events')
-          .columns(['kind', 'day', 'channel', 'outcome'])
+          .columns([
+            'kind',
+            'day',
+            'channel',
+            'lang',
+            'outcome',
+            'conversation',
+            'duration_ms',
+            'article',
+            'flow',
+          ])
           .execute();
-        // the funnels: turns inside a tree, covering (most turns are not in one)
+        // the funnels: turns inside a tree (most turns are not in one), covering
         await db.schema
           .createIndex('insight_events_flow')
           .on('insight_events')
-          .columns(['kind', 'day', 'flow', 'node', 'conversation', 'channel'])
+          .columns(['kind', 'day', 'flow', 'node', 'conversation', 'channel', 'outcome'])
           .where(sql.ref('flow'), 'is not', null)
           .execute();
         // the unanswered questions: the few rows with text
