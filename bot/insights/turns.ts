@@ -42,6 +42,10 @@ function decisionOf(s: TurnSeen, askedNow: boolean, flow: string | undefined): T
   }
 }
 
+function entered(before: Conversation, state: NonNullable<Conversation['flow']>): boolean {
+  return before.flow?.flow !== state.flow || before.flow.node !== state.node;
+}
+
 /**
  * What one turn tells the insights: the conversation's start, the turn itself (its decision,
  * intent, confidence, the tree node it is at, or just ended in), a person asked for, and "did this
@@ -76,7 +80,8 @@ export function turnEvents(s: TurnSeen): InsightEvent[] {
     flow: state?.flow,
     node: state?.node,
     article: s.articles[0],
-    ...(ended && { outcome: 'ended' }),
+    // a node reached in this turn (not asked again): the funnels count these, no distinct needed
+    ...(state && { outcome: ended ? 'ended' : entered(before, state) ? 'entered' : 'stayed' }),
     ...(UNANSWERED.has(decision) && !before.flow && raw && { text: raw }),
   });
   if (askedNow)

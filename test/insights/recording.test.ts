@@ -70,7 +70,7 @@ describe('insights from conversations', () => {
     const user = new ChatUser(get().server);
     await user.says('退款一直没到账');
     const events = (await of(user.conversationId)).filter((e) => e.kind === 'turn');
-    expect(events[0]).toMatchObject({ decision: 'flow' });
+    expect(events[0]).toMatchObject({ decision: 'flow', outcome: 'entered' });
     expect(events[0]?.flow).toBeTruthy();
     expect(events[0]?.node).toBeTruthy();
   });

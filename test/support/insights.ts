@@ -53,10 +53,11 @@ export function seededEvents(): InsightEvent[] {
       decision: 'flow',
       flow: 'refund_not_received',
       node,
+      outcome: 'entered',
       ...extra,
     });
   turn('c0', 'ask_date');
-  turn('c0', 'ask_date'); // asked again: the same conversation
+  turn('c0', 'ask_date', 'api', { outcome: 'stayed' }); // asked again: not reached again
   turn('c1', 'ask_date');
   turn('d2', 'ask_date', 'widget');
   turn('c0', 'ask_method');
@@ -222,7 +223,7 @@ export function* syntheticDays<Row>(
             decision: 'flow',
             flow: flow.id,
             node: flow.nodes[i],
-            ...(last && i >= 2 && r() < 0.6 && { outcome: 'ended' }),
+            outcome: last && i >= 2 && r() < 0.6 ? 'ended' : 'entered',
           });
           if (last) break;
         }

@@ -190,25 +190,25 @@ export class SqlInsights implements InsightsWriter, InsightsReader {
     };
   }
 
+  /**
+   * Conversations reaching each node of each tree: the turns that entered a node (the recorder marks
+   * them `entered`, or `ended` at the tree's end), counted straight from the covering index.
+   */
   async funnels(f: InsightsFilter): Promise<FunnelStep[]> {
-    // distinct (flow, node, conversation) first, then counted: a hash aggregate, where
-    // count(distinct …) per group would sort
-    const reached = (q: Events) =>
-      this.db
-        .selectFrom(q.select(['flow', 'node', 'conversation']).distinct().as('r'))
-        .select(['r.flow', 'r.node', (eb) => eb.fn.countAll().as('n')])
-        .groupBy(['r.flow', 'r.node'])
-        .execute();
     const inTree = this.events('turn', f).where('flow', 'is not', null);
-    const [rows, ends] = await Promise.all([
-      reached(inTree),
+    const [rows, ended] = await Promise.all([
+      inTree
+        .where('outcome', 'in', ['entered', 'ended'])
+        .select((eb) => ['flow', 'node', eb.fn.countAll().as('n')])
+        .groupBy(['flow', 'node'])
+        .execute(),
       // the end of a tree is a step of its own: how many got there
-      reached(inTree.where('outcome', '=', 'ended')),
+      inTree
+        .where('outcome', '=', 'ended')
+        .select((eb) => ['flow', eb.fn.countAll().as('n')])
+        .groupBy('flow')
+        .execute(),
     ]);
-    const ended = [...new Set(ends.map((r) => r.flow))].map((flow) => ({
-      flow,
-      n: ends.filter((r) => r.flow === flow).reduce((sum, r) => sum + n(r.n), 0),
-    }));
     return [...rows, ...ended.map((r) => ({ ...r, node: '(ended)' }))]
       .map((r) => ({ flow: r.flow ?? '', node: r.node ?? '', conversations: n(r.n) }))
       .sort(
