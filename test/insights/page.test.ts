@@ -115,6 +115,20 @@ for (const backend of backends) {
       expect(crossSite.headers['set-cookie']).toBeUndefined();
     });
 
+    it('sign-ins are rate limited per address (20 a minute)', async () => {
+      const attempt = () =>
+        t.server.inject({
+          method: 'POST',
+          url: '/insights/login',
+          remoteAddress: '10.20.30.40',
+          payload: { secret: 'guess' },
+        });
+      for (let i = 0; i < 20; i++) expect((await attempt()).statusCode).toBe(401);
+      const limited = await attempt();
+      expect(limited.statusCode).toBe(429);
+      expect(limited.json().error.code).toBe('RATE_LIMITED');
+    });
+
     it('signs in with the secret: a signed HttpOnly SameSite=Strict cookie that opens the page', async () => {
       const form = await t.server.inject({
         method: 'POST',

@@ -113,7 +113,7 @@ export function create(host: ChannelHost, options: InsightsOptions): Channel {
         await scope.register(rateLimit, {
           max: options.loginPerMinute ?? 20,
           timeWindow: 60_000,
-          errorResponseBuilder: () => new ApiError('RATE_LIMITED').toJSON(),
+          errorResponseBuilder: () => ({ statusCode: 429, code: 'RATE_LIMITED', message: 'rate limited' }),
         });
         scope.post('/insights/login', async (request, reply) => {
           if (!sameOrigin(request)) throw new ApiError('ORIGIN_NOT_ALLOWED');
