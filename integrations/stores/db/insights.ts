@@ -23,6 +23,11 @@ import type { Schema } from './schema.js';
 type Events = SelectQueryBuilder<Schema, 'insight_events', object>;
 
 const n = (v: unknown): number => Number(v ?? 0);
+
+/** YYYY-MM-DD, `days` before `day`. */
+function daysBefore(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+}
 const avg = (v: unknown): number | null => (v === null || v === undefined ? null : Math.round(Number(v)));
 
 /**
@@ -167,6 +172,9 @@ export class SqlInsights implements InsightsWriter, InsightsReader {
           .selectFrom('insight_events as c')
           .select('c.conversation')
           .where('c.kind', '=', 'conversation')
+          // a conversation lives CONVERSATION_TTL_HOURS (72 by default): rated within days of starting
+          .where('c.day', '>=', daysBefore(f.from, 7))
+          .where('c.day', '<=', f.to)
           .where('c.channel', '=', f.channel ?? ''),
       );
     const [articles, solved] = await Promise.all([
@@ -282,6 +290,8 @@ export class SqlInsights implements InsightsWriter, InsightsReader {
         db
           .selectFrom('insight_events')
           .where('kind', '=', 'arrival')
+          // a refund arrives after its estimate was given: nothing before the range
+          .where('day', '>=', f.from)
           .where('subject', 'is not', null)
           .where('subject', 'in', (eb) => eb.selectFrom('est').select('est.subject'))
           .select((eb) => ['subject', eb.fn.min('date_to').as('arrived')])
