@@ -30,7 +30,7 @@ import {
 import { FileLinks } from '../integrations/stores/file-links.js';
 import { StateStore } from '../integrations/stores/keyv.js';
 import { createRedis } from '../integrations/stores/redis.js';
-import { UploadStore } from '../integrations/stores/uploads.js';
+import { scheduleSweeps, UploadStore } from '../integrations/stores/uploads.js';
 import {
   Commands,
   type Content,
@@ -45,6 +45,7 @@ import {
 import { type Acquirer, createAcquirer } from './acquirer.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
+import { ShutdownSteps } from './shutdown.js';
 
 export interface App {
   config: Config;
@@ -78,7 +79,8 @@ export interface App {
   fileLinks: FileLinks;
   clock: () => Date;
   articleUrl: (id: string, lang: Lang) => string;
-  close(): Promise<void>;
+  /** Stops the periodic jobs (the executor after its pass under way), then closes the acquirer, the bus, the state and the database. */
+  close(steps?: ShutdownSteps): Promise<void>;
 }
 
 export interface AppOptions {
@@ -105,6 +107,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     dataDir: config.dataDir,
     redisUrl: config.REDIS_URL,
     keyPrefix: config.REDIS_KEY_PREFIX,
+    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
     logger,
   });
   const store = new ConversationStore({
@@ -122,12 +125,34 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       : undefined,
     dataDir: config.dataDir,
   });
-  const uploads = new UploadStore(path.join(config.dataDir, 'uploads'), config.UPLOAD_MAX_BYTES);
   const acquirer = await createAcquirer(config, logger, {
     clock: options.clock,
     joinRunningSandbox: options.joinRunningSandbox ?? false,
   });
   const database = await Database.open({ dataDir: config.dataDir, url: config.DATABASE_URL });
+  const uploads = new UploadStore({
+    database,
+    // an explicit UPLOAD_DIR wins; else the shared database holds the bytes, or DATA_DIR/uploads
+    bytesIn: config.DATABASE_URL && !config.UPLOAD_DIR ? 'database' : 'directory',
+    dir: config.UPLOAD_DIR ? path.resolve(config.UPLOAD_DIR) : path.join(config.dataDir, 'uploads'),
+    maxBytes: config.UPLOAD_MAX_BYTES,
+    perConversation: {
+      files: config.UPLOAD_CONVERSATION_MAX_FILES,
+      bytes: config.UPLOAD_CONVERSATION_MAX_BYTES,
+    },
+    retentionDays: config.UPLOAD_RETENTION_DAYS,
+    sweepUnrecorded: !config.UPLOAD_DIR || config.DATABASE_URL !== undefined,
+    // an application not finished yet (its decision or its refund still to come) keeps its proof
+    stillNeeded: async () =>
+      (await applications.store.list({ status: ['submitted', 'in_review', 'approved'] })).flatMap((a) =>
+        a.proof.map((p) => p.id),
+      ),
+    clock,
+  });
+  if (config.REDIS_URL && !config.DATABASE_URL && !config.UPLOAD_DIR)
+    logger.warn(
+      "REDIS_URL is set but uploads are kept in this instance's DATA_DIR: with several instances, set DATABASE_URL or UPLOAD_DIR so that every instance serves every upload",
+    );
   const audit = new SqlAudit(database);
   const insightsStore = new SqlInsights(database);
   const insights = new InsightsRecorder({ writer: insightsStore, logger, clock });
@@ -209,7 +234,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   const hotline = (lang: Lang) =>
     `${content.policy.supportHotline.name[lang]} ${config.SUPPORT_HOTLINE ?? content.policy.supportHotline.number}`;
   const notices = { words, rules, calendar, arrivalMethods: content.arrivalMethods, hotline, clock };
-  const fileLinks = FileLinks.fromDataDir(config.dataDir);
+  const fileLinks = FileLinks.create({ secret: config.FILE_LINK_SECRET, dataDir: config.dataDir });
   const applications = new ApplicationService({
     store: new SqlApplicationStore(database),
     gateway: acquirer.gateway,
@@ -270,6 +295,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     () => void handoffs.sweep().catch((err: unknown) => logger.warn({ err }, 'handoff sweep failed')),
     Math.min(30_000, (config.HANDOFF_CLAIM_TIMEOUT_MINUTES * 60_000) / 4),
   ).unref();
+  // every instance sweeps uploads past UPLOAD_RETENTION_DAYS (a record is deleted by one of them)
+  const uploadSweeps = scheduleSweeps(uploads, { everyMs: 3_600_000, firstAfterMs: 60_000, logger });
   // insights older than the retention go, at start and hourly (every instance: a delete twice is none)
   const sweepInsights = () =>
     insightsStore.deleteBefore(
@@ -306,15 +333,18 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     fileLinks,
     clock,
     articleUrl,
-    async close() {
+    async close(steps = new ShutdownSteps()) {
       clearInterval(sweeper);
       clearInterval(retentionSweeper);
-      await executor.stop();
-      await insights.close();
-      await acquirer.close();
-      await bus.close();
-      await state.close();
-      await database.close();
+      await steps.run('upload sweeps', () => uploadSweeps.stop());
+      // the executor first: a refund under way at the acquirer is recorded before the database goes
+      await steps.run('refund executor', () => executor.stop());
+      // then the insight events still queued (the executor's last among them)
+      await steps.run('insights', () => insights.close());
+      await steps.run('acquirer', () => acquirer.close());
+      await steps.run('bus', () => bus.close());
+      await steps.run('state store', () => state.close());
+      await steps.run('database', () => database.close());
     },
   };
 }
@@ -322,7 +352,10 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
 /** In-process, or Redis pub/sub on a connection of its own when the state is in Redis. */
 async function createBus(config: Config, logger: Logger, state: StateStore): Promise<EventBus> {
   if (!config.REDIS_URL || !state.redis) return new InProcessBus();
-  const subscriber = createRedis(config.REDIS_URL, logger);
+  const subscriber = createRedis(config.REDIS_URL, logger, {
+    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+    role: 'bus',
+  });
   await subscriber.connect();
   return new RedisBus(state.redis, subscriber, logger, state.prefix);
 }

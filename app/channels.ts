@@ -39,6 +39,7 @@ export async function createChannels(app: App): Promise<Channel[]> {
       article: (id, lang) => app.understander.search.article(id, lang),
       allowedOrigins: config.WIDGET_ALLOWED_ORIGINS,
       ratePerMinute: config.RATE_LIMIT_PER_MINUTE,
+      uploadRatePerMinute: config.UPLOAD_RATE_PER_MINUTE,
       perConversationPerMinute: config.CONVERSATION_RATE_PER_MINUTE,
       maxMessageChars: config.MAX_MESSAGE_CHARS,
       trustedCallerToken: config.TRUSTED_CALLER_TOKEN,

@@ -43,6 +43,16 @@ export const configSchema = z.object({
   WIDGET_TOKEN_SECRET: optionalString,
   WIDGET_TOKEN_PUBLIC_KEY_FILE: optionalString,
   UPLOAD_MAX_BYTES: positiveInt.default(10 * 1024 * 1024),
+  /** Signs the links agents open uploads with; generated under DATA_DIR when one instance runs. */
+  FILE_LINK_SECRET: optionalString.pipe(
+    z.string().min(32, 'at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),
+  ),
+  /** A directory every instance shares (NFS, …) for upload bytes, instead of the database. */
+  UPLOAD_DIR: optionalString,
+  UPLOAD_RATE_PER_MINUTE: z.coerce.number().int().min(0).default(20),
+  UPLOAD_CONVERSATION_MAX_FILES: positiveInt.default(20),
+  UPLOAD_CONVERSATION_MAX_BYTES: positiveInt.default(50 * 1024 * 1024),
+  UPLOAD_RETENTION_DAYS: positiveInt.default(90),
   SANDBOX_PORT: port.default(3979),
   LAKALA_BASE_URL: withoutTrailingSlash,
   LAKALA_APP_ID: optionalString,
@@ -111,6 +121,8 @@ export const configSchema = z.object({
       });
       return z.NEVER;
     }),
+  REDIS_COMMAND_TIMEOUT_MS: positiveInt.default(2000),
+  SHUTDOWN_GRACE_SECONDS: positiveInt.default(10),
 });
 
 export type Config = z.infer<typeof configSchema> & { dataDir: string };
@@ -145,5 +157,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       'Invalid configuration:\n  SLACK_BOT_TOKEN is set, so SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode) is needed too',
     );
+  const shared = sharedSecretsMissing(parsed.data);
+  if (shared) throw new ConfigError(`Invalid configuration:\n  ${shared}`);
   return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR) };
+}
+
+/**
+ * With REDIS_URL or DATABASE_URL several instances may serve one deployment, and a secret each one
+ * generates under its own DATA_DIR would be unknown to the others (a merchant token or a file link
+ * from one refused by the next): then the secrets must come from the configuration.
+ */
+function sharedSecretsMissing(c: z.infer<typeof configSchema>): string | undefined {
+  const by = [c.REDIS_URL && 'REDIS_URL', c.DATABASE_URL && 'DATABASE_URL'].filter(Boolean);
+  if (!by.length) return undefined;
+  const missing = [
+    !c.WIDGET_TOKEN_SECRET &&
+      !c.WIDGET_TOKEN_PUBLIC_KEY_FILE &&
+      'WIDGET_TOKEN_SECRET (or WIDGET_TOKEN_PUBLIC_KEY_FILE)',
+    !c.FILE_LINK_SECRET && 'FILE_LINK_SECRET',
+  ].filter(Boolean);
+  if (!missing.length) return undefined;
+  return `${by.join(' and ')} ${by.length > 1 ? 'are' : 'is'} set, so several instances may run and each needs the same secrets from the configuration: set ${missing.join(', ')}`;
 }

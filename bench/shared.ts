@@ -17,3 +17,9 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export const fmt = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`);
+
+/** The secrets every instance of a deployment sharing Redis or PostgreSQL must be given. */
+export const SHARED_SECRETS = {
+  WIDGET_TOKEN_SECRET: 'bench-widget-token-secret-shared-by-every-instance',
+  FILE_LINK_SECRET: 'bench-file-link-secret-shared-by-every-instance',
+} as const;

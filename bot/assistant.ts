@@ -162,7 +162,10 @@ export class Assistant {
       : normalizeMessage(text);
   }
 
-  async turn(input: TurnInput): Promise<TurnResult> {
+  async turn(typed: TurnInput): Promise<TurnResult> {
+    // user text enters here: masked once, before anything reads, echoes, stores or logs it; only a
+    // ticket being written reads the contact as typed (README "Tickets")
+    const input = { ...typed, text: mask(typed.text), action: mask(typed.action) };
     const now = this.clock();
     const message =
       input.text !== undefined && input.action === undefined ? this.normalized(input.text) : undefined;
@@ -210,7 +213,7 @@ export class Assistant {
           ? handoffs.whileOwned(conversation, pressed)
           : pressed !== undefined
             ? await this.dialogue.onAction(conversation, pressed, requester)
-            : await this.dialogue.onText(conversation, message ?? this.normalized(''), requester);
+            : await this.dialogue.onText(conversation, message ?? this.normalized(''), requester, typed.text);
         const replies = inScript([...notes, ...outcome.replies], outcome.conversation.script);
         const recorded = this.record(remember(outcome.conversation, message), input, replies, now);
         const { added } = recorded;
@@ -430,6 +433,8 @@ export class Assistant {
     };
   }
 }
+
+const mask = (s: string | undefined) => (s === undefined ? s : maskSensitive(s));
 
 /**
  * The last few things the user said outside a flow, for a flow that starts later; a flow under way

@@ -59,12 +59,19 @@ export class Dialogue {
   }
 
   /** `message` is normalised once, by the turn. */
-  async onText(c: Conversation, message: NormalizedMessage, requester: Requester): Promise<Outcome> {
+  async onText(
+    c: Conversation,
+    message: NormalizedMessage,
+    requester: Requester,
+    /** The message before masking: only a ticket's contact is read from it. */
+    typed?: string,
+  ): Promise<Outcome> {
     const rejected = reject(message, c.lang, this.deps);
     if (rejected) return { replies: rejected, conversation: c };
     if (c.ticketDraft) {
       // a message for a person is being written: it reads the message first (bot/handoff)
-      const written = await this.deps.handoff.writeTicket(c, message);
+      const asTyped = typed === undefined ? message : { ...message, raw: typed };
+      const written = await this.deps.handoff.writeTicket(c, asTyped);
       if ('replies' in written) return written;
       return this.onText(written.released, message, requester);
     }

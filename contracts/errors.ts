@@ -16,10 +16,17 @@ export const ERRORS = {
   NOT_FOUND: { status: 404, message: 'Nothing is here: {detail}' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; please wait a moment and try again.' },
   NOT_READY: { status: 503, message: 'The assistant is starting or stopping; please try again shortly.' },
+  UNAVAILABLE: {
+    status: 503,
+    message: 'Sorry, something went wrong on our side; nothing was changed. Please try again in a moment.',
+  },
   INTERNAL: { status: 500, message: 'Something went wrong on our side. Please try again.' },
   // codes of the widget's socket frames (the status is what the same refusal is over HTTP)
   BAD_FRAME: { status: 400, message: 'A frame must be a JSON text frame of a known shape: {detail}' },
   TOKEN_REFUSED: { status: 401, message: 'The merchant token was refused; carrying on without it.' },
+  // a conversation's uploads, counted together
+  UPLOAD_TOO_MANY: { status: 429, message: 'This conversation already has {max} files.' },
+  UPLOAD_QUOTA_EXCEEDED: { status: 413, message: "This conversation's files would exceed {limit} bytes." },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;
@@ -32,8 +39,13 @@ export class ApiError extends Error {
     vars: Record<string, string | number> = {},
     /** A message for the person, in their language, instead of the English template. */
     message?: string,
+    /** What went wrong underneath, for the log line (never in the body). */
+    options?: { cause?: unknown },
   ) {
-    super(message ?? ERRORS[code].message.replace(/\{(\w+)\}/g, (m, k: string) => String(vars[k] ?? m)));
+    super(
+      message ?? ERRORS[code].message.replace(/\{(\w+)\}/g, (m, k: string) => String(vars[k] ?? m)),
+      options,
+    );
     this.status = ERRORS[code].status;
   }
 
@@ -42,9 +54,35 @@ export class ApiError extends Error {
   }
 }
 
+/** What a service depends on to answer: the state store, the business database, the bus between instances. */
+export type Dependency = 'state' | 'database' | 'bus';
+
+/**
+ * A dependency did not answer (down, or not within its bound): nothing of the turn was saved, and
+ * the same request a moment later may well succeed. Stores throw it (with the driver's error as
+ * `cause`); the boundary answers UNAVAILABLE, never INTERNAL, and the log names the dependency.
+ */
+export class Unavailable extends Error {
+  override name = 'Unavailable';
+  constructor(
+    readonly dependency: Dependency,
+    options?: { cause?: unknown },
+  ) {
+    super(`the ${dependency} did not answer`, options);
+  }
+}
+
+/** The Unavailable anywhere in `err`'s chain of causes, if there is one. */
+export function unavailableIn(err: unknown): Unavailable | undefined {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++)
+    if (e instanceof Unavailable) return e;
+  return undefined;
+}
+
 /** Wraps anything thrown at the HTTP boundary once, so the body is always one of ours. */
 export function asApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  if (unavailableIn(err)) return new ApiError('UNAVAILABLE');
   const e = err as { code?: string; statusCode?: number; message?: string };
   switch (e.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

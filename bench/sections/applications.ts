@@ -8,7 +8,7 @@ import { createLogger } from '../../app/logger.js';
 import { buildServer } from '../../app/server.js';
 import type { Reviewer } from '../../bot/applications/index.js';
 import { ChatUser } from '../../test/support/transcript.js';
-import { fmt, percentile } from '../shared.js';
+import { fmt, percentile, SHARED_SECRETS } from '../shared.js';
 
 const TOKEN = 'bench-trusted-caller-token-0123456789abcdef';
 const OPERATOR: Reviewer = { id: 'ops-bench', channel: 'cli' };
@@ -68,7 +68,7 @@ async function backend(label: string, databaseUrl: string | undefined): Promise<
       TRUSTED_CALLER_TOKEN: TOKEN,
       RATE_LIMIT_PER_MINUTE: '0',
       CONVERSATION_RATE_PER_MINUTE: '0',
-      ...(databaseUrl && { DATABASE_URL: databaseUrl }),
+      ...(databaseUrl && { DATABASE_URL: databaseUrl, ...SHARED_SECRETS }),
     }),
     logger,
   );

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createApp } from '../../app/app.js';
 import { loadConfig } from '../../app/config.js';
 import { createLogger } from '../../app/logger.js';
-import { fmt, percentile } from '../shared.js';
+import { fmt, percentile, SHARED_SECRETS } from '../shared.js';
 
 /** Per-turn latency of a whole troubleshooting flow (four turns) with the state in SQLite or Redis. */
 export async function flowsSection(): Promise<void> {
@@ -15,7 +15,11 @@ export async function flowsSection(): Promise<void> {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ra-bench-'));
     const env =
       store === 'redis'
-        ? { DATA_DIR: dataDir, REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }
+        ? {
+            DATA_DIR: dataDir,
+            REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+            ...SHARED_SECRETS,
+          }
         : { DATA_DIR: dataDir };
     let app: Awaited<ReturnType<typeof createApp>>;
     try {

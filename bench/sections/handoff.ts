@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createApp } from '../../app/app.js';
 import { loadConfig } from '../../app/config.js';
 import { createLogger } from '../../app/logger.js';
-import { fmt, percentile } from '../shared.js';
+import { fmt, percentile, SHARED_SECRETS } from '../shared.js';
 
 /**
  * A handoff, as fast as the user feels it: asking for a person until "connecting you" (the thread
@@ -33,7 +33,10 @@ export async function handoffSection(): Promise<void> {
         RATE_LIMIT_PER_MINUTE: '0',
         CONVERSATION_RATE_PER_MINUTE: '0',
         ...slackEnv(slack),
-        ...(mode !== 'one instance' && { REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }),
+        ...(mode !== 'one instance' && {
+          REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+          ...SHARED_SECRETS,
+        }),
       });
       const logger = createLogger('silent');
       const server = await buildServer(await createApp(config, logger), { logger });

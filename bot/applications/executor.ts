@@ -150,7 +150,12 @@ export class RefundExecutor {
       recorded = true;
       return outcome(cur);
     });
-    if (recorded && written.outcome === 'updated') {
+    if (!recorded)
+      this.deps.logger.warn(
+        { application: number, leaseMs: this.deps.leaseMs },
+        'refund recorded by another worker first: this one outlived its lease',
+      );
+    else if (written.outcome === 'updated') {
       const a = written.application;
       this.deps.insights?.record({
         kind: 'application_executed',

@@ -408,7 +408,10 @@ export class ApplicationService implements ApplicationReview {
     if (written.outcome === 'not_found') return 'not_found';
     if (written.outcome === 'unchanged')
       return written.application.merchantNo === who.merchantNo ? 'decided' : 'not_found';
-    await this.changed(written.application);
+    await this.changed(
+      written.application,
+      written.application && { kind: 'info_given', at: written.application.updatedAt, actor: who.merchantNo },
+    );
     return 'answered';
   }
 
@@ -450,10 +453,17 @@ export class ApplicationService implements ApplicationReview {
     );
   }
 
-  /** Tells the desk and the merchant of a change already written (the executor's too). */
-  async changed(application: Application): Promise<void> {
+  /**
+   * Tells the desk and the merchant of a change already written (the executor's too). `wrote`: the
+   * event this change wrote — another instance may have written the next one already, and each
+   * change is told once, by whoever wrote it (two reviewers approving together told "approved"
+   * twice when this read the latest event instead).
+   */
+  async changed(application: Application, wrote?: Pick<NewEvent, 'kind' | 'at' | 'actor'>): Promise<void> {
     const events = await this.deps.store.events(application.number);
-    const last = events[events.length - 1];
+    const last = wrote
+      ? events.findLast((e) => e.kind === wrote.kind && e.at === wrote.at && e.actor === wrote.actor)
+      : events[events.length - 1];
     if (last) {
       await this.tellDesk(application.number, (view) => this.desk?.changed(view, last));
       await this.deps.inbox
@@ -479,6 +489,7 @@ export class ApplicationService implements ApplicationReview {
       return { outcome: 'not_allowed' };
     }
     let refused: 'same_reviewer' | 'stale' | undefined;
+    let wrote: NewEvent | undefined;
     const written = await this.deps.store.update(number, (a) => {
       if (DECIDED.has(a.status)) return undefined;
       const c = change(a, this.deps.clock().toISOString());
@@ -486,6 +497,7 @@ export class ApplicationService implements ApplicationReview {
         refused = c;
         return undefined;
       }
+      wrote = c.events.at(-1);
       return c;
     });
     if (written.outcome === 'not_found') return { outcome: 'not_found' };
@@ -498,9 +510,10 @@ export class ApplicationService implements ApplicationReview {
         ...(application.decidedBy && { by: application.decidedBy }),
       };
     }
-    const kind = (await this.deps.store.events(number)).at(-1)?.kind as EventKind | undefined;
+    // what this decision wrote, not the latest event: another reviewer's may have landed since
+    const kind = (wrote as NewEvent | undefined)?.kind as EventKind | undefined;
     if (!options.merchant) await this.auditReview(number, reviewer, kind ?? 'changed');
-    await this.changed(application);
+    await this.changed(application, wrote);
     if (application.status === 'approved' || application.status === 'rejected')
       this.deps.insights?.record({
         kind: 'application_decided',

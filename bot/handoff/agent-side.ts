@@ -1,3 +1,4 @@
+import { maskSensitive } from '../../contracts/masking.js';
 import type { ChatMessage } from '../../contracts/messages.js';
 import type { Reply } from '../../contracts/replies.js';
 import type { Conversation } from '../conversations/store.js';
@@ -30,7 +31,9 @@ export class AgentSide {
     message: string,
     thread?: string,
   ): Promise<AgentActionResult> {
-    return this.agentSays(conversationId, agent, { text: message.slice(0, 4000) }, 'reply', thread);
+    // an agent's words enter here (from Slack): masked like the user's, before they are kept or sent
+    const text = maskSensitive(message.slice(0, 4000));
+    return this.agentSays(conversationId, agent, { text }, 'reply', thread);
   }
 
   /** The bot's suggested article, sent as the agent's answer. */
@@ -129,6 +132,9 @@ export class AgentSide {
     agent: Agent,
     result: Changed,
   ): Promise<AgentActionResult> {
+    // audited before the desk hears of it: the audit trail's order is the order things happened,
+    // even when the agent's next action arrives the moment the thread shows the claim
+    await this.ctx.audit(action, conversationId, agent, result);
     if (result.ok && result.claimedNow) {
       const h = result.conversation.handoff;
       this.ctx.deps.insights?.record({
@@ -141,7 +147,6 @@ export class AgentSide {
       await this.ctx.deps.registry.claimed(conversationId, agent);
       await this.ctx.tellDesk(result.ticket, conversationId, { kind: 'claimed', agent });
     }
-    await this.ctx.audit(action, conversationId, agent, result);
     return strip(result);
   }
 }

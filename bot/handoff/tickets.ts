@@ -33,8 +33,8 @@ export type TicketRecord = z.infer<typeof ticketRecordSchema>;
 export type TicketNotice = Omit<TicketRecord, 'contact'> & { contact: string };
 
 /**
- * Where tickets are kept. Today a KeyValue namespace of the state store; a relational database
- * later, behind this same port (integrations/stores/tickets.ts is the one file to swap).
+ * Where tickets are kept: the business database (integrations/stores/db/tickets.ts), SQLite or
+ * PostgreSQL.
  */
 export interface TicketStore {
   /** A number no other ticket has, across instances sharing the store. */

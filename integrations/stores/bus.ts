@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { ConversationEvent, EventBus, Unsubscribe } from '../../bot/ports.js';
+import { Unavailable } from '../../contracts/errors.js';
 import type { Logger } from '../../contracts/logger.js';
 import type { Redis } from './redis.js';
 
@@ -39,8 +40,18 @@ export class RedisBus implements EventBus {
     return `${this.prefix}refund-assistant:conversation:${conversationId}`;
   }
 
+  /** For /readyz: the subscriber's connection is up and answers (messages from other instances arrive). */
+  async ping(): Promise<void> {
+    if (!this.subscriber.isReady) throw new Unavailable('bus');
+    await this.subscriber.ping();
+  }
+
   async publish(event: ConversationEvent): Promise<void> {
-    await this.publisher.publish(this.channel(event.conversationId), JSON.stringify(event));
+    try {
+      await this.publisher.publish(this.channel(event.conversationId), JSON.stringify(event));
+    } catch (err) {
+      throw new Unavailable('bus', { cause: err });
+    }
   }
 
   async subscribe(conversationId: string, handler: (event: ConversationEvent) => void): Promise<Unsubscribe> {
@@ -48,13 +59,28 @@ export class RedisBus implements EventBus {
     const n = this.counts.get(conversationId) ?? 0;
     this.counts.set(conversationId, n + 1);
     if (n === 0) {
-      await this.subscriber.subscribe(this.channel(conversationId), (raw) => {
+      const channel = this.channel(conversationId);
+      const listener = (raw: string) => {
         try {
           void this.local.publish(JSON.parse(raw) as ConversationEvent);
         } catch (err) {
           this.logger.warn({ err }, 'unreadable event on the bus');
         }
-      });
+      };
+      try {
+        // while the connection is down the client queues a subscription (to replay it when it is
+        // back) instead of refusing it: refuse it here, or the caller waits for Redis to return
+        if (!this.subscriber.isReady) throw new Error('the subscriber connection is down');
+        await this.subscriber.subscribe(channel, listener);
+      } catch (err) {
+        // not listening after all: the next subscriber of this conversation tries again
+        void this.subscriber.unsubscribe(channel, listener).catch(() => undefined);
+        await unsubscribeLocal();
+        const left = (this.counts.get(conversationId) ?? 1) - 1;
+        if (left > 0) this.counts.set(conversationId, left);
+        else this.counts.delete(conversationId);
+        throw new Unavailable('bus', { cause: err });
+      }
     }
     return async () => {
       await unsubscribeLocal();

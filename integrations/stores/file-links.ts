@@ -15,8 +15,12 @@ export class FileLinks {
     this.key = Buffer.from(secret);
   }
 
-  static fromDataDir(dataDir: string): FileLinks {
-    return new FileLinks(secretFile(dataDir, 'file-link-secret'));
+  /**
+   * From FILE_LINK_SECRET (every instance of a deployment the same, so a link made on one opens on
+   * any); without it, a secret made once under DATA_DIR: enough for one instance.
+   */
+  static create(options: { secret?: string | undefined; dataDir: string }): FileLinks {
+    return new FileLinks(options.secret ?? secretFile(options.dataDir, 'file-link-secret'));
   }
 
   /** `/files/ID?exp=…&sig=…`, to be put after the public base URL. */

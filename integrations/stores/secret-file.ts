@@ -4,7 +4,8 @@ import path from 'node:path';
 
 /**
  * A random secret made once under DATA_DIR and kept (instances sharing DATA_DIR share it): the
- * embedded default where no secret is configured.
+ * embedded default where no secret is configured. Only for one instance: with REDIS_URL or
+ * DATABASE_URL the configuration must give the secret (app/config.ts refuses to start otherwise).
  */
 export function secretFile(dataDir: string, name: string): string {
   const file = path.join(dataDir, name);

@@ -5,7 +5,7 @@ import { applyFor, MERCHANT_TOKEN, merchantUser, payment } from '../support/appl
 // The acquirer is down when an approved refund is to be executed: the job waits with backoff,
 // the merchant is told once (not at every retry), nothing is refunded twice and nothing dropped.
 
-describe('an approved refund while the acquirer is down', () => {
+describe('an approved refund while the acquirer is down', { timeout: 60_000 }, () => {
   it('is retried later, the merchant is told once, and it is executed once when the acquirer is back', async () => {
     let now = TEST_NOW.getTime();
     const t = await startTestApp({ TRUSTED_CALLER_TOKEN: MERCHANT_TOKEN }, () => new Date(now));

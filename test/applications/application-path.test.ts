@@ -26,7 +26,7 @@ function fixture(t: TestApp, scenario: string) {
 const merchant = (t: TestApp, merchantNo: string, locale?: string) =>
   new ChatUser(t.server, locale, { authorization: `Bearer ${TOKEN}`, 'x-merchant-no': merchantNo });
 
-describe('a refund application, from the widget to the refund', () => {
+describe('a refund application, from the widget to the refund', { timeout: 60_000 }, () => {
   it('zh: finds the payment, collects amount, reason and contact, submits, is approved and executed once', async () => {
     await withApp({}, async (t) => {
       const paid = fixture(t, 'paid_not_refunded');

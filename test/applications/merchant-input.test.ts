@@ -47,7 +47,7 @@ async function toPortion(_t: TestApp, m: ChatUser, reference: string, opening = 
   return first;
 }
 
-describe('a merchant typing into a refund application', () => {
+describe('a merchant typing into a refund application', { timeout: 60_000 }, () => {
   it('zh: "退10元" where "all or part?" is asked is part of it, ¥10.00, and the next question comes', async () => {
     await withApp(async (t) => {
       const paid = fixture(t, 'paid_not_refunded');

@@ -109,7 +109,7 @@ async function refundsFor(d: Desk, paid: { reference: string; merchantNo: string
   return refunds.outcome === 'found' ? refunds.value.filter((r) => r.refundNo === outRefundNo).length : 0;
 }
 
-describe('refund applications reviewed in Slack', () => {
+describe('refund applications reviewed in Slack', { timeout: 60_000 }, () => {
   it('zh: widget → card with live status and signed proof → a non-reviewer and a forged click change nothing → approved → one refund → the merchant hears it live → the consumer sees the refund', async () => {
     await withDesk({}, async (d) => {
       const paid = payment(d.t, 'paid_not_refunded');
@@ -293,7 +293,7 @@ describe('refund applications reviewed in Slack', () => {
   });
 });
 
-describe('a review channel that missed applications', () => {
+describe('a review channel that missed applications', { timeout: 60_000 }, () => {
   it('applications submitted before Slack was connected get their cards when it connects; the acquirer down at execution is said in the thread', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ra-review-'));
     let number = '';

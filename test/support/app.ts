@@ -25,6 +25,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** What every instance of a test deployment sharing Redis or PostgreSQL is configured with. */
+export const SHARED_SECRETS = {
+  WIDGET_TOKEN_SECRET: 'test-widget-token-secret-shared-by-every-instance',
+  FILE_LINK_SECRET: 'test-file-link-secret-shared-by-every-instance',
+} as const;
+
 /** A real app on a temporary data directory, with its HTTP server (not listening unless asked). */
 export async function startTestApp(
   env: Record<string, string> = {},
@@ -35,6 +41,9 @@ export async function startTestApp(
     LOG_LEVEL: 'silent',
     SANDBOX_PORT: '0',
     RATE_LIMIT_PER_MINUTE: '0',
+    UPLOAD_RATE_PER_MINUTE: '0',
+    // a shared deployment takes its secrets from the configuration (one instance makes its own)
+    ...((env.REDIS_URL || env.DATABASE_URL) && SHARED_SECRETS),
     // the tests are the Bot Framework Emulator on this machine
     BOTFRAMEWORK_ANONYMOUS: 'true',
     CONVERSATION_RATE_PER_MINUTE: '0',

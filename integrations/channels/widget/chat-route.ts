@@ -3,7 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { ChannelHost } from '../../../bot/host.js';
-import { ApiError } from '../../../contracts/errors.js';
+import { ApiError, unavailableIn } from '../../../contracts/errors.js';
 import { MERCHANT_NO, type MerchantTokens } from './merchant-token.js';
 import { PerMinute } from './origins.js';
 
@@ -102,16 +102,22 @@ export const chatRoute: FastifyPluginAsync<ChatRouteOptions> = async (
         );
       merchantNo = check.merchantNo;
     }
-    const result = await assistant.turn({
-      conversationId,
-      text,
-      action,
-      locale: lang,
-      channel: 'api',
-      merchantNo,
-      address: request.ip,
-      clientId,
-    });
+    const result = await assistant
+      .turn({
+        conversationId,
+        text,
+        action,
+        locale: lang,
+        channel: 'api',
+        merchantNo,
+        address: request.ip,
+        clientId,
+      })
+      .catch((err: unknown) => {
+        // a store did not answer: nothing was saved, and the same message again shortly may well work
+        if (!unavailableIn(err)) throw err;
+        throw new ApiError('UNAVAILABLE', {}, assistant.say('something_wrong', lang ?? 'zh'), { cause: err });
+      });
     return { conversationId: result.conversationId, replies: result.replies, messages: result.messages };
   });
 };

@@ -1,4 +1,5 @@
 import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { ChannelHost } from '../../../bot/host.js';
@@ -12,7 +13,16 @@ export interface ConversationRoutesOptions {
   uploads: UploadStore;
   fileLinks: FileLinks;
   clock: () => Date;
+  /** Uploads per minute per client address; 0: off. */
+  uploadRatePerMinute: number;
 }
+
+type UploadMessage =
+  | 'upload_too_large'
+  | 'upload_wrong_type'
+  | 'upload_empty'
+  | 'upload_too_many'
+  | 'upload_conversation_full';
 
 const megabytes = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
 
@@ -23,7 +33,7 @@ const megabytes = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`
  */
 export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> = async (
   app,
-  { assistant, uploads, fileLinks, clock },
+  { assistant, uploads, fileLinks, clock, uploadRatePerMinute },
 ) => {
   app.get<{ Params: { id: string }; Querystring: { exp?: string; sig?: string } }>(
     '/files/:id',
@@ -73,6 +83,19 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
   );
 
   await app.register(async (scope) => {
+    if (uploadRatePerMinute > 0) {
+      // the form's locale is not read yet when this refuses: the browser's language speaks instead
+      await scope.register(rateLimit, {
+        max: uploadRatePerMinute,
+        timeWindow: 60_000,
+        errorResponseBuilder: (request) =>
+          new ApiError(
+            'RATE_LIMITED',
+            {},
+            assistant.say('upload_rate_limited', langOfLocale(request.headers['accept-language']) ?? 'zh'),
+          ),
+      });
+    }
     await scope.register(multipart, {
       limits: { fileSize: uploads.maxBytes, files: 1, fields: 5, fieldSize: 1000 },
     });
@@ -85,25 +108,51 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
       };
       const locale = langOfLocale(field('locale'));
       const bytes = await file.toBuffer().catch(() => undefined);
-      const say = (key: 'upload_too_large' | 'upload_wrong_type' | 'upload_empty') =>
-        assistant.say(key, locale ?? 'zh', { max: megabytes(uploads.maxBytes) });
+      const { files, bytes: conversationBytes } = uploads.perConversation;
+      const say = (key: UploadMessage) =>
+        assistant.say(key, locale ?? 'zh', {
+          max:
+            key === 'upload_too_many'
+              ? files
+              : megabytes(key === 'upload_conversation_full' ? conversationBytes : uploads.maxBytes),
+        });
       if (!bytes || file.file.truncated)
         throw new ApiError('UPLOAD_TOO_LARGE', { limit: uploads.maxBytes }, say('upload_too_large'));
-      const saved = await uploads.save(bytes);
-      if (!saved.ok) {
-        if (saved.reason === 'too_large')
-          throw new ApiError('UPLOAD_TOO_LARGE', { limit: uploads.maxBytes }, say('upload_too_large'));
-        if (saved.reason === 'empty')
-          throw new ApiError('BAD_REQUEST', { detail: 'the file is empty' }, say('upload_empty'));
-        throw new ApiError('UPLOAD_WRONG_TYPE', {}, say('upload_wrong_type'));
-      }
       // a name to show, not a path: separators and control characters go
       // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
       const name = (file.filename || 'file').replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 120);
-      const result = await assistant.attach(
-        { conversationId: field('conversationId'), locale, channel: 'widget' },
-        { id: saved.id, name, type: saved.type, size: saved.size },
-      );
+      const conversationId = field('conversationId');
+      const saved = await uploads.save(bytes, { conversationId, name });
+      if (!saved.ok) {
+        switch (saved.reason) {
+          case 'too_large':
+            throw new ApiError('UPLOAD_TOO_LARGE', { limit: uploads.maxBytes }, say('upload_too_large'));
+          case 'empty':
+            throw new ApiError('BAD_REQUEST', { detail: 'the file is empty' }, say('upload_empty'));
+          case 'too_many_files':
+            throw new ApiError('UPLOAD_TOO_MANY', { max: files }, say('upload_too_many'));
+          case 'conversation_full':
+            throw new ApiError(
+              'UPLOAD_QUOTA_EXCEEDED',
+              { limit: conversationBytes },
+              say('upload_conversation_full'),
+            );
+          default:
+            throw new ApiError('UPLOAD_WRONG_TYPE', {}, say('upload_wrong_type'));
+        }
+      }
+      let result: Awaited<ReturnType<typeof assistant.attach>>;
+      try {
+        result = await assistant.attach(
+          { conversationId, locale, channel: 'widget' },
+          { id: saved.id, name, type: saved.type, size: saved.size },
+        );
+      } catch (err) {
+        // not in any conversation, so nobody could ever open it
+        await uploads.remove(saved.id).catch(() => undefined);
+        throw err;
+      }
+      if (result.conversationId !== conversationId) await uploads.assign(saved.id, result.conversationId);
       return { conversationId: result.conversationId, replies: result.replies, messages: result.messages };
     });
   });

@@ -1,6 +1,6 @@
 import type { ChannelHost } from '../../../bot/host.js';
 import type { Unsubscribe } from '../../../bot/ports.js';
-import { ApiError } from '../../../contracts/errors.js';
+import { ApiError, unavailableIn } from '../../../contracts/errors.js';
 import type { Logger } from '../../../contracts/logger.js';
 import type { ChatMessage } from '../../../contracts/messages.js';
 import { type ClientFrame, clientFrameSchema, type ServerFrame } from '../../../contracts/socket.js';
@@ -10,6 +10,8 @@ import type { PerMinute } from './origins.js';
 /** The transport under a conversation socket: the adapter (ws today) gives these, nothing more. */
 export interface SocketLine {
   send(frame: ServerFrame): void;
+  /** Ends the line with a WebSocket close code (1012: reconnect now, elsewhere; 1013: try again later). */
+  close(code: number, reason: string): void;
   /** The client's network address, for limits and lock-outs. */
   readonly address: string;
 }
@@ -22,6 +24,11 @@ export interface ConversationSocketDeps {
   logger: Logger;
 }
 
+/** The server is restarting: reconnect at once (another instance takes the conversation on). */
+export const CLOSE_SERVICE_RESTART = 1012;
+/** A dependency did not answer when the socket said hello: reconnect after a backoff. */
+export const CLOSE_TRY_AGAIN_LATER = 1013;
+
 const errorFrame = (code: 'BAD_FRAME' | 'RATE_LIMITED' | 'INTERNAL', detail: string, clientId?: string) => {
   const e = new ApiError(code, { detail });
   return { type: 'error' as const, code, message: e.message, ...(clientId && { clientId }) };
@@ -33,6 +40,8 @@ const errorFrame = (code: 'BAD_FRAME' | 'RATE_LIMITED' | 'INTERNAL', detail: str
  * clientId is answered once), `feedback` rates an answer. New messages of the conversation, from
  * this turn or from anyone else (another tab, an agent in Slack via the bus), go out as `messages`,
  * each message number once per socket. Frames are handled one at a time, in the order they came.
+ * A turn that fails is answered with an `error` frame carrying the message's clientId (the widget
+ * offers to send it again): UNAVAILABLE, in the user's language, when a store did not answer.
  */
 export class ConversationSocket {
   private conversationId: string | undefined;
@@ -40,6 +49,7 @@ export class ConversationSocket {
   private lang: 'zh' | 'en' | undefined;
   private unsubscribe: Unsubscribe | undefined;
   private closed = false;
+  private draining = false;
   // A turn's messages reach this socket twice (straight from the turn, and from the bus that
   // carries them to other tabs and instances); each message number goes out once.
   private readonly delivered = new Set<number>();
@@ -52,6 +62,9 @@ export class ConversationSocket {
 
   /** A frame as it arrived: text (JSON) or binary. */
   receive(raw: string | Buffer, { binary }: { binary: boolean }): void {
+    // stopping: a message is not taken on (nor acknowledged), so the widget sends it again after
+    // it reconnects, to an instance that stays
+    if (this.draining) return;
     this.queue = this.queue.then(async () => {
       if (binary) return this.line.send(errorFrame('BAD_FRAME', 'send JSON text frames'));
       let data: unknown;
@@ -68,10 +81,34 @@ export class ConversationSocket {
       try {
         await this.handle(parsed.data);
       } catch (err) {
-        this.deps.logger.error({ err }, 'websocket turn failed');
-        this.line.send(errorFrame('INTERNAL', 'the turn failed'));
+        this.failed(parsed.data, err);
       }
     });
+  }
+
+  /** Takes no new frames; resolves when the ones already here are handled (a turn under way included). */
+  drain(): Promise<void> {
+    this.draining = true;
+    return this.queue;
+  }
+
+  private failed(f: ClientFrame, err: unknown): void {
+    const clientId = f.type === 'message' ? f.clientId : undefined;
+    const unavailable = unavailableIn(err);
+    if (!unavailable) {
+      this.deps.logger.error({ err }, 'websocket turn failed');
+      this.line.send(errorFrame('INTERNAL', 'the turn failed', clientId));
+      return;
+    }
+    this.deps.logger.warn(
+      { dependency: unavailable.dependency, err: unavailable.cause, frame: f.type },
+      'websocket frame refused: a dependency did not answer',
+    );
+    const lang = (f.type !== 'feedback' && f.locale) || this.lang || 'zh';
+    const message = this.deps.assistant.say('something_wrong', lang);
+    // without a welcome the widget has nothing to go on: let it reconnect after a while instead
+    if (f.type === 'hello') this.line.close(CLOSE_TRY_AGAIN_LATER, 'try again later');
+    else this.line.send({ type: 'error', code: 'UNAVAILABLE', message, ...(clientId && { clientId }) });
   }
 
   close(): void {

@@ -10,7 +10,7 @@ import { kbRoute } from './kb-route.js';
 import type { MerchantTokens } from './merchant-token.js';
 import { welcomeRoute } from './welcome-route.js';
 import { widgetAssets } from './widget-assets.js';
-import { wsRoute } from './ws-route.js';
+import { OpenSockets, wsRoute } from './ws-route.js';
 
 export { MERCHANT_NO, MerchantTokens } from './merchant-token.js';
 export { originAllowed } from './origins.js';
@@ -25,6 +25,8 @@ export interface WidgetOptions {
   allowedOrigins: readonly string[];
   /** Requests per minute per client address on POST /api/chat; 0: off. */
   ratePerMinute: number;
+  /** Uploads per minute per client address (POST /api/upload); 0: off. */
+  uploadRatePerMinute: number;
   /** Messages per minute per conversation, HTTP and WebSocket; 0: off. */
   perConversationPerMinute: number;
   /** The longest message the assistant answers (a longer one gets the polite limit, not a 413). */
@@ -53,6 +55,7 @@ export interface WidgetChannel extends Channel {
 export function create(host: ChannelHost, options: WidgetOptions): WidgetChannel {
   const { assistant } = host;
   let sockets: { clients: Set<{ terminate(): void }> } | undefined;
+  const open = new OpenSockets();
   return {
     name: 'widget',
     dropConnections() {
@@ -67,7 +70,14 @@ export function create(host: ChannelHost, options: WidgetOptions): WidgetChannel
         tokens: options.tokens,
         perConversationPerMinute: options.perConversationPerMinute,
       });
-      await server.register(websocket, { options: { maxPayload: 256 * 1024 } });
+      await server.register(websocket, {
+        options: { maxPayload: 256 * 1024 },
+        // the plugin's own would close every socket at once, turns under way cut off, with no
+        // code the widget could read as "reconnect now": the same as stop(), whichever runs first
+        preClose: async () => {
+          await open.closeAll();
+        },
+      });
       sockets = server.websocketServer;
       await server.register(wsRoute, {
         assistant,
@@ -76,12 +86,14 @@ export function create(host: ChannelHost, options: WidgetOptions): WidgetChannel
         allowedOrigins: options.allowedOrigins,
         perConversationPerMinute: options.perConversationPerMinute,
         logger: host.logger,
+        sockets: open,
       });
       await server.register(conversationRoutes, {
         assistant,
         uploads: options.uploads,
         fileLinks: options.fileLinks,
         clock: () => host.clock(),
+        uploadRatePerMinute: options.uploadRatePerMinute,
       });
       await server.register(widgetAssets, {
         tokens: options.tokens,
@@ -91,6 +103,9 @@ export function create(host: ChannelHost, options: WidgetOptions): WidgetChannel
       await server.register(kbRoute, { article: options.article, say: assistant.say });
     },
     async start() {},
-    async stop() {},
+    /** Lets every socket finish its turn under way, then tells it to reconnect elsewhere (1012). */
+    async stop() {
+      await open.closeAll();
+    },
   };
 }

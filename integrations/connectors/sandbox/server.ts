@@ -35,6 +35,11 @@ export interface SandboxFaults {
   tamper?: boolean;
   /** The refund endpoint answers 503 without executing anything (the acquirer is down). */
   refundsDown?: boolean;
+  /**
+   * The refund is executed, and its answer waits until this settles: the caller is left between
+   * the acquirer's work and its own (a test kills it there, or lets its lease run out).
+   */
+  holdRefundAnswer?: Promise<unknown>;
 }
 
 export interface SandboxOptions {
@@ -99,6 +104,8 @@ function refundNumbers(r: SandboxRefund) {
 export class Sandbox {
   readonly trades: SandboxTrade[];
   faults: SandboxFaults = {};
+  /** The out_trade_no of every signed refund request, in the order they came (a resend twice). */
+  readonly refundRequests: string[] = [];
   private readonly platform: Signer;
   private readonly merchantKey;
   private readonly merchantSerial: string;
@@ -405,9 +412,15 @@ export class Sandbox {
             .status(400)
             .send({ code: 'BBS11000', msg: '参数校验失败: req_time, version, req_data' });
         }
-        if (path === PATHS.refund && this.faults.refundsDown)
-          return reply.status(503).send({ code: 'BBS00001', msg: '系统繁忙' });
-        return this.answer(reply, handle(env.req_data as Record<string, unknown>));
+        const req = env.req_data as Record<string, unknown>;
+        if (path === PATHS.refund) {
+          this.refundRequests.push(typeof req.out_trade_no === 'string' ? req.out_trade_no : '');
+          if (this.faults.refundsDown) return reply.status(503).send({ code: 'BBS00001', msg: '系统繁忙' });
+        }
+        const payload = handle(req);
+        const hold = path === PATHS.refund ? this.faults.holdRefundAnswer : undefined;
+        if (hold) await hold.catch(() => undefined);
+        return this.answer(reply, payload);
       });
     }
     app.get('/fixtures', async () => this.fixtures());

@@ -26,7 +26,23 @@ export class Database {
     const dialect: Dialect = options.url ? 'postgres' : 'sqlite';
     let db: Kysely<Schema>;
     if (options.url) {
-      const pool = new pg.Pool({ connectionString: options.url, max: 10, connectionTimeoutMillis: 5000 });
+      const pool = new pg.Pool({
+        connectionString: options.url,
+        max: 10,
+        // no wait without an end: a connection within 5 s, a statement the server stops after 5 s
+        // (every statement here is one short query; a migration that needs longer sets its own),
+        // and our own limit a little later for a server that went silent mid-query
+        connectionTimeoutMillis: 5000,
+        statement_timeout: 5000,
+        query_timeout: 6000,
+        // a transaction left open by a stuck process releases its locks
+        idle_in_transaction_session_timeout: 10_000,
+      });
+      // a connection the server dropped (a restart, a network cut), idle in the pool or just handed
+      // out: the pool makes a new one when it needs one, and the query that finds the database gone
+      // fails and says so; an 'error' event nobody hears would end the process instead
+      pool.on('error', () => undefined);
+      pool.on('connect', (client) => client.on('error', () => undefined));
       db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
     } else {
       mkdirSync(options.dataDir, { recursive: true });

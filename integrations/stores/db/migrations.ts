@@ -77,7 +77,26 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await sql`select 1`.execute(db);
       },
     },
-    '0002_insight_events': {
+    '0002_uploads': {
+      async up(db: Kysely<unknown>) {
+        // proof documents: what every instance needs to serve one, and to count and clean them up
+        await db.schema
+          .createTable('uploads')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('conversation_id', 'text')
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('size', 'integer', (c) => c.notNull())
+          .addColumn('sha256', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          // NULL when the bytes are files in a directory (DATA_DIR/uploads or UPLOAD_DIR)
+          .addColumn('bytes', dialect === 'postgres' ? 'bytea' : 'blob')
+          .execute();
+        await db.schema.createIndex('uploads_conversation').on('uploads').column('conversation_id').execute();
+        await db.schema.createIndex('uploads_created').on('uploads').column('created_at').execute();
+      },
+    },
+    '0003_insight_events': {
       async up(db: Kysely<unknown>) {
         const number = 'double precision';
         await db.schema

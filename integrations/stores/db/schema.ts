@@ -55,6 +55,21 @@ export interface AuditTable {
   record: string;
 }
 
+export interface UploadsTable {
+  /** A random UUID and the extension of what the bytes are (`….pdf`): the name in file links. */
+  id: string;
+  /** NULL until the upload is recorded in a conversation (a new one gets its id from that). */
+  conversation_id: string | null;
+  /** The name the user's file had, masked (no card or phone numbers). */
+  name: string;
+  type: string;
+  size: number;
+  sha256: string;
+  created_at: string;
+  /** The bytes in the database; NULL when they are a file in the upload directory. */
+  bytes: Buffer | null;
+}
+
 /** Insights for support leads (bot/insights): masked, hashed, one row per event. */
 export interface InsightEventsTable {
   id: Generated<number>;
@@ -90,5 +105,6 @@ export interface Schema {
   sequences: SequencesTable;
   tickets: TicketsTable;
   audit: AuditTable;
+  uploads: UploadsTable;
   insight_events: InsightEventsTable;
 }

@@ -37,6 +37,8 @@ export interface ConnectionState {
 }
 
 const WS_FAILURES_BEFORE_HTTP = 3;
+/** The server's close code for "I am restarting": another instance is there, reconnect now. */
+const SERVICE_RESTART = 1012;
 const POLL_MS = 4000;
 
 export class Connection {
@@ -126,13 +128,20 @@ export class Connection {
       });
     };
     ws.onmessage = (e) => this.receive(String(e.data));
-    ws.onclose = () => {
+    ws.onclose = (e) => {
       if (this.ws !== ws) return;
       this.ws = undefined;
       if (this.stopped) return;
       if (this.immediate) {
         this.immediate = false;
         this.open();
+        return;
+      }
+      if (e.code === SERVICE_RESTART) {
+        // nothing to show the user unless it fails: back within a moment, resuming where we were
+        // (spread over half a second, so a page of widgets does not land in the same instant)
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => this.open(), 100 + Math.random() * 400);
         return;
       }
       this.on.status(false);
