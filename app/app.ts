@@ -13,6 +13,7 @@ import {
 import { Assistant } from '../bot/assistant.js';
 import { ConversationStore } from '../bot/conversations/store.js';
 import { HandoffRegistry, HandoffService, type TicketStore } from '../bot/handoff/index.js';
+import { InsightsRecorder } from '../bot/insights/index.js';
 import { Lockouts, LookupService } from '../bot/lookups/index.js';
 import { sayFor } from '../bot/messages.js';
 import type { EventBus } from '../bot/ports.js';
@@ -22,7 +23,13 @@ import { LakalaGateway } from '../integrations/connectors/lakala/client.js';
 import { meteredGateway } from '../integrations/observability/metered-gateway.js';
 import { PromMetrics } from '../integrations/observability/metrics.js';
 import { InProcessBus, RedisBus } from '../integrations/stores/bus.js';
-import { Database, SqlApplicationStore, SqlAudit, SqlTicketStore } from '../integrations/stores/db/index.js';
+import {
+  Database,
+  SqlApplicationStore,
+  SqlAudit,
+  SqlInsights,
+  SqlTicketStore,
+} from '../integrations/stores/db/index.js';
 import { FileLinks } from '../integrations/stores/file-links.js';
 import { StateStore } from '../integrations/stores/keyv.js';
 import { createRedis } from '../integrations/stores/redis.js';
@@ -30,9 +37,11 @@ import { scheduleSweeps, UploadStore } from '../integrations/stores/uploads.js';
 import {
   Commands,
   type Content,
+  formatDate,
   type Lang,
   loadContent,
   type SegmenterKind,
+  todayIn,
   Understander,
   WorkingDays,
 } from '../knowledge/index.js';
@@ -61,6 +70,11 @@ export interface App {
   database: Database;
   applications: ApplicationService;
   executor: RefundExecutor;
+  /** What support leads see on /insights: the core's recorder and the store it writes to. */
+  insights: InsightsRecorder;
+  insightsStore: SqlInsights;
+  /** Deletes insight events older than INSIGHTS_RETENTION_DAYS (hourly on its own); how many. */
+  sweepInsights(): Promise<number>;
   bus: EventBus;
   tokens: MerchantTokens;
   uploads: UploadStore;
@@ -148,6 +162,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       "REDIS_URL is set but uploads are kept in this instance's DATA_DIR: with several instances, set DATABASE_URL or UPLOAD_DIR so that every instance serves every upload",
     );
   const audit = new SqlAudit(database);
+  const insightsStore = new SqlInsights(database);
+  const insights = new InsightsRecorder({ writer: insightsStore, logger, clock });
   // words, answers and the working-day calendar, built once for everyone who speaks
   const say = sayFor(content);
   const calendar = new WorkingDays();
@@ -178,6 +194,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     calendar,
     arrivalMethods: content.arrivalMethods,
     metrics,
+    insights,
   });
   const handoffRegistry = new HandoffRegistry({
     records: state.keyValue('handoffs'),
@@ -202,6 +219,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     clock,
     bus,
     claimTimeoutMs: config.HANDOFF_CLAIM_TIMEOUT_MINUTES * 60_000,
+    insights,
     suggest: (message, lang) => assistant.understand(message, lang).articles[0],
     audit: ({ action, conversationId, agent, outcome, desk }) =>
       audit
@@ -241,6 +259,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       config.PUBLIC_BASE_URL ? `${config.PUBLIC_BASE_URL}${fileLinks.path(a.id, clock())}` : undefined,
     logger,
     clock,
+    insights,
   });
   const executor = new RefundExecutor({
     store: applications.store,
@@ -249,6 +268,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     clock,
     leaseMs: config.APPLICATION_JOB_LEASE_SECONDS * 1000,
     changed: (a) => applications.changed(a),
+    insights,
   });
   const assistant: Assistant = new Assistant({
     applications: {
@@ -275,6 +295,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     bus,
     clock,
     handoffs,
+    insights,
     ...(options.observeFlows && { observeFlows: options.observeFlows }),
     metrics,
   });
@@ -295,6 +316,15 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   ).unref();
   // every instance sweeps uploads past UPLOAD_RETENTION_DAYS (a record is deleted by one of them)
   const uploadSweeps = scheduleSweeps(uploads, { everyMs: 3_600_000, firstAfterMs: 60_000, logger });
+  // insights older than the retention go, at start and hourly (every instance: a delete twice is none)
+  const sweepInsights = () =>
+    insightsStore.deleteBefore(
+      formatDate(todayIn(new Date(clock().getTime() - config.INSIGHTS_RETENTION_DAYS * 86_400_000))),
+    );
+  const retention = () =>
+    void sweepInsights().catch((err: unknown) => logger.warn({ err }, 'could not delete old insight events'));
+  retention();
+  const retentionSweeper = setInterval(retention, 3_600_000).unref();
   return {
     config,
     logger,
@@ -313,6 +343,9 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     database,
     applications,
     executor,
+    insights,
+    insightsStore,
+    sweepInsights,
     bus,
     tokens,
     uploads,
@@ -322,9 +355,12 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     metrics,
     async close(steps = new ShutdownSteps()) {
       clearInterval(sweeper);
+      clearInterval(retentionSweeper);
       await steps.run('upload sweeps', () => uploadSweeps.stop());
       // the executor first: a refund under way at the acquirer is recorded before the database goes
       await steps.run('refund executor', () => executor.stop());
+      // then the insight events still queued (the executor's last among them)
+      await steps.run('insights', () => insights.close());
       await steps.run('acquirer', () => acquirer.close());
       await steps.run('bus', () => bus.close());
       await steps.run('state store', () => state.close());

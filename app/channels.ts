@@ -1,7 +1,9 @@
 import type { ChannelHost } from '../bot/host.js';
 import * as botFramework from '../integrations/channels/botframework/index.js';
 import type { Channel } from '../integrations/channels/channel.js';
+import * as insights from '../integrations/channels/insights/index.js';
 import * as widget from '../integrations/channels/widget/index.js';
+import type { IntentId } from '../knowledge/index.js';
 import type { App } from './app.js';
 
 /** The small set of things a channel may call, cut from the composition root. */
@@ -75,5 +77,21 @@ export async function createChannels(app: App): Promise<Channel[]> {
       }),
     );
   }
+  if (config.INSIGHTS_SECRET)
+    channels.push(
+      insights.create(host, {
+        secret: config.INSIGHTS_SECRET,
+        reader: app.insightsStore,
+        sessionHours: config.INSIGHTS_SESSION_HOURS,
+        labels: {
+          article: (id, lang) => app.understander.search.article(id, lang)?.title,
+          flow: (id, lang) =>
+            id === 'handoff'
+              ? { zh: '人工客服', en: 'Hand-over to a person' }[lang]
+              : app.flows.find((f) => f.id === id)?.title[lang],
+          intent: (id, lang) => app.assistant.answers.intentLabel(id as IntentId, lang),
+        },
+      }),
+    );
   return channels;
 }

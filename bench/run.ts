@@ -1,7 +1,7 @@
 // `npm run bench`: performance figures, printed. Not a test: nothing here asserts a time.
 //   npm run bench                 all sections
 //   npm run bench -- understand   one or more of: understand, channels, ws, handoff, lookups, flows, startup,
-//                                 http, turns, applications
+//                                 http, turns, applications, insights
 // Each section is a file of its own under bench/sections/; the helpers they share are in
 // bench/shared.ts (messages, percentile, fmt) and bench/processes.ts (the assistant in a child process).
 import { applicationsSection } from './sections/applications.js';
@@ -9,6 +9,7 @@ import { channelsSection } from './sections/channels.js';
 import { flowsSection } from './sections/flows.js';
 import { handoffSection } from './sections/handoff.js';
 import { httpSection } from './sections/http.js';
+import { insightsSection } from './sections/insights.js';
 import { lookupsSection } from './sections/lookups.js';
 import { startupSection } from './sections/startup.js';
 import { turnsSection } from './sections/turns.js';
@@ -27,6 +28,7 @@ const all: Array<[name: string, run: () => Promise<void>]> = [
   ['http', httpSection],
   ['turns', turnsSection],
   ['applications', applicationsSection],
+  ['insights', insightsSection],
 ];
 
 const sections = process.argv.slice(2);

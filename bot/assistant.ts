@@ -26,6 +26,8 @@ import type { ApplicationDialogue } from './applications/dialogue.js';
 import type { Conversation, ConversationStore } from './conversations/store.js';
 import { Dialogue, type Outcome } from './dialogue.js';
 import type { HandoffService } from './handoff/index.js';
+import { type InsightsSink, noInsights } from './insights/events.js';
+import { type TurnSeen, turnEvents } from './insights/turns.js';
 import { inScript, ownLanguage, replyLanguage } from './language.js';
 import { policyByLang, type Say } from './messages.js';
 import type { Metrics } from './metrics.js';
@@ -83,6 +85,8 @@ export interface AssistantDeps {
   clock: () => Date;
   observeFlows?: (flow: string, from: string | undefined, to: string) => void;
   metrics?: Metrics;
+  /** What support leads see on /insights (bot/insights); default: nothing recorded. */
+  insights?: InsightsSink;
 }
 
 /** The turn pipeline (DESIGN.md): load state → (flow runner | understand → route) → replies → save. */
@@ -170,6 +174,7 @@ export class Assistant {
       input.text !== undefined && input.action === undefined ? this.normalized(input.text) : undefined;
     // what the handoff does once this turn is saved (never under the conversation's lock)
     let after: (() => void) | undefined;
+    let seen: TurnSeen | undefined;
     const result = await this.deps.store.withConversation(
       input.conversationId,
       ownLanguage(message) ?? input.locale ?? 'zh',
@@ -218,6 +223,16 @@ export class Assistant {
         const handedOver = handoffs.afterTurn(loaded.handoff, recorded.conversation);
         const next = handedOver.conversation;
         after = handedOver.after;
+        seen = {
+          channel: input.channel,
+          before: loaded,
+          after: next,
+          outcome,
+          message,
+          pressed,
+          owned,
+          articles: replies.flatMap((r) => (r.type === 'article' ? [r.id] : [])),
+        };
         this.deps.logger.debug(
           {
             conversationId: next.id,
@@ -244,7 +259,12 @@ export class Assistant {
     await this.publish(result);
     after?.();
     this.metered(input.channel, result, started);
+    if (seen) for (const event of turnEvents(seen)) this.insights.record(event);
     return result;
+  }
+
+  private get insights(): InsightsSink {
+    return this.deps.insights ?? noInsights;
   }
 
   private metered(channel: string, result: TurnResult, started: number): void {
@@ -274,6 +294,17 @@ export class Assistant {
       const message = c.messages.find((m) => m.id === messageId && m.from !== 'user');
       if (!message) return undefined;
       found = true;
+      const asked = c.messages.filter((m) => m.id < messageId && m.from === 'user').at(-1);
+      this.insights.record({
+        kind: 'rating',
+        conversationId,
+        lang: c.lang,
+        channel: c.handoff?.channel,
+        outcome: value,
+        article: message.replies?.find((r) => r.type === 'article')?.id,
+        // a 👎 is an unanswered question: what was asked is kept, masked
+        ...(value === 'down' && (asked?.text ?? asked?.label) && { text: asked?.text ?? asked?.label }),
+      });
       return {
         ...c,
         messages: c.messages.map((m) => (m.id === messageId ? { ...m, feedback: value } : m)),

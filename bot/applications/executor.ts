@@ -1,4 +1,6 @@
 import type { Logger } from '../../contracts/logger.js';
+import { formatDate, todayIn } from '../../knowledge/index.js';
+import type { InsightsSink } from '../insights/events.js';
 import type { PaymentGateway, Refund } from '../lookups/gateway.js';
 import type { Application } from './model.js';
 import type { ApplicationStore, Change } from './ports.js';
@@ -14,6 +16,8 @@ export interface ExecutorDeps {
   changed: (application: Application) => Promise<void>;
   /** Backoff after the n-th failed attempt; capped. */
   retryDelayMs?: (attempt: number) => number;
+  /** Refunds executed or failed, and arrived when the acquirer says so at once (bot/insights). */
+  insights?: InsightsSink;
 }
 
 const defaultDelay = (attempt: number) => Math.min(5_000 * 2 ** (attempt - 1), 10 * 60_000);
@@ -125,6 +129,13 @@ export class RefundExecutor {
       ],
       job: 'done',
     }));
+    if (done.status === 'succeeded' && done.completedAt)
+      this.deps.insights?.record({
+        kind: 'arrival',
+        channel: a.channel,
+        subject: done.refundNo,
+        dateTo: formatDate(todayIn(new Date(done.completedAt))),
+      });
   }
 
   /**
@@ -144,7 +155,17 @@ export class RefundExecutor {
         { application: number, leaseMs: this.deps.leaseMs },
         'refund recorded by another worker first: this one outlived its lease',
       );
-    else if (written.outcome === 'updated') await this.deps.changed(written.application);
+    else if (written.outcome === 'updated') {
+      const a = written.application;
+      this.deps.insights?.record({
+        kind: 'application_executed',
+        channel: a.channel,
+        lang: a.lang,
+        subject: a.number,
+        outcome: a.status === 'executed' ? 'executed' : 'failed',
+      });
+      await this.deps.changed(a);
+    }
   }
 
   /** The acquirer did not answer: the job waits (backoff), everyone is told once, nothing is lost. */

@@ -2,6 +2,7 @@ import type { Logger } from '../../contracts/logger.js';
 import { maskSensitive } from '../../contracts/masking.js';
 import type { Attachment } from '../../contracts/messages.js';
 import { formatDate, formatYuan, type Lang, todayIn } from '../../knowledge/index.js';
+import type { InsightsSink } from '../insights/events.js';
 import type { PaymentGateway, Transaction } from '../lookups/gateway.js';
 import type { AuditSink } from '../ports.js';
 import type { MerchantInbox } from './inbox.js';
@@ -42,6 +43,8 @@ export interface ApplicationServiceDeps {
   proofLink: (document: Attachment) => string | undefined;
   logger: Logger;
   clock: () => Date;
+  /** Submissions, pre-check refusals and decisions (bot/insights). */
+  insights?: InsightsSink;
 }
 
 /** Who submits: a signed-in merchant, in one conversation. */
@@ -127,7 +130,18 @@ export class ApplicationService implements ApplicationReview {
     return (await this.deps.store.list({ reference, status: OPEN, limit: 1 }))[0];
   }
 
+  /** What may be done with the payment (the flow's first step): a refusal is recorded. */
   assess(t: Transaction, lang: Lang) {
+    const a = this.assessed(t, lang);
+    if (a.outcome === 'refused') this.refused(a.rule, lang);
+    return a;
+  }
+
+  private refused(rule: string, lang: Lang): void {
+    this.deps.insights?.record({ kind: 'application_refused', lang, outcome: rule });
+  }
+
+  private assessed(t: Transaction, lang: Lang) {
     return assess(t, {
       now: this.deps.clock(),
       windowDays: this.deps.refundWindowDays,
@@ -139,11 +153,14 @@ export class ApplicationService implements ApplicationReview {
 
   /** The pre-check of a draft against the payment as the acquirer reports it now. */
   async check(draft: Draft, t: Transaction, lang: Lang): Promise<CheckOutcome | { refused: string }> {
-    const a = this.assess(t, lang);
-    if (a.outcome === 'refused') return { refused: a.message };
+    const a = this.assessed(t, lang);
+    if (a.outcome === 'refused') {
+      this.refused(a.rule, lang);
+      return { refused: a.message };
+    }
     if (a.outcome === 'void') return { refused: this.deps.words('void_instead', lang) };
     const open = await this.openFor(t.reference);
-    return precheck(draft, {
+    const checked = precheck(draft, {
       remainingFen: a.remainingFen,
       ageDays: a.ageDays,
       windowDays: this.deps.refundWindowDays,
@@ -152,6 +169,8 @@ export class ApplicationService implements ApplicationReview {
       rules: this.deps.rules,
       words: this.deps.words,
     });
+    if (!checked.ok) this.refused(checked.results.find((r) => !r.ok)?.rule ?? 'unknown', lang);
+    return checked;
   }
 
   /** Checked again against a fresh look-up, then written: in review, on the desk, numbered. */
@@ -222,6 +241,13 @@ export class ApplicationService implements ApplicationReview {
         message: this.deps.words('duplicate', who.lang, { existing: created.existing.number }),
       };
     await this.audit(who, 'application.submit', { reference: t.reference, application: number }, 'submitted');
+    this.deps.insights?.record({
+      kind: 'application_submitted',
+      channel: who.channel,
+      lang: who.lang,
+      conversationId: who.conversationId,
+      subject: number,
+    });
     await this.tellDesk(number, (view) => this.desk?.opened(view));
     return { outcome: 'submitted', application };
   }
@@ -488,6 +514,16 @@ export class ApplicationService implements ApplicationReview {
     const kind = (wrote as NewEvent | undefined)?.kind as EventKind | undefined;
     if (!options.merchant) await this.auditReview(number, reviewer, kind ?? 'changed');
     await this.changed(application, wrote);
+    if (application.status === 'approved' || application.status === 'rejected')
+      this.deps.insights?.record({
+        kind: 'application_decided',
+        channel: application.channel,
+        lang: application.lang,
+        subject: application.number,
+        outcome: application.status,
+        durationMs:
+          Date.parse(application.decidedAt ?? application.updatedAt) - Date.parse(application.createdAt),
+      });
     if (application.status === 'approved') return { outcome: 'approved', application };
     if (application.status === 'rejected') return { outcome: 'rejected', application };
     if (kind === 'approval_recorded')

@@ -58,7 +58,9 @@ export class AgentSide {
   /** The agents are done: the bot is back and asks whether it was solved. */
   async resolve(conversationId: string, agent: Agent, thread?: string): Promise<AgentActionResult> {
     const { say, answers } = this.ctx.deps;
-    const result = await this.ctx.change(conversationId, thread, (c) => {
+    let was: Handoff | undefined;
+    const result = await this.ctx.change(conversationId, thread, (c, h) => {
+      was = h;
       const question = answers.solvedQuestion(c.lang);
       return {
         conversation: { ...c, handoff: undefined, awaitingSolved: 'handoff', offered: question[1].choices },
@@ -72,6 +74,14 @@ export class AgentSide {
       this.ctx.progress.delete(conversationId);
       await this.ctx.deps.registry.closed(conversationId, 'resolved');
       await this.ctx.tellDesk(result.ticket, conversationId, { kind: 'resolved', agent });
+      const opened = was ? Date.parse(was.openedAt) : Number.NaN;
+      this.ctx.deps.insights?.record({
+        kind: 'handoff_resolved',
+        conversationId,
+        channel: result.channel,
+        lang: result.conversation.lang,
+        durationMs: this.ctx.deps.clock().getTime() - opened,
+      });
     }
     await this.ctx.audit('resolve', conversationId, agent, result);
     return strip(result);
@@ -126,6 +136,14 @@ export class AgentSide {
     // even when the agent's next action arrives the moment the thread shows the claim
     await this.ctx.audit(action, conversationId, agent, result);
     if (result.ok && result.claimedNow) {
+      const h = result.conversation.handoff;
+      this.ctx.deps.insights?.record({
+        kind: 'handoff_claimed',
+        conversationId,
+        channel: result.channel,
+        lang: result.conversation.lang,
+        ...(h?.claimedAt && { durationMs: Date.parse(h.claimedAt) - Date.parse(h.openedAt) }),
+      });
       await this.ctx.deps.registry.claimed(conversationId, agent);
       await this.ctx.tellDesk(result.ticket, conversationId, { kind: 'claimed', agent });
     }

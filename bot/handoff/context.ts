@@ -4,6 +4,7 @@ import type { Commands, Lang, Localized } from '../../knowledge/index.js';
 import type { Answers } from '../answers.js';
 import { KeyedMutex } from '../conversations/keyed-mutex.js';
 import type { Conversation, ConversationStore } from '../conversations/store.js';
+import type { InsightsSink } from '../insights/events.js';
 import type { Say } from '../messages.js';
 import type { EventBus } from '../ports.js';
 import type { AgentDesk, HandoffSummary } from './desk.js';
@@ -39,6 +40,8 @@ export interface HandoffServiceDeps {
   hotline: { number: string; name: Localized };
   /** "算了" / cancel while a ticket is written. */
   commands: Commands;
+  /** Hand-overs claimed and resolved, tickets left (bot/insights). */
+  insights?: InsightsSink;
 }
 
 export type AgentActionResult =

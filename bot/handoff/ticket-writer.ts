@@ -166,6 +166,14 @@ export class TicketWriter {
       };
     }
     logger.info({ ticket: ticket.number, conversationId: c.id, channel: ticket.channel }, 'ticket left');
+    this.ctx.deps.insights?.record({
+      kind: 'ticket',
+      conversationId: c.id,
+      channel: draft.channel,
+      lang: c.lang,
+      intent: draft.intent,
+      outcome: parked ? 'unclaimed' : 'no_desk',
+    });
     const notice = { ...ticket, contact: maskContact(contact) };
     this.ctx.afterSave.set(c.id, async () => {
       await this.ctx.desk

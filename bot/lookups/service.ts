@@ -2,12 +2,13 @@ import type { Logger } from '../../contracts/logger.js';
 import { text } from '../../contracts/replies.js';
 import type { Role } from '../../contracts/roles.js';
 import type { LookupPort, LookupRequest, LookupResult, Requester, Values } from '../../flows/engine/index.js';
-import { type Lang, parseLookupKey } from '../../knowledge/index.js';
+import { formatDate, type Lang, parseLookupKey, todayIn } from '../../knowledge/index.js';
+import type { InsightsSink } from '../insights/events.js';
 import type { Metrics } from '../metrics.js';
 import type { AuditSink, KeyValue } from '../ports.js';
 import type { GatewayResult, PaymentGateway, Refund, Transaction } from './gateway.js';
 import type { Lockouts } from './lockout.js';
-import { describeStatus, type StatusDeps } from './status.js';
+import { describeStatus, refundArrival, type StatusDeps } from './status.js';
 
 export interface LookupServiceDeps extends StatusDeps {
   gateway: PaymentGateway;
@@ -21,6 +22,8 @@ export interface LookupServiceDeps extends StatusDeps {
   logger: Logger;
   clock: () => Date;
   metrics?: Metrics;
+  /** Look-up outcomes, arrival estimates given and refunds seen arrived (bot/insights). */
+  insights?: InsightsSink;
 }
 
 export type { Role };
@@ -136,8 +139,18 @@ export class LookupService implements LookupPort {
         })
         .catch((err: unknown) => this.deps.logger.error({ err }, 'could not write the audit record'));
     };
+    const insight = (outcome: string) =>
+      this.deps.insights?.record({
+        kind: 'lookup',
+        channel: requester.channel,
+        conversationId: requester.conversationId,
+        outcome,
+        data: { role, what },
+      });
     // every way out is audited
     const end = async (outcome: Exclude<StatusAnswer['outcome'], 'found'>): Promise<StatusAnswer> => {
+      // a consumer is denied without a proof, or for one that did not match
+      insight(outcome === 'denied' && verify ? 'proof_failed' : outcome);
       await audit(outcome);
       return { outcome };
     };
@@ -179,7 +192,38 @@ export class LookupService implements LookupPort {
     const refunds = await this.refunds(transaction);
     if (refunds.outcome === 'unavailable') return end('unavailable');
     await audit('found');
-    return { outcome: 'found', transaction, refunds: refunds.outcome === 'found' ? refunds.value : [] };
+    insight('found');
+    const list = refunds.outcome === 'found' ? refunds.value : [];
+    this.arrivals(transaction, list, requester);
+    return { outcome: 'found', transaction, refunds: list };
+  }
+
+  /**
+   * For the insights: the arrival window said for each refund under way, and the day each one seen
+   * completed arrived, so estimates can be held against what happened.
+   */
+  private arrivals(t: Transaction, refunds: readonly Refund[], requester: Requester): void {
+    const sink = this.deps.insights;
+    if (!sink) return;
+    const common = { channel: requester.channel, conversationId: requester.conversationId };
+    for (const r of refunds) {
+      if (r.kind !== 'refund') continue;
+      if (r.status === 'succeeded' && r.completedAt) {
+        const dateTo = formatDate(todayIn(new Date(r.completedAt)));
+        sink.record({ kind: 'arrival', ...common, subject: r.refundNo, dateTo });
+        continue;
+      }
+      const e = refundArrival(t, r, this.deps.clock(), this.deps);
+      if (e)
+        sink.record({
+          kind: 'estimate',
+          ...common,
+          subject: r.refundNo,
+          dateFrom: formatDate(e.earliest),
+          dateTo: formatDate(e.latest),
+          outcome: e.overdue ? 'overdue' : 'in_window',
+        });
+    }
   }
 
   private async cached<T>(key: string, load: () => Promise<GatewayResult<T>>): Promise<GatewayResult<T>> {

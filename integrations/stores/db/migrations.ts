@@ -96,6 +96,72 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('uploads_created').on('uploads').column('created_at').execute();
       },
     },
+    '0003_insight_events': {
+      async up(db: Kysely<unknown>) {
+        const number = 'double precision';
+        await db.schema
+          .createTable('insight_events')
+          .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) => c.primaryKey())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('day', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('channel', 'text')
+          .addColumn('lang', 'text')
+          .addColumn('conversation', 'text')
+          .addColumn('intent', 'text')
+          .addColumn('decision', 'text')
+          .addColumn('confidence', number)
+          .addColumn('flow', 'text')
+          .addColumn('node', 'text')
+          .addColumn('article', 'text')
+          .addColumn('text', 'text')
+          .addColumn('outcome', 'text')
+          .addColumn('subject', 'text')
+          .addColumn('duration_ms', number)
+          .addColumn('date_from', 'text')
+          .addColumn('date_to', 'text')
+          .addColumn('data', 'text')
+          .execute();
+        // every chart reads one kind over a range of days, some for one channel: this index holds
+        // every column those aggregates read, so they never touch the table (index-only scans)
+        await db.schema
+          .createIndex('insight_events_kind_day')
+          .on('insight_events')
+          .columns([
+            'kind',
+            'day',
+            'channel',
+            'lang',
+            'outcome',
+            'conversation',
+            'duration_ms',
+            'article',
+            'flow',
+          ])
+          .execute();
+        // the funnels: turns inside a tree (most turns are not in one), covering
+        await db.schema
+          .createIndex('insight_events_flow')
+          .on('insight_events')
+          .columns(['kind', 'day', 'flow', 'node', 'conversation', 'channel', 'outcome'])
+          .where(sql.ref('flow'), 'is not', null)
+          .execute();
+        // the unanswered questions: the few rows with text
+        await db.schema
+          .createIndex('insight_events_text')
+          .on('insight_events')
+          .columns(['day', 'at'])
+          .where(sql.ref('text'), 'is not', null)
+          .execute();
+        // estimates meet their refund's arrival by its (hashed) id
+        await db.schema
+          .createIndex('insight_events_subject')
+          .on('insight_events')
+          .columns(['subject', 'kind', 'date_to'])
+          .where(sql.ref('subject'), 'is not', null)
+          .execute();
+      },
+    },
   };
 }
 

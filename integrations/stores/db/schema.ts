@@ -70,6 +70,34 @@ export interface UploadsTable {
   bytes: Buffer | null;
 }
 
+/** Insights for support leads (bot/insights): masked, hashed, one row per event. */
+export interface InsightEventsTable {
+  id: Generated<number>;
+  at: string;
+  /** YYYY-MM-DD in China. */
+  day: string;
+  kind: string;
+  channel: string | null;
+  lang: string | null;
+  /** A hash of the conversation's id. */
+  conversation: string | null;
+  intent: string | null;
+  decision: string | null;
+  confidence: number | null;
+  flow: string | null;
+  node: string | null;
+  article: string | null;
+  /** The user's words, masked; only for unanswered questions. */
+  text: string | null;
+  outcome: string | null;
+  /** A hash of a refund's or application's id. */
+  subject: string | null;
+  duration_ms: number | null;
+  date_from: string | null;
+  date_to: string | null;
+  data: string | null;
+}
+
 export interface Schema {
   applications: ApplicationsTable;
   application_events: ApplicationEventsTable;
@@ -78,4 +106,5 @@ export interface Schema {
   tickets: TicketsTable;
   audit: AuditTable;
   uploads: UploadsTable;
+  insight_events: InsightEventsTable;
 }
