@@ -95,7 +95,9 @@ describe('where replies may go', () => {
 });
 
 describe('/api/messages without an app registration', () => {
-  it('refuses anonymous requests unless BOTFRAMEWORK_ANONYMOUS is set, and then from this machine only', async () => {
+  it('refuses anonymous requests unless BOTFRAMEWORK_ANONYMOUS is set, and then from this machine only', {
+    timeout: 60_000,
+  }, async () => {
     const closed = await startTestApp({ BOTFRAMEWORK_ANONYMOUS: 'false' });
     try {
       const url = await closed.server.listen({ port: 0, host: '127.0.0.1' });
