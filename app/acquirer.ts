@@ -73,16 +73,7 @@ export async function createAcquirer(
     port: joinRunningSandbox ? 0 : config.SANDBOX_PORT,
     host: '127.0.0.1',
   });
-  const gateway = new LakalaGateway({
-    baseUrl: url,
-    appId: SANDBOX_APP_ID,
-    serialNo: keys.merchant.serialNo,
-    privateKeyPem: keys.merchant.privateKeyPem,
-    platformCertPem: keys.platform.certificatePem,
-    timeoutMs: config.LAKALA_TIMEOUT_MS,
-    logger,
-    ...(clock && { clock }),
-  });
+  const gateway = sandboxGateway(url);
   logger.info({ url }, 'sandbox acquirer listening');
   return { gateway, sandbox: { instance, server, url }, close: () => server.close() };
 }

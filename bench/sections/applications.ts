@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { type App, createApp } from '../../app/app.js';
 import { loadConfig } from '../../app/config.js';
 import { createLogger } from '../../app/logger.js';
 import { buildServer } from '../../app/server.js';
 import type { Reviewer } from '../../bot/applications/index.js';
+import { freshPgDatabase } from '../../test/support/postgres.js';
 import { ChatUser } from '../../test/support/transcript.js';
 import { fmt, percentile, SHARED_SECRETS } from '../shared.js';
 
@@ -27,28 +27,15 @@ export async function applicationsSection(): Promise<void> {
     '\nRefund applications (one process: service → SQL store, the sandbox acquirer over signed HTTP)',
   );
   await backend('SQLite', undefined);
-  const name = `ra_bench_${process.pid}_${Date.now()}`;
-  if (!(await pgAdmin(`CREATE DATABASE ${name}`))) {
+  const pgDb = await freshPgDatabase('ra_bench', { server: PG, quiet: true });
+  if (!pgDb) {
     console.log(`  PostgreSQL: skipped (not reachable at ${PG})`);
     return;
   }
   try {
-    await backend('PostgreSQL', `${PG}/${name}`);
+    await backend('PostgreSQL', pgDb.url);
   } finally {
-    await pgAdmin(`DROP DATABASE IF EXISTS ${name}`);
-  }
-}
-
-async function pgAdmin(query: string): Promise<boolean> {
-  const c = new pg.Client({ connectionString: `${PG}/postgres`, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.query(query);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => undefined);
+    await pgDb.drop();
   }
 }
 

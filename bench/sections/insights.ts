@@ -14,6 +14,7 @@ import { Database, SqlInsights } from '../../integrations/stores/db/index.js';
 import type { Schema } from '../../integrations/stores/db/schema.js';
 import { loadContent, projectRoot } from '../../knowledge/index.js';
 import { syntheticDays } from '../../test/support/insights.js';
+import { freshPgDatabase } from '../../test/support/postgres.js';
 import { fmt, percentile } from '../shared.js';
 
 const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
@@ -64,29 +65,16 @@ export async function insightsSection(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const name = `ra_bench_insights_${process.pid}_${Date.now()}`;
-  if (!(await pgAdmin(`CREATE DATABASE ${name}`))) {
+  const pgDb = await freshPgDatabase('ra_bench_insights', { server: PG, quiet: true });
+  if (!pgDb) {
     console.log(`  PostgreSQL: skipped (not reachable at ${PG})`);
     return;
   }
   try {
-    const url = `${PG}/${name}`;
+    const { url } = pgDb;
     await backend('PostgreSQL', await Database.open({ dataDir: '', url }), { url });
   } finally {
-    await pgAdmin(`DROP DATABASE IF EXISTS ${name}`);
-  }
-}
-
-async function pgAdmin(query: string): Promise<boolean> {
-  const c = new pg.Client({ connectionString: `${PG}/postgres`, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.query(query);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => undefined);
+    await pgDb.drop();
   }
 }
 

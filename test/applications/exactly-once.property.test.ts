@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Acquirer, createAcquirer } from '../../app/acquirer.js';
 import { loadConfig } from '../../app/config.js';
@@ -23,6 +22,7 @@ import type { SandboxTrade } from '../../integrations/connectors/sandbox/data.js
 import { sandboxKeys } from '../../integrations/connectors/sandbox/index.js';
 import { Database, SqlApplicationStore, SqlAudit } from '../../integrations/stores/db/index.js';
 import { TEST_NOW } from '../support/app.js';
+import { freshPgDatabase } from '../support/postgres.js';
 
 // Exactly once where money moves, as a property: random sequences of submissions, approvals
 // (four-eyes, the same reviewer twice, double clicks, two reviewers at once), rejections,
@@ -461,24 +461,8 @@ async function run(backend: Backend, keysDir: string, actions: Action[]): Promis
   }
 }
 
-const PG = 'postgres://postgres@127.0.0.1:5432';
-const pgName = `ra_prop_${process.pid}_${Date.now()}`;
-
-async function pgAdmin(query: string): Promise<boolean> {
-  const c = new pg.Client({ connectionString: `${PG}/postgres`, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.query(query);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
-
-const havePg = await pgAdmin(`CREATE DATABASE ${pgName}`);
-if (!havePg) console.warn('PostgreSQL is not reachable on 127.0.0.1:5432: the PostgreSQL half is skipped');
+const pgDb = await freshPgDatabase('ra_prop');
+const havePg = pgDb !== undefined;
 
 const runs = (n: number) => Number(process.env.FC_RUNS ?? n);
 const tmp = (prefix: string) => mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -507,7 +491,7 @@ const backends: Array<Backend & { available: boolean }> = [
     available: havePg,
     // one database for the file, emptied before every run (numbers start again at 0001)
     async fresh() {
-      pgDatabase ??= await Database.open({ dataDir: '', url: `${PG}/${pgName}` });
+      pgDatabase ??= await Database.open({ dataDir: '', url: pgDb?.url as string });
       const database = pgDatabase;
       await sql`TRUNCATE applications, application_events, refund_jobs, sequences, audit`.execute(
         database.db,
@@ -519,7 +503,7 @@ const backends: Array<Backend & { available: boolean }> = [
 
 afterAll(async () => {
   await pgDatabase?.close();
-  if (havePg) await pgAdmin(`DROP DATABASE IF EXISTS ${pgName}`);
+  await pgDb?.drop();
 });
 
 let keysDir: string;

@@ -6,6 +6,7 @@ import { auditRecords, startTestApp, type TestApp } from '../support/app.js';
 import { applyFor, MERCHANT_TOKEN, merchantUser, payment } from '../support/apply.js';
 import { type ApiCall, SlackStandIn, SUPPORT_CHANNEL, slackEnv, slackSender } from '../support/slack.js';
 import { ChatUser } from '../support/transcript.js';
+import { upload } from '../support/uploads.js';
 import { SocketUser } from '../support/widget-socket.js';
 
 // Refund applications reviewed in Slack, as the people involved live it: the merchant applies in the
@@ -50,18 +51,10 @@ async function merchantOnSocket(d: Desk, merchantNo: string, locale = 'zh') {
   return SocketUser.open(d.ws, { token: await d.t.app.tokens.issue(merchantNo), locale });
 }
 
-async function upload(d: Desk, conversationId: string, name: string, bytes: Buffer) {
-  const boundary = 'b0undary';
-  const head =
-    `--${boundary}\r\nContent-Disposition: form-data; name="conversationId"\r\n\r\n${conversationId}\r\n` +
-    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/pdf\r\n\r\n`;
-  const res = await d.t.server.inject({
-    method: 'POST',
-    url: '/api/upload',
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-    payload: Buffer.concat([Buffer.from(head), bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]),
-  });
-  expect(res.statusCode, res.body).toBe(200);
+/** A proof document uploaded into the merchant's conversation, as the widget's 📎 does. */
+async function uploadProof(d: Desk, conversationId: string, name: string, bytes: Buffer) {
+  const res = await upload(d.t.server, bytes, { conversationId }, { name });
+  expect(res.status, JSON.stringify(res.error)).toBe(200);
 }
 
 /** The review card Slack shows now for an application: the first post, then its latest update. */
@@ -119,7 +112,7 @@ describe('refund applications reviewed in Slack', { timeout: 60_000 }, () => {
       const amount = await m.says('退100元');
       const reason = await m.presses(amount, '服务取消');
       expect(reason.said).toContain('证明材料');
-      await upload(d, m.conversationId as string, '小票.pdf', PDF);
+      await uploadProof(d, m.conversationId as string, '小票.pdf', PDF);
       const uploaded = await m.says('传好了');
       expect(uploaded.said).toContain('联系');
       const summary = await m.says('王经理 13812345678');
@@ -243,7 +236,7 @@ describe('refund applications reviewed in Slack', { timeout: 60_000 }, () => {
       await card(number, (s) => s.includes('等待商户回复'));
       await m.told((s) => s.includes('请上传顾客取消订单的截图'));
 
-      await upload(d, m.conversationId as string, '取消截图.pdf', PDF);
+      await uploadProof(d, m.conversationId as string, '取消截图.pdf', PDF);
       const answered = await m.says('截图已上传，顾客周一取消的');
       expect(answered.said).toContain('已把您的回复转给审核员');
       await threadLine(c.ts, '商户回复：截图已上传，顾客周一取消的（新材料 1 份）');

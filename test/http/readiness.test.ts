@@ -1,6 +1,6 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, useTestApp } from '../support/app.js';
+import { freshPgDatabase } from '../support/postgres.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 
 type Probe = { status: number; body: { status: string; checks?: Record<string, string> } };
@@ -28,24 +28,8 @@ describe('the probes, on the embedded stores', () => {
 });
 
 // PostgreSQL through a forwarder the test takes down and brings back (a database of its own per run)
-const PG = 'postgres://postgres@127.0.0.1:5432';
-const pgName = `ra_ready_${process.pid}_${Date.now()}`;
-
-async function admin(statement: string): Promise<boolean> {
-  const c = new pg.Client({ connectionString: `${PG}/postgres`, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.query(statement);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
-
-const havePg = await admin(`CREATE DATABASE ${pgName}`);
-if (!havePg) console.warn('PostgreSQL is not reachable on 127.0.0.1:5432: its readiness test is skipped');
+const pgDb = await freshPgDatabase('ra_ready');
+const havePg = pgDb !== undefined;
 
 describe.skipIf(!havePg)('/readyz with PostgreSQL going away and coming back', () => {
   let database: TcpProxy;
@@ -53,13 +37,13 @@ describe.skipIf(!havePg)('/readyz with PostgreSQL going away and coming back', (
 
   beforeAll(async () => {
     database = await TcpProxy.start({ host: '127.0.0.1', port: 5432 });
-    t = await startTestApp({ DATABASE_URL: `postgres://postgres@127.0.0.1:${database.port}/${pgName}` });
+    t = await startTestApp({ DATABASE_URL: `postgres://postgres@127.0.0.1:${database.port}/${pgDb?.name}` });
   });
   afterAll(async () => {
     await database?.up();
     await t?.close();
     await database?.down();
-    await admin(`DROP DATABASE IF EXISTS ${pgName} WITH (FORCE)`);
+    await pgDb?.drop();
   });
 
   it('names the database while it cannot be reached, within the bound, and is ready again by itself', async () => {

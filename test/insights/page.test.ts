@@ -1,34 +1,19 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, TEST_NOW, type TestApp } from '../support/app.js';
 import { seededEvents } from '../support/insights.js';
+import { freshPgDatabase } from '../support/postgres.js';
 
 // /insights over HTTP: nothing without a session (page, script, data, CSV), the sign-in, and every
 // aggregate of a known set of events, on the SQLite file and on PostgreSQL (a database per run).
 const SECRET = 'lead-secret-for-tests';
-const PG = 'postgres://postgres@127.0.0.1:5432';
-const pgName = `ra_insights_${process.pid}_${Date.now()}`;
-
-async function pgReachable(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: `${PG}/postgres`, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.query(`CREATE DATABASE ${pgName}`);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
-const havePg = await pgReachable();
-if (!havePg) console.warn('PostgreSQL is not reachable on 127.0.0.1:5432: the PostgreSQL half is skipped');
+const pgDb = await freshPgDatabase('ra_insights');
+const havePg = pgDb !== undefined;
 
 const RANGE = 'from=2026-11-23&to=2026-11-25';
 
 const backends: Array<{ name: string; env: Record<string, string>; run: boolean }> = [
   { name: 'SQLite', env: {}, run: true },
-  { name: 'PostgreSQL', env: { DATABASE_URL: `${PG}/${pgName}` }, run: havePg },
+  { name: 'PostgreSQL', env: { DATABASE_URL: pgDb?.url as string }, run: havePg },
 ];
 for (const backend of backends) {
   describe.skipIf(!backend.run)(`/insights on ${backend.name}`, () => {
@@ -43,10 +28,7 @@ for (const backend of backends) {
     afterAll(async () => {
       await t?.close();
       if (backend.name === 'PostgreSQL') {
-        const c = new pg.Client({ connectionString: `${PG}/postgres` });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${pgName}`);
-        await c.end();
+        await pgDb?.drop();
       }
     });
     const get = (url: string, headers: Record<string, string> = { cookie }) =>

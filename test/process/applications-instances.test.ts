@@ -12,7 +12,7 @@ import {
   type CliResult,
   cli,
   eventually,
-  freshPgDatabase,
+  freshProcessDatabase,
   holdLock,
   PortalMerchant,
   type RunningSandbox,
@@ -27,7 +27,7 @@ import { REDIS_KEY_PREFIX, REDIS_URL, redisAvailable } from '../support/redis.js
 // CLI, each command a process of its own; the instances' executors drain the one refund outbox.
 // Whatever runs at once, every approved application is decided once and refunded once.
 
-const database = (await redisAvailable()) ? await freshPgDatabase('instances') : undefined;
+const database = (await redisAvailable()) ? await freshProcessDatabase('instances') : undefined;
 
 describe.skipIf(!database)('two instances on one PostgreSQL database and one Redis', () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ra-instances-'));

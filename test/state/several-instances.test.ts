@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARED_SECRETS, startTestApp, TEST_NOW, type TestApp } from '../support/app.js';
+import { freshPgDatabase } from '../support/postgres.js';
 import { REDIS_KEY_PREFIX, REDIS_URL, redisAvailable } from '../support/redis.js';
-import { freshPgDatabase, pdf, upload } from '../support/uploads.js';
+import { pdf, upload } from '../support/uploads.js';
 
 // Two instances of one deployment, each with a DATA_DIR of its own, sharing PostgreSQL, Redis and
 // the configured secrets: whatever one of them hands out (a file link, a merchant token), the other
@@ -14,7 +15,7 @@ import { freshPgDatabase, pdf, upload } from '../support/uploads.js';
 const STARTING_TWO = 90_000;
 
 const redisUp = await redisAvailable();
-const database = redisUp ? await freshPgDatabase('ra_instances') : undefined;
+const database = redisUp ? await freshPgDatabase('ra_instances', { requiredInCi: true }) : undefined;
 
 describe.skipIf(!database)('two instances sharing PostgreSQL, Redis and the secrets', () => {
   let now = TEST_NOW.getTime();

@@ -1,32 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Application, outRefundNoOf } from '../../bot/applications/index.js';
 import { Database, MigrationError, SqlApplicationStore } from '../../integrations/stores/db/index.js';
+import { freshPgDatabase } from '../support/postgres.js';
 
 // One contract for the applications store, run on the SQLite file and on PostgreSQL (a database of
 // its own per run): numbers, the one-open-application rule, decisions under concurrency, the outbox.
 
-const PG = 'postgres://postgres@127.0.0.1:5432';
-const pgName = `ra_test_${process.pid}_${Date.now()}`;
-
-async function pgReachable(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: `${PG}/postgres`, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.query(`CREATE DATABASE ${pgName}`);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
-
-const havePg = await pgReachable();
-if (!havePg) console.warn('PostgreSQL is not reachable on 127.0.0.1:5432: the PostgreSQL half is skipped');
+const pgDb = await freshPgDatabase('ra_test');
+const havePg = pgDb !== undefined;
 
 function draft(number: string, reference: string, at = new Date()): Application {
   const iso = at.toISOString();
@@ -57,7 +41,7 @@ function draft(number: string, reference: string, at = new Date()): Application 
 
 const backends = [
   { name: 'SQLite', open: (dir: string) => Database.open({ dataDir: dir }), run: true },
-  { name: 'PostgreSQL', open: () => Database.open({ dataDir: '', url: `${PG}/${pgName}` }), run: havePg },
+  { name: 'PostgreSQL', open: () => Database.open({ dataDir: '', url: pgDb?.url as string }), run: havePg },
 ];
 
 for (const backend of backends) {
@@ -74,10 +58,7 @@ for (const backend of backends) {
       await database?.close();
       rmSync(dir, { recursive: true, force: true });
       if (backend.name === 'PostgreSQL') {
-        const c = new pg.Client({ connectionString: `${PG}/postgres` });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${pgName}`);
-        await c.end();
+        await pgDb?.drop();
       }
     });
 

@@ -12,6 +12,8 @@ import {
   sandboxKeys,
 } from '../../integrations/connectors/sandbox/index.js';
 import { projectRoot } from '../../knowledge/index.js';
+import { freshPgDatabase } from './postgres.js';
+import { buttonFor, flatten, type Turn as TranscriptTurn, turnOf } from './transcript.js';
 
 // Helpers for tests that run the assistant as separate Node processes, as it runs in production:
 // servers (`app/main.ts`) and operator CLI commands (`app/cli/main.ts`), from source via tsx.
@@ -123,18 +125,7 @@ export function cli(args: string[], env: Record<string, string>, ms = 180_000): 
   );
 }
 
-export interface Turn {
-  conversationId: string;
-  said: string;
-  buttons: Array<{ label: string; action: string }>;
-}
-
-function visible(r: Reply): string {
-  if (r.type === 'text') return r.text;
-  if (r.type === 'choices') return r.choices.map((c) => `[${c.label}]`).join(' ');
-  if (r.type === 'card') return [r.title, ...r.fields.map((f) => `${f.label}: ${f.value}`)].join('\n');
-  return `${r.title} — ${r.snippet}`;
-}
+export type Turn = TranscriptTurn & { conversationId: string };
 
 /** A merchant signed in to the portal, chatting with a spawned server over its HTTP API. */
 export class PortalMerchant {
@@ -157,10 +148,7 @@ export class PortalMerchant {
   }
 
   presses(turn: Turn, label: string): Promise<Turn> {
-    const button = turn.buttons.find((b) => b.label.includes(label));
-    if (!button)
-      throw new Error(`no button "${label}" among: ${turn.buttons.map((b) => b.label).join(' | ')}`);
-    return this.send({ action: button.action });
+    return this.send({ action: buttonFor(turn, label) });
   }
 
   /** Every message of the conversation as the widget shows it after a reload, one per line. */
@@ -168,9 +156,7 @@ export class PortalMerchant {
     const res = await fetch(`${this.url}/api/conversations/${this.conversationId}/messages`);
     const json = (await res.json()) as { messages: ChatMessage[] };
     expect(res.status, JSON.stringify(json)).toBe(200);
-    return json.messages
-      .map((m) => m.text ?? m.label ?? (m.replies ?? []).map(visible).join('\n'))
-      .join('\n');
+    return json.messages.map((m) => m.text ?? m.label ?? flatten(m.replies ?? [])).join('\n');
   }
 
   /** How often the conversation says `words` (a notice told twice counts two). */
@@ -191,11 +177,7 @@ export class PortalMerchant {
     const json = (await res.json()) as { conversationId: string; replies: Reply[] };
     expect(res.status, JSON.stringify(json)).toBe(200);
     this.conversationId = json.conversationId;
-    return {
-      conversationId: json.conversationId,
-      said: json.replies.map(visible).join('\n'),
-      buttons: json.replies.flatMap((r) => (r.type === 'choices' ? r.choices : [])),
-    };
+    return { ...turnOf(json.replies, res.status), conversationId: json.conversationId };
   }
 }
 
@@ -258,37 +240,8 @@ export async function startSandbox(dir: string): Promise<RunningSandbox> {
   };
 }
 
-const PG = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
-
-/** A fresh PostgreSQL database for one test file (undefined when PostgreSQL does not answer). */
-export async function freshPgDatabase(
-  label: string,
-): Promise<{ url: string; name: string; drop(): Promise<void> } | undefined> {
-  // a prefix of its own: other suites on this PostgreSQL name theirs ra_instances_…, ra_test_…
-  const name = `ra_process_${label}_${process.pid}_${Date.now()}`;
-  const admin = async <T>(fn: (c: pg.Client) => Promise<T>) => {
-    const c = new pg.Client({ connectionString: `${PG}/postgres`, connectionTimeoutMillis: 2000 });
-    await c.connect();
-    try {
-      return await fn(c);
-    } finally {
-      await c.end().catch(() => undefined);
-    }
-  };
-  try {
-    await admin((c) => c.query(`CREATE DATABASE ${name}`));
-  } catch {
-    // as the stores' contract suite: without PostgreSQL these tests skip and say so
-    console.warn(`PostgreSQL tests skipped: nothing answers at ${PG}`);
-    return undefined;
-  }
-  return {
-    url: `${PG}/${name}`,
-    name,
-    // FORCE: a process the test killed may leave a connection behind for a moment
-    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
-  };
-}
+/** A fresh PostgreSQL database for one process test file, named ra_process_… (apart from other suites'). */
+export const freshProcessDatabase = (label: string) => freshPgDatabase(`ra_process_${label}`);
 
 export interface HeldLock {
   /** Until `n` sessions wait for this lock; fails at once if one of `commands` ends first. */

@@ -41,10 +41,7 @@ export class ChatUser {
 
   /** Presses the button whose label contains `label` in the last turn. */
   presses(turn: Turn, label: string): Promise<Turn> {
-    const button = turn.buttons.find((b) => b.label.includes(label));
-    if (!button)
-      throw new Error(`no button "${label}" among: ${turn.buttons.map((b) => b.label).join(' | ')}`);
-    return this.send({ action: button.action });
+    return this.send({ action: buttonFor(turn, label) });
   }
 
   async send(body: Record<string, unknown>): Promise<Turn> {
@@ -59,6 +56,13 @@ export class ChatUser {
     const replies = json.replies ?? [];
     return turnOf(replies, res.statusCode);
   }
+}
+
+/** The action of the button whose label contains `label` (a test that names a missing one fails saying which there are). */
+export function buttonFor(turn: Pick<Turn, 'buttons'>, label: string): string {
+  const button = turn.buttons.find((b) => b.label.includes(label));
+  if (!button) throw new Error(`no button "${label}" among: ${turn.buttons.map((b) => b.label).join(' | ')}`);
+  return button.action;
 }
 
 /** What a user sees of replies, as a Turn. */

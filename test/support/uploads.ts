@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
 
 /** A multipart body as the widget sends it: its fields first, then the file. */
 export function multipart(name: string, bytes: Buffer, fields: Record<string, string | undefined> = {}) {
@@ -56,30 +55,4 @@ export async function upload(
     ...(json.messages?.[0]?.attachment && { id: json.messages[0].attachment.id }),
     ...(json.error && { error: json.error }),
   };
-}
-
-export const PG = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
-
-/** A PostgreSQL database of its own for a test file (undefined: PostgreSQL does not answer). */
-export async function freshPgDatabase(
-  prefix: string,
-): Promise<{ url: string; drop(): Promise<void> } | undefined> {
-  const name = `${prefix}_${process.pid}_${Date.now()}`;
-  const admin = async (query: string) => {
-    const c = new pg.Client({ connectionString: `${PG}/postgres`, connectionTimeoutMillis: 2000 });
-    try {
-      await c.connect();
-      await c.query(query);
-    } finally {
-      await c.end().catch(() => undefined);
-    }
-  };
-  try {
-    await admin(`CREATE DATABASE ${name}`);
-  } catch {
-    if (process.env.CI) throw new Error(`CI needs PostgreSQL at ${PG}, and it does not answer`);
-    console.warn(`PostgreSQL tests skipped: nothing answers at ${PG}`);
-    return undefined;
-  }
-  return { url: `${PG}/${name}`, drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }

@@ -1,6 +1,6 @@
 import { WebSocket } from 'ws';
 import type { ChatMessage } from '../../contracts/messages.js';
-import { flatten, type Turn, turnOf } from './transcript.js';
+import { buttonFor, flatten, type Turn, turnOf } from './transcript.js';
 import { Waiters } from './waiters.js';
 
 export type Frame = { type: string; [k: string]: unknown };
@@ -87,10 +87,7 @@ export class SocketUser {
   }
 
   presses(turn: Turn, label: string): Promise<Turn> {
-    const button = turn.buttons.find((b) => b.label.includes(label));
-    if (!button)
-      throw new Error(`no button "${label}" among: ${turn.buttons.map((b) => b.label).join(' | ')}`);
-    return this.send({ action: button.action });
+    return this.send({ action: buttonFor(turn, label) });
   }
 
   /** Waits for a message from the assistant (or an agent) the user did not ask for just now. */

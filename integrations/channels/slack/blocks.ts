@@ -24,8 +24,12 @@ export const ACTIONS = {
   post: 'kb_post',
 } as const;
 
-const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text: clip(text) });
-const plain = (text: string) => ({ type: 'plain_text' as const, text: clip(text, 150), emoji: true });
+export const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text: clip(text) });
+export const plain = (text: string, max = 150) => ({
+  type: 'plain_text' as const,
+  text: clip(text, max),
+  emoji: true,
+});
 const section = (text: string): Block => ({ type: 'section', text: mrkdwn(text) });
 const context = (text: string): Block => ({ type: 'context', elements: [mrkdwn(text)] });
 

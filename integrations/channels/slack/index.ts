@@ -129,6 +129,7 @@ export function create(host: ChannelHost, options: SlackOptions): Channel {
           channel: reviewChannel,
           words,
           lang: options.lang,
+          say: host.assistant.say,
           cards: host.records<CardPlace>('slack-review-cards'),
           lock: host.lock,
           logger: log,

@@ -1,7 +1,9 @@
 import type { types } from '@slack/bolt';
 import type { ApplicationEvent, RejectReason, ReviewView } from '../../../bot/applications/index.js';
+import type { Say } from '../../../bot/messages.js';
 import { formatYuan, type Lang } from '../../../knowledge/index.js';
-import { clip, escapeMrkdwn } from './mrkdwn.js';
+import { mrkdwn, plain } from './blocks.js';
+import { escapeMrkdwn } from './mrkdwn.js';
 import type { WordKey, Words } from './words.js';
 
 type Block = types.KnownBlock;
@@ -23,13 +25,9 @@ export function parseCardValue(value: string): { number: string; version?: numbe
   return { number, ...(Number.isInteger(version) && version > 0 && { version }) };
 }
 
-const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text: clip(text) });
-const plain = (text: string, max = 150) => ({
-  type: 'plain_text' as const,
-  text: clip(text, max),
-  emoji: true,
-});
-const field = (label: string, value: string) => mrkdwn(`*${escapeMrkdwn(label)}*\n${value}`);
+const field = (name: string, value: string) => mrkdwn(`*${escapeMrkdwn(name)}*\n${value}`);
+/** The payment's words (method, status) as the status card says them: knowledge/messages.yml. */
+const label = (say: Say, key: string, lang: Lang) => say(key as Parameters<Say>[0], lang);
 
 /** China time, minutes: what the reviewers, the merchant and the acquirer all read. */
 export function chinaTime(iso: string): string {
@@ -51,13 +49,13 @@ const EMOJI: Record<string, string> = {
  * the acquirer reports it now, the pre-check, the proof as signed links, and the decision buttons
  * while a decision is still possible.
  */
-export function reviewBlocks(view: ReviewView, w: Words, lang: Lang): Block[] {
+export function reviewBlocks(view: ReviewView, w: Words, lang: Lang, say: Say): Block[] {
   const a = view.application;
   const t = view.transaction;
   const title = `${EMOJI[a.status] ?? ''} ${w('reviewTitle', { number: a.number })} · ${statusWord(w, a.status)}`;
   const payment = [
     a.reference,
-    a.method + (a.cardMasked ? ` ${a.cardMasked}` : ''),
+    label(say, `method_${a.method}`, lang) + (a.cardMasked ? ` ${a.cardMasked}` : ''),
     chinaTime(a.tradeTime),
     formatYuan(a.originalAmountFen),
   ].join(' · ');
@@ -67,7 +65,9 @@ export function reviewBlocks(view: ReviewView, w: Words, lang: Lang): Block[] {
       ? ` ${w('reviewPrevious', { amount: formatYuan(view.previous.amountFen), version: view.previous.version })}`
       : '');
   const remaining = view.remainingFen ?? a.originalAmountFen - a.refundedBeforeFen;
-  const live = t ? `${t.status} · ${formatYuan(t.refundedFen)} ↩︎` : `_${w('reviewLiveMissing')}_`;
+  const live = t
+    ? `${label(say, `tx_${t.status}`, lang)} · ${formatYuan(t.refundedFen)} ↩︎`
+    : `_${w('reviewLiveMissing')}_`;
   const reason =
     escapeMrkdwn(view.reasonLabel[lang]) + (a.reasonText ? `\n> ${escapeMrkdwn(a.reasonText)}` : '');
   const proof = view.proofLinks.length
@@ -123,7 +123,7 @@ export function reviewBlocks(view: ReviewView, w: Words, lang: Lang): Block[] {
       w('reviewRefund', {
         refundNo: a.refund.refundNo,
         amount: formatYuan(a.refund.amountFen),
-        status: a.refund.status,
+        status: label(say, `refund_${a.refund.status}`, lang),
       }),
     );
   if (notes.length) blocks.push({ type: 'context', elements: [mrkdwn(notes.join('\n'))] });
@@ -155,7 +155,7 @@ export function reviewText(view: ReviewView, w: Words): string {
 }
 
 /** One line in the card's thread for what just happened; undefined for steps the card alone shows. */
-export function eventLine(e: ApplicationEvent, w: Words): string | undefined {
+export function eventLine(e: ApplicationEvent, w: Words, lang: Lang, say: Say): string | undefined {
   const d = e.data;
   const s = (k: string) => escapeMrkdwn(String(d[k] ?? ''));
   const user = e.actor ?? '';
@@ -184,7 +184,7 @@ export function eventLine(e: ApplicationEvent, w: Words): string | undefined {
       return w('eventExecuted', {
         refundNo: s('refundNo'),
         amount: formatYuan(Number(d.amountFen)),
-        status: s('status'),
+        status: label(say, `refund_${String(d.status)}`, lang),
       });
     case 'failed':
       return w('eventFailed', { reason: s('reason') || s('status') });

@@ -5,6 +5,7 @@ import type {
   ReviewDesk,
   ReviewView,
 } from '../../../bot/applications/index.js';
+import type { Say } from '../../../bot/messages.js';
 import type { KeyValue, Lock } from '../../../bot/ports.js';
 import type { Logger } from '../../../contracts/logger.js';
 import type { Lang } from '../../../knowledge/index.js';
@@ -23,6 +24,8 @@ export interface SlackReviewDeskOptions {
   channel: string;
   words: Words;
   lang: Lang;
+  /** The payment's words (method, status), as the status card says them. */
+  say: Say;
   /** Application number → its card, in the deployment's store (shared by every instance). */
   cards: KeyValue<CardPlace>;
   /** One card per application even when two instances post at once. */
@@ -48,9 +51,9 @@ export class SlackReviewDesk implements ReviewDesk {
   }
 
   async changed(view: ReviewView, event: ApplicationEvent): Promise<void> {
-    const { client, words: w } = this.options;
+    const { client, words: w, lang, say } = this.options;
     const place = await this.card(view);
-    const line = eventLine(event, w);
+    const line = eventLine(event, w, lang, say);
     if (line)
       await client.chat.postMessage({
         channel: place.channel,
@@ -84,10 +87,10 @@ export class SlackReviewDesk implements ReviewDesk {
 
   /** Posts the card, or brings the one there up to date. */
   private card(view: ReviewView): Promise<CardPlace> {
-    const { client, channel, words: w, lang, cards, lock } = this.options;
+    const { client, channel, words: w, lang, say, cards, lock } = this.options;
     const number = view.application.number;
     return lock.run(`review-card:${number}`, async () => {
-      const blocks = reviewBlocks(view, w, lang);
+      const blocks = reviewBlocks(view, w, lang, say);
       const text = reviewText(view, w);
       const known = await cards.get(number);
       if (known) {
