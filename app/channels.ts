@@ -1,9 +1,10 @@
 import type { ChannelHost } from '../bot/host.js';
+import type { Flow } from '../flows/engine/index.js';
 import * as botFramework from '../integrations/channels/botframework/index.js';
 import type { Channel } from '../integrations/channels/channel.js';
 import * as insights from '../integrations/channels/insights/index.js';
 import * as widget from '../integrations/channels/widget/index.js';
-import type { IntentId } from '../knowledge/index.js';
+import { INTENT_IDS, type IntentId, type Lang } from '../knowledge/index.js';
 import type { App } from './app.js';
 
 /** The small set of things a channel may call, cut from the composition root. */
@@ -82,6 +83,7 @@ export async function createChannels(app: App): Promise<Channel[]> {
       insights.create(host, {
         secret: config.INSIGHTS_SECRET,
         reader: app.insightsStore,
+        store: app.insightsStore,
         sessionHours: config.INSIGHTS_SESSION_HOURS,
         labels: {
           article: (id, lang) => app.understander.search.article(id, lang)?.title,
@@ -90,8 +92,32 @@ export async function createChannels(app: App): Promise<Channel[]> {
               ? { zh: '人工客服', en: 'Hand-over to a person' }[lang]
               : app.flows.find((f) => f.id === id)?.title[lang],
           intent: (id, lang) => app.assistant.answers.intentLabel(id as IntentId, lang),
+          node: (flow, node, lang) =>
+            stepTitle(
+              app.flows.find((f) => f.id === flow),
+              node,
+              lang,
+            ),
+          intents: () => INTENT_IDS,
         },
       }),
     );
   return channels;
+}
+
+/**
+ * A tree's step as a lead reads it on a funnel: the question it asks (the last question of its
+ * prompt, placeholders dropped), not the node's id.
+ */
+export function stepTitle(flow: Flow | undefined, id: string, lang: Lang): string | undefined {
+  const node = flow?.nodes[id] as { prompt?: Record<Lang, string>; text?: Record<Lang, string> } | undefined;
+  const words = (node?.prompt ?? node?.text)?.[lang];
+  if (!words) return undefined;
+  const sentences = words
+    .replace(/\{[^}]*\}/g, '…')
+    .split(/(?<=[。？！?!])\s*|\n+/)
+    .map((x) => x.trim())
+    .filter(Boolean);
+  const asked = sentences.filter((x) => /[？?]$/.test(x)).at(-1) ?? sentences[0] ?? '';
+  return asked.length > 40 ? `${asked.slice(0, 39)}…` : asked;
 }

@@ -9,6 +9,7 @@ import { createLogger } from '../logger.js';
 import { APPLICATIONS_USAGE, applicationsCommand } from './applications.js';
 import { AUDIT_USAGE, audit } from './audit.js';
 import { runEval } from './eval.js';
+import { INSIGHTS_USAGE, insights } from './insights.js';
 import { LOOKUP_EXIT, lookupExitCode, lookupRecord, lookupReport } from './lookup.js';
 import { renderReplies } from './render.js';
 import { TICKETS_USAGE, tickets } from './tickets.js';
@@ -24,7 +25,7 @@ Commands:
                       The live status of a payment and its refunds (as an operator: no proof asked);
                       exits 0 found, 3 no such payment, 4 the acquirer did not answer
   graph               Write each troubleshooting flow as a Mermaid diagram to docs/flows/*.md
-${TICKETS_USAGE}${APPLICATIONS_USAGE}${AUDIT_USAGE}`;
+${TICKETS_USAGE}${APPLICATIONS_USAGE}${AUDIT_USAGE}${INSIGHTS_USAGE}`;
 
 async function withApp<T>(fn: (app: App) => Promise<T>): Promise<T> {
   // with no acquirer configured, a running server's sandbox is the acquirer (its refunds are the
@@ -181,6 +182,8 @@ export async function cli(argv: string[]): Promise<number> {
       return lookup(rest);
     case 'tickets':
       return tickets(rest);
+    case 'insights':
+      return insights(rest);
     case 'applications':
       return withApp((app) =>
         applicationsCommand(

@@ -174,7 +174,13 @@ async function backend(
       `  ${name}: loaded ${loaded.rows.toLocaleString('en')} events (${loaded.turns.toLocaleString('en')} turns) in ${(loaded.ms / 1000).toFixed(1)} s (${Math.round((loaded.rows * 1000) / loaded.ms).toLocaleString('en')} rows/s)`,
     );
     const reader = new SqlInsights(database);
-    const labels = { article: () => undefined, flow: () => undefined, intent: () => undefined };
+    const labels = {
+      article: () => undefined,
+      flow: () => undefined,
+      intent: () => undefined,
+      node: () => undefined,
+      intents: () => [] as string[],
+    };
     const ranges = [
       { label: '30 days', filter: { from: '2026-10-27', to: TODAY } },
       { label: `${DAYS} days`, filter: { from: '2026-05-30', to: TODAY } },
@@ -182,7 +188,7 @@ async function backend(
     ];
     const names = (Object.keys(API) as ApiName[]).filter((n) => n !== 'channels');
     for (const range of ranges) {
-      const context: Context = { reader, filter: range.filter, lang: 'zh', labels };
+      const context: Context = { reader, store: reader, filter: range.filter, lang: 'zh', labels };
       const cells: string[] = [];
       for (const api of names) {
         await API[api](context); // warm
@@ -201,6 +207,7 @@ async function backend(
     const rec = recording(where);
     const recorded: Context = {
       reader: new SqlInsights({ db: rec.db, dialect: database.dialect } as unknown as Database),
+      store: reader,
       filter: { from: '2026-10-27', to: TODAY, channel: 'widget' },
       lang: 'zh',
       labels,
@@ -218,6 +225,7 @@ async function backend(
     // what a lead's browser downloads for the page (default range): HTML, the script, every JSON
     const full: Context = {
       reader,
+      store: reader,
       filter: ranges[0]?.filter ?? { from: TODAY, to: TODAY },
       lang: 'zh',
       labels,

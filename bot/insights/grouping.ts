@@ -3,14 +3,21 @@ import { normalize } from '../../knowledge/index.js';
 /** A question the assistant could not answer, as stored (masked). */
 export interface UnansweredRow {
   text: string;
+  lang?: string | null;
   intent: string | null;
   decision: string | null;
   at: string;
 }
 
 export interface UnansweredGroup {
+  /** What a label of this group is stored under (labels.ts): `lang:keyOf(example)`. */
+  key: string;
+  /** The language most of its questions were asked in. */
+  lang: 'zh' | 'en';
   /** The most frequent wording in the group. */
   example: string;
+  /** Its distinct wordings, most frequent first (at most WORDINGS_SHOWN). */
+  wordings: string[];
   count: number;
   /** The model's top intent for the group's questions, where they share one. */
   intent: string | null;
@@ -18,6 +25,9 @@ export interface UnansweredGroup {
   decisions: Record<string, number>;
   lastAt: string;
 }
+
+/** Wordings kept per group: what a label turns into training examples. */
+export const WORDINGS_SHOWN = 20;
 
 /** Two wordings with the same top intent share at least this much of their tokens (Jaccard). */
 export const SIMILAR = 0.5;
@@ -54,6 +64,7 @@ interface Cluster {
   intent: string | null;
   count: number;
   decisions: Record<string, number>;
+  langs: Record<string, number>;
   lastAt: string;
 }
 
@@ -81,6 +92,7 @@ export function groupUnanswered(rows: readonly UnansweredRow[], limit = 50): Una
         intent: r.intent,
         count: 0,
         decisions: {},
+        langs: {},
         lastAt: r.at,
       };
       exact.set(key, c);
@@ -89,6 +101,8 @@ export function groupUnanswered(rows: readonly UnansweredRow[], limit = 50): Una
     c.wordings.set(r.text, (c.wordings.get(r.text) ?? 0) + 1);
     const d = r.decision ?? 'unknown';
     c.decisions[d] = (c.decisions[d] ?? 0) + 1;
+    const lang = r.lang === 'en' ? 'en' : 'zh';
+    c.langs[lang] = (c.langs[lang] ?? 0) + 1;
     if (r.at > c.lastAt) c.lastAt = r.at;
   }
   const merged: Cluster[] = [];
@@ -101,16 +115,28 @@ export function groupUnanswered(rows: readonly UnansweredRow[], limit = 50): Una
     into.count += c.count;
     for (const [w, n] of c.wordings) into.wordings.set(w, (into.wordings.get(w) ?? 0) + n);
     for (const [d, n] of Object.entries(c.decisions)) into.decisions[d] = (into.decisions[d] ?? 0) + n;
+    for (const [l, n] of Object.entries(c.langs)) into.langs[l] = (into.langs[l] ?? 0) + n;
     if (c.lastAt > into.lastAt) into.lastAt = c.lastAt;
   }
   return merged
     .sort((a, b) => b.count - a.count || (a.lastAt < b.lastAt ? 1 : -1))
     .slice(0, limit)
-    .map((c) => ({
-      example: [...c.wordings].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '',
-      count: c.count,
-      intent: c.intent,
-      decisions: c.decisions,
-      lastAt: c.lastAt,
-    }));
+    .map((c) => {
+      // ties: the shorter wording, then the first in code-point order (a stable example to label)
+      const wordings = [...c.wordings]
+        .sort((a, b) => b[1] - a[1] || a[0].length - b[0].length || (a[0] < b[0] ? -1 : 1))
+        .map(([w]) => w);
+      const example = wordings[0] ?? '';
+      const lang = (c.langs.en ?? 0) > (c.langs.zh ?? 0) ? 'en' : 'zh';
+      return {
+        key: `${lang}:${keyOf(example)}`,
+        lang,
+        example,
+        wordings: wordings.slice(0, WORDINGS_SHOWN),
+        count: c.count,
+        intent: c.intent,
+        decisions: c.decisions,
+        lastAt: c.lastAt,
+      };
+    });
 }

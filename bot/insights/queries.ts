@@ -90,6 +90,7 @@ export interface ArrivalAccuracy {
 
 export interface UnansweredQuery {
   text: string;
+  lang: string | null;
   intent: string | null;
   decision: string | null;
   at: string;

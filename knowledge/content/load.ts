@@ -52,6 +52,11 @@ export interface LoadOptions {
   dir?: string;
   /** REFUND_WINDOW_DAYS from the environment wins over policy.yml. */
   refundWindowDays?: number | undefined;
+  /**
+   * Candidate example files (`<lang>.<source>.yml`, anywhere) read as if they were in intents/:
+   * how a batch of reviewed questions is checked and measured before it is adopted.
+   */
+  candidates?: readonly string[] | undefined;
 }
 
 export class ContentProblems extends Error {
@@ -122,17 +127,25 @@ export function loadContent(options: LoadOptions = {}): Content {
   const exampleFiles = readdirSync(path.join(dir, 'intents')).filter((f) =>
     /^[a-z]{2}(\.[\w-]+)?\.yml$/.test(f),
   );
+  const candidates = new Map<string, string>();
+  for (const file of options.candidates ?? []) {
+    const name = path.basename(file);
+    if (!/^[a-z]{2}\.[\w-]+\.yml$/.test(name))
+      problems.push(`${file}: a candidate's name must be <lang>.<source>.yml, like zh.reviewed.yml`);
+    else if (exampleFiles.includes(name)) problems.push(`${file}: intents/${name} exists already`);
+    else candidates.set(name, path.resolve(file));
+  }
   for (const lang of LANGS) {
     const main = `${lang}.yml`;
-    const files = exampleFiles
+    const files = [...exampleFiles, ...candidates.keys()]
       .filter((f) => f === main || f.startsWith(`${lang}.`))
       .sort((a, b) => (a === main ? -1 : b === main ? 1 : a.localeCompare(b)));
     if (!files.includes(main)) problems.push(`intents/${main} is missing`);
     const merged: Partial<Record<IntentId, string[]>> = {};
     const seen = new Map<string, { intent: IntentId; file: string }>();
     for (const name of files) {
-      const file = path.join(dir, 'intents', name);
-      const data = readYaml(file, examplesSchema, problems, rel(file));
+      const file = candidates.get(name) ?? path.join(dir, 'intents', name);
+      const data = readYaml(file, examplesSchema, problems, candidates.has(name) ? file : rel(file));
       if (!data) continue;
       if (data.lang !== lang) problems.push(`${rel(file)}: lang is "${data.lang}", expected "${lang}"`);
       for (const [id, list] of Object.entries(data.examples) as [IntentId, string[]][]) {

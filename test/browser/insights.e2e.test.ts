@@ -125,6 +125,33 @@ describe.skipIf(!available)('/insights in Chromium', () => {
     await p.context().close();
   });
 
+  it('one click labels an unanswered question; it waits in the review queue and can be taken back', async () => {
+    const p = await signIn('zh-CN');
+    const first = p.locator('[data-table="unanswered"] tr').nth(1);
+    const example = (await first.locator('td').first().textContent()) ?? '';
+    // the model's closest intent is chosen already: one click
+    await first.getByRole('button', { name: '标注' }).click();
+    await expect.poll(() => first.getByRole('status').textContent()).toMatch(/^已标注：/);
+    const queue = p.locator('[data-table="queue"]');
+    await expect.poll(() => queue.textContent()).toContain(example);
+    await p.locator('section:has([data-table="unanswered"])').screenshot({ path: shot('insights-labelled') });
+    await p.locator('section:has([data-table="queue"])').screenshot({ path: shot('insights-review-queue') });
+    // another label for the second group, chosen from the list
+    const second = p.locator('[data-table="unanswered"] tr').nth(2);
+    await second.locator('select').selectOption('new_article');
+    await second.getByRole('button', { name: '标注' }).click();
+    await expect.poll(() => second.getByRole('status').textContent()).toBe('已标注：需要新文章');
+    expect(await t.app.insightsStore.labels('pending')).toHaveLength(2);
+    // the page after a reload still shows both as labelled
+    await p.reload();
+    await p.locator('body[data-loaded]').waitFor();
+    await expect.poll(() => p.locator('[data-table="queue"] button[data-remove]').count()).toBe(2);
+    await p.locator('[data-table="queue"] button[data-remove]').first().click();
+    await expect.poll(() => p.locator('[data-table="queue"] button[data-remove]').count()).toBe(1);
+    expect(await t.app.insightsStore.labels('pending')).toHaveLength(1);
+    await p.context().close();
+  });
+
   it('en: the same page in English', async () => {
     const p = await signIn('en-GB');
     expect(await p.locator('h1').textContent()).toBe('Support insights');

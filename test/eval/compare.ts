@@ -9,7 +9,7 @@ import { DEVSETS, type DevCase, devsetsDir, readDevset, type Split } from './dev
 import { REFUND_INTENTS } from './devsets/labels.js';
 import { nlpJs } from './peers.js';
 
-interface Case {
+export interface Case {
   text: string;
   lang: Lang;
   intent: IntentId;
@@ -30,7 +30,7 @@ interface Model {
 const pct = (n: number, d: number) => (d === 0 ? '   n/a' : `${((100 * n) / d).toFixed(1)}%`.padStart(6));
 const right = (c: Case, p: IntentId) => p === c.intent || (c.accept?.includes(p) ?? false);
 
-function ours(name: string, u: Understander): Model {
+export function ours(name: string, u: Understander): Model {
   return {
     name,
     trainMs: u.trainMs,
@@ -56,7 +56,7 @@ export function reliability(points: Array<{ confidence: number; correct: boolean
   return { ece, bins };
 }
 
-async function evaluate(model: Model, cases: Case[]) {
+export async function evaluate(model: Model, cases: Case[]) {
   const times: number[] = [];
   const rows: Array<{ c: Case; p: Prediction }> = [];
   for (const c of cases) {

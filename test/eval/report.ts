@@ -1,6 +1,7 @@
 // `npm run eval`: quality figures on the held-out evaluation set (test/eval/*.jsonl), which is
 // never used for training. Usage: npm run eval [-- --segmenter icu|jieba] [--errors] [--baseline]
 // [--compare [--split tune|test]] (test/eval/compare.ts: every model on every set, dev sets included)
+// [--candidate FILE…] (test/eval/candidate.ts: a batch of reviewed questions' effect, before adopting it)
 // `--conversations` runs the multi-turn scenarios (conversations.yml) instead: see conversations.ts.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -47,8 +48,17 @@ async function main() {
       compare: { type: 'boolean', default: false },
       split: { type: 'string', default: 'test' },
       conversations: { type: 'boolean', default: false },
+      candidate: { type: 'string', multiple: true },
     },
   });
+  if (values.candidate?.length) {
+    const { candidateEval } = await import('./candidate.js');
+    await candidateEval({
+      files: values.candidate.map((f) => path.resolve(f)),
+      split: values.split === 'tune' ? 'tune' : 'test',
+    });
+    return;
+  }
   if (values.compare) {
     const { compare } = await import('./compare.js');
     await compare({ split: values.split === 'tune' ? 'tune' : 'test', errors: values.errors ?? false });

@@ -187,14 +187,21 @@ for (const backend of backends) {
       const [f, ...others] = await data('funnels');
       expect(others).toEqual([]);
       expect(f.flow).toBe('refund_not_received');
-      expect(f.steps).toEqual([
-        { node: 'ask_date', conversations: 3 },
-        { node: 'ask_method', conversations: 2 },
-        { node: 'advice', conversations: 1 },
-        { node: '(ended)', conversations: 1 },
+      // each step named by the question it asks, as a lead reads it
+      expect(
+        f.steps.map((s: { node: string; title: string; conversations: number }) => [
+          s.node,
+          s.title,
+          s.conversations,
+        ]),
+      ).toEqual([
+        ['ask_date', '退款是哪天办理的？', 3],
+        ['ask_method', '这笔当初是怎么付款的？', 2],
+        ['advice', expect.any(String), 1],
+        ['(ended)', '(ended)', 1],
       ]);
       const api = await data('funnels', `${RANGE}&channel=api`);
-      expect(api[0].steps[0]).toEqual({ node: 'ask_date', conversations: 2 });
+      expect(api[0].steps[0]).toMatchObject({ node: 'ask_date', conversations: 2 });
     });
 
     it('look-up outcomes per day', async () => {
@@ -250,6 +257,13 @@ for (const backend of backends) {
       expect(groups.find((g: { example: string }) => g.example === '手续费怎么还收').decisions).toEqual({
         thumbs_down: 1,
       });
+      // a 👎 belongs to the channel its conversation started in (it is recorded without one)
+      const examples = async (channel: string) =>
+        ((await data('unanswered', `${RANGE}&channel=${channel}`)) as Array<{ example: string }>).map(
+          (g) => g.example,
+        );
+      expect(await examples('widget')).toContain('手续费怎么还收');
+      expect(await examples('api')).not.toContain('手续费怎么还收');
     });
 
     it('CSV export of every table, filtered like the page; formula-looking cells defused', async () => {

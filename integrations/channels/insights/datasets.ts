@@ -2,6 +2,9 @@ import {
   groupUnanswered,
   type InsightsFilter,
   type InsightsReader,
+  type LabelStore,
+  NEW_ARTICLE,
+  type QuestionLabel,
   type UnansweredGroup,
 } from '../../../bot/insights/index.js';
 import type { Lang } from '../../../knowledge/index.js';
@@ -11,13 +14,30 @@ export interface Labels {
   article(id: string, lang: Lang): string | undefined;
   flow(id: string, lang: Lang): string | undefined;
   intent(id: string, lang: Lang): string | undefined;
+  /** A tree's step as a lead reads it (its question), not its id. */
+  node(flow: string, node: string, lang: Lang): string | undefined;
+  /** The intents a question can be labelled with, in the catalogue's order. */
+  intents(): readonly string[];
 }
 
 export interface Context {
   reader: InsightsReader;
+  store: LabelStore;
   filter: InsightsFilter;
   lang: Lang;
   labels: Labels;
+}
+
+/** A group of unanswered questions as the page shows it: with its label, once labelled. */
+export type UnansweredShown = UnansweredGroup & {
+  intentTitle: string | null;
+  labelled: { label: string; title: string; status: QuestionLabel['status'] } | null;
+};
+
+const NEW_ARTICLE_TITLE = { zh: '需要新文章', en: 'Needs a new article' } as const;
+
+function labelTitle(c: Context, label: string): string {
+  return label === NEW_ARTICLE ? NEW_ARTICLE_TITLE[c.lang] : (c.labels.intent(label, c.lang) ?? label);
 }
 
 /** Unanswered questions read for grouping: the newest this many in the range. */
@@ -43,17 +63,47 @@ export const API = {
       title: c.labels.flow(flow, c.lang) ?? flow,
       steps: steps
         .filter((s) => s.flow === flow)
-        .map((s) => ({ node: s.node, conversations: s.conversations })),
+        .map((s) => ({
+          node: s.node,
+          title: c.labels.node(flow, s.node, c.lang) ?? s.node,
+          conversations: s.conversations,
+        })),
     }));
   },
   lookups: (c: Context) => c.reader.lookups(c.filter),
   applications: (c: Context) => c.reader.applications(c.filter),
   arrivals: (c: Context) => c.reader.arrivals(c.filter),
-  unanswered: async (c: Context): Promise<Array<UnansweredGroup & { intentTitle: string | null }>> =>
-    groupUnanswered(await c.reader.unanswered(c.filter, UNANSWERED_READ), 100).map((g) => ({
-      ...g,
-      intentTitle: g.intent ? (c.labels.intent(g.intent, c.lang) ?? g.intent) : null,
-    })),
+  unanswered: async (c: Context): Promise<UnansweredShown[]> => {
+    const [rows, labelled] = await Promise.all([
+      c.reader.unanswered(c.filter, UNANSWERED_READ),
+      c.store.labels(),
+    ]);
+    const byKey = new Map(labelled.map((l) => [l.key, l]));
+    return groupUnanswered(rows, 100).map((g) => {
+      const l = byKey.get(g.key);
+      return {
+        ...g,
+        intentTitle: g.intent ? (c.labels.intent(g.intent, c.lang) ?? g.intent) : null,
+        labelled: l ? { label: l.label, title: labelTitle(c, l.label), status: l.status } : null,
+      };
+    });
+  },
+  /** The review queue, and what a question can be labelled with. */
+  queue: async (c: Context) => {
+    const all = await c.store.labels();
+    const shown = (l: QuestionLabel) => ({ ...l, title: labelTitle(c, l.label) });
+    return {
+      pending: all.filter((l) => l.status === 'pending').map(shown),
+      exported: all
+        .filter((l) => l.status === 'exported')
+        .slice(0, 20)
+        .map(shown),
+      choices: [
+        ...c.labels.intents().map((id) => ({ id, title: labelTitle(c, id) })),
+        { id: NEW_ARTICLE, title: labelTitle(c, NEW_ARTICLE) },
+      ],
+    };
+  },
   channels: async (c: Context) => {
     // the channels of the last half year up to the range's end
     const since = new Date(Date.parse(`${c.filter.to}T00:00:00Z`) - 180 * 86_400_000)
@@ -98,8 +148,10 @@ export const EXPORTS: Record<string, (c: Context) => Promise<Table>> = {
     rows: (await API.ratings(c)).solved.map((s) => [s.flow, s.title, s.yes, s.no]),
   }),
   funnels: async (c) => ({
-    columns: ['flow', 'node', 'conversations'],
-    rows: (await API.funnels(c)).flatMap((f) => f.steps.map((s) => [f.flow, s.node, s.conversations])),
+    columns: ['flow', 'node', 'step', 'conversations'],
+    rows: (await API.funnels(c)).flatMap((f) =>
+      f.steps.map((s) => [f.flow, s.node, s.title, s.conversations]),
+    ),
   }),
   lookups: async (c) => ({
     columns: ['day', 'outcome', 'count'],
@@ -130,15 +182,31 @@ export const EXPORTS: Record<string, (c: Context) => Promise<Table>> = {
     };
   },
   unanswered: async (c) => ({
-    columns: ['example', 'count', 'intent', 'reasons', 'last_at'],
+    columns: ['example', 'count', 'lang', 'intent', 'reasons', 'last_at', 'label', 'label_status'],
     rows: (await API.unanswered(c)).map((g) => [
       g.example,
       g.count,
+      g.lang,
       g.intent,
       Object.entries(g.decisions)
         .map(([d, n]) => `${d}:${n}`)
         .join(' '),
       g.lastAt,
+      g.labelled?.label ?? null,
+      g.labelled?.status ?? null,
+    ]),
+  }),
+  labels: async (c) => ({
+    columns: ['example', 'lang', 'label', 'wordings', 'count', 'status', 'labelled_at', 'exported_to'],
+    rows: (await c.store.labels()).map((l) => [
+      l.example,
+      l.lang,
+      l.label,
+      l.wordings.length,
+      l.count,
+      l.status,
+      l.labelledAt,
+      l.exportedTo,
     ]),
   }),
 };

@@ -4,7 +4,13 @@ import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChannelHost } from '../../../bot/host.js';
-import type { InsightsReader } from '../../../bot/insights/index.js';
+import {
+  type InsightsReader,
+  type LabelInput,
+  LabelInputError,
+  type LabelStore,
+  labelFrom,
+} from '../../../bot/insights/index.js';
 import { ApiError } from '../../../contracts/errors.js';
 import { type Lang, projectRoot } from '../../../knowledge/index.js';
 import type { Channel } from '../channel.js';
@@ -19,6 +25,8 @@ export interface InsightsOptions {
   /** INSIGHTS_SECRET: what a support lead signs in with. */
   secret: string;
   reader: InsightsReader;
+  /** Where labelled questions wait for review (the loop). */
+  store: LabelStore;
   labels: Labels;
   /** How long a sign-in lasts. */
   sessionHours: number;
@@ -162,6 +170,7 @@ export function create(host: ChannelHost, options: InsightsOptions): Channel {
         if (!Object.hasOwn(API, name)) throw new ApiError('NOT_FOUND', { detail: `no data called ${name}` });
         const context = {
           reader: options.reader,
+          store: options.store,
           filter: filterOf(request.query, host.clock()),
           lang: langOf(request),
           labels: options.labels,
@@ -169,13 +178,47 @@ export function create(host: ChannelHost, options: InsightsOptions): Channel {
         reply.header('cache-control', 'no-store');
         return API[name as ApiName](context);
       });
+      // the loop: a lead labels a group of unanswered questions, or takes a label back. Only the
+      // signed-in reach here (the hook above), and only from this site's own page.
+      server.post<{ Body: LabelInput }>('/insights/api/labels', { bodyLimit: 64 * 1024 }, async (request) => {
+        if (!sameOrigin(request)) throw new ApiError('ORIGIN_NOT_ALLOWED');
+        let label: ReturnType<typeof labelFrom>;
+        try {
+          label = labelFrom(request.body ?? ({} as LabelInput), {
+            intents: options.labels.intents(),
+            now: host.clock(),
+          });
+        } catch (err) {
+          if (err instanceof LabelInputError) throw new ApiError('BAD_REQUEST', { detail: err.message });
+          throw err;
+        }
+        const result = await options.store.putLabel(label);
+        host.logger.info(
+          { label: label.label, wordings: label.wordings.length, result },
+          'question labelled',
+        );
+        return { ok: true, key: label.key, result };
+      });
+      server.post<{ Body: { key?: unknown } }>('/insights/api/labels/remove', async (request) => {
+        if (!sameOrigin(request)) throw new ApiError('ORIGIN_NOT_ALLOWED');
+        const key = request.body?.key;
+        if (typeof key !== 'string' || !key || key.length > 400)
+          throw new ApiError('BAD_REQUEST', { detail: 'key must be a label key' });
+        return { ok: true, removed: await options.store.removeLabel(key) };
+      });
       server.get<{ Params: { file: string } }>('/insights/export/:file', async (request, reply) => {
         const name = /^([a-z-]+)\.csv$/.exec(request.params.file)?.[1];
         const table = name && Object.hasOwn(EXPORTS, name) ? EXPORTS[name] : undefined;
         if (!name || !table) throw new ApiError('NOT_FOUND', { detail: `no table ${request.params.file}` });
         const filter = filterOf(request.query, host.clock());
         const csv = toCsv(
-          await table({ reader: options.reader, filter, lang: langOf(request), labels: options.labels }),
+          await table({
+            reader: options.reader,
+            store: options.store,
+            filter,
+            lang: langOf(request),
+            labels: options.labels,
+          }),
         );
         return reply
           .type('text/csv; charset=utf-8')

@@ -31,6 +31,11 @@ table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #eef0f3;vertical-align:top}
 th{color:#4b5563;font-weight:600}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
+td.label{white-space:nowrap}
+td.label select{max-width:180px}
+.saved{color:#15803d;font-size:13px}
+.failed{color:#b91c1c;font-size:13px}
+h3{font-size:13px;margin:14px 0 6px;color:#4b5563}
 .login{max-width:360px;margin:12vh auto;background:#fff;border:1px solid #e5e7eb;border-radius:10px;padding:24px}
 .login form{display:flex;flex-direction:column;gap:10px}
 .error{color:#b91c1c;font-size:14px}
@@ -70,8 +75,12 @@ export function insightsPage(lang: Lang): string {
     `<a class="csv" data-export="${name}" href="/insights/export/${name}.csv">${html(s.export_csv)}</a>`;
   const chart = (key: (typeof CHARTS)[number][0], id: string, exportName: string) =>
     `<section><div class="bar"><h2>${html(s[key])}</h2>${csv(exportName || id)}</div><div class="chart" data-chart="${id}" role="img" aria-label="${html(s[key])}"></div>${id === 'claims' ? '<p class="note" data-note="claims"></p>' : ''}</section>`;
-  const table = (key: 'solved' | 'refusals' | 'unanswered', id: string, wide = false) =>
-    `<section${wide ? ' class="wide"' : ''}><div class="bar"><h2>${html(s[key])}</h2>${csv(id)}</div><div data-table="${id}"><p class="note">${html(s.loading)}</p></div></section>`;
+  const table = (
+    key: 'solved' | 'refusals' | 'unanswered' | 'queue',
+    id: string,
+    options: { wide?: boolean; note?: string; exportName?: string } = {},
+  ) =>
+    `<section${options.wide ? ' class="wide"' : ''}><div class="bar"><h2>${html(s[key])}</h2>${csv(options.exportName ?? id)}</div>${options.note ? `<p class="note">${html(options.note)}</p>` : ''}<div data-table="${id}"><p class="note">${html(s.loading)}</p></div></section>`;
   return frame(
     lang,
     s.title,
@@ -80,7 +89,8 @@ export function insightsPage(lang: Lang): string {
 <div><a href="/insights?lang=${other}">${html(s.lang_switch)}</a> <form method="post" action="/insights/logout" style="display:inline"><button class="plain" type="submit">${html(s.logout)}</button></form></div></header>
 <main>${CHARTS.map(([k, id, e]) => chart(k, id, e)).join('')}
 <section class="wide"><div class="bar"><h2>${html(s.funnels)}</h2>${csv('funnels')}</div><div class="funnels" data-funnels></div></section>
-${table('solved', 'solved')}${table('refusals', 'refusals')}${table('unanswered', 'unanswered', true)}</main>
+${table('solved', 'solved')}${table('refusals', 'refusals')}${table('unanswered', 'unanswered', { wide: true, note: s.label_help })}
+${table('queue', 'queue', { wide: true, note: s.queue_note, exportName: 'labels' })}</main>
 <script type="application/json" id="strings">${JSON.stringify(s).replace(/</g, '\\u003c')}</script>
 <script src="/insights/app.js" defer></script>`,
   );

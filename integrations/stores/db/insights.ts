@@ -13,7 +13,10 @@ import {
   type InsightsFilter,
   type InsightsReader,
   type InsightsWriter,
+  type LabelStatus,
+  type LabelStore,
   type LookupOutcomes,
+  type QuestionLabel,
   type Ratings,
   type UnansweredQuery,
 } from '../../../bot/insights/index.js';
@@ -35,7 +38,7 @@ const avg = (v: unknown): number | null => (v === null || v === undefined ? null
  * aggregate per chart of /insights, deleted after the retention. Every query reads one kind over a
  * range of days through an index (the bench checks the plans).
  */
-export class SqlInsights implements InsightsWriter, InsightsReader {
+export class SqlInsights implements InsightsWriter, InsightsReader, LabelStore {
   constructor(private readonly database: Database) {}
 
   private get db() {
@@ -323,15 +326,38 @@ export class SqlInsights implements InsightsWriter, InsightsReader {
       .where('text', 'is not', null)
       .where('day', '>=', f.from)
       .where('day', '<=', f.to);
-    if (f.channel) q = q.where('channel', '=', f.channel);
+    if (f.channel) {
+      // a 👎 arrives without its channel: it is the channel's when its conversation started there
+      const channel = f.channel;
+      q = q.where((eb) =>
+        eb.or([
+          eb('channel', '=', channel),
+          eb.and([
+            eb('kind', '=', 'rating'),
+            eb(
+              'conversation',
+              'in',
+              eb
+                .selectFrom('insight_events as c')
+                .select('c.conversation')
+                .where('c.kind', '=', 'conversation')
+                .where('c.day', '>=', daysBefore(f.from, 7))
+                .where('c.day', '<=', f.to)
+                .where('c.channel', '=', channel),
+            ),
+          ]),
+        ]),
+      );
+    }
     const rows = await q
-      .select(['text', 'intent', 'decision', 'kind', 'outcome', 'at'])
+      .select(['text', 'lang', 'intent', 'decision', 'kind', 'outcome', 'at'])
       .orderBy('day', 'desc')
       .orderBy('at', 'desc')
       .limit(limit)
       .execute();
     return rows.map((r) => ({
       text: r.text ?? '',
+      lang: r.lang,
       intent: r.intent,
       // a 👎 is unanswered too: its reason is the thumbs-down
       decision: r.kind === 'rating' ? 'thumbs_down' : r.decision,
@@ -349,5 +375,106 @@ export class SqlInsights implements InsightsWriter, InsightsReader {
       .distinct()
       .execute();
     return rows.map((r) => r.channel ?? '').sort();
+  }
+
+  async putLabel(label: QuestionLabel): Promise<'added' | 'replaced' | 'already_exported'> {
+    return this.db.transaction().execute(async (trx) => {
+      const before = await trx
+        .selectFrom('insight_labels')
+        .select('status')
+        .where('key', '=', label.key)
+        .executeTakeFirst();
+      if (before?.status === 'exported') return 'already_exported';
+      const row = {
+        key: label.key,
+        lang: label.lang,
+        example: label.example,
+        wordings: JSON.stringify(label.wordings),
+        label: label.label,
+        count: label.count,
+        status: 'pending',
+        labelled_at: label.labelledAt,
+        exported_at: null,
+        exported_to: null,
+      };
+      // two leads labelling one question at once: the later label wins, neither fails
+      await trx
+        .insertInto('insight_labels')
+        .values(row)
+        .onConflict((oc) =>
+          oc
+            .column('key')
+            .doUpdateSet({
+              example: row.example,
+              wordings: row.wordings,
+              label: row.label,
+              count: row.count,
+              labelled_at: row.labelled_at,
+            })
+            .where('insight_labels.status', '=', 'pending'),
+        )
+        .execute();
+      return before ? 'replaced' : 'added';
+    });
+  }
+
+  async removeLabel(key: string): Promise<boolean> {
+    const r = await this.db
+      .deleteFrom('insight_labels')
+      .where('key', '=', key)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return Number(r.numDeletedRows ?? 0) > 0;
+  }
+
+  async labels(status?: LabelStatus): Promise<QuestionLabel[]> {
+    let q = this.db.selectFrom('insight_labels').selectAll();
+    if (status) q = q.where('status', '=', status);
+    const rows = await q.orderBy('labelled_at', 'desc').orderBy('key').execute();
+    return rows.map((r) => ({
+      key: r.key,
+      lang: r.lang === 'en' ? 'en' : 'zh',
+      example: r.example,
+      wordings: JSON.parse(r.wordings) as string[],
+      label: r.label,
+      count: n(r.count),
+      status: r.status === 'exported' ? 'exported' : 'pending',
+      labelledAt: r.labelled_at,
+      exportedAt: r.exported_at,
+      exportedTo: r.exported_to,
+    }));
+  }
+
+  async markExported(keys: readonly string[], file: string, at: string): Promise<void> {
+    if (!keys.length) return;
+    await this.db
+      .updateTable('insight_labels')
+      .set({ status: 'exported', exported_at: at, exported_to: file })
+      .where('key', 'in', [...keys])
+      .where('status', '=', 'pending')
+      .execute();
+  }
+
+  /** True for the one caller that takes on `day`'s digest; a digest already posted is never taken. */
+  async claimDigest(day: string, at: string): Promise<boolean> {
+    const r = await this.db
+      .insertInto('insight_digests')
+      .values({ day, claimed_at: at, posted_at: null })
+      .onConflict((oc) => oc.column('day').doNothing())
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async digestPosted(day: string, at: string): Promise<void> {
+    await this.db.updateTable('insight_digests').set({ posted_at: at }).where('day', '=', day).execute();
+  }
+
+  /** A digest that could not be posted is given back, so the next attempt may take it. */
+  async releaseDigest(day: string): Promise<void> {
+    await this.db
+      .deleteFrom('insight_digests')
+      .where('day', '=', day)
+      .where('posted_at', 'is', null)
+      .execute();
   }
 }

@@ -162,6 +162,36 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0004_insight_labels_digests': {
+      async up(db: Kysely<unknown>) {
+        // the review queue of issue 14's loop: one row per labelled group of unanswered questions
+        await db.schema
+          .createTable('insight_labels')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('lang', 'text', (c) => c.notNull())
+          .addColumn('example', 'text', (c) => c.notNull())
+          .addColumn('wordings', 'text', (c) => c.notNull())
+          .addColumn('label', 'text', (c) => c.notNull())
+          .addColumn('count', 'integer', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('labelled_at', 'text', (c) => c.notNull())
+          .addColumn('exported_at', 'text')
+          .addColumn('exported_to', 'text')
+          .execute();
+        await db.schema
+          .createIndex('insight_labels_status')
+          .on('insight_labels')
+          .columns(['status', 'labelled_at'])
+          .execute();
+        // the daily Slack digest: the instance that inserts a day's row posts it, once
+        await db.schema
+          .createTable('insight_digests')
+          .addColumn('day', 'text', (c) => c.primaryKey())
+          .addColumn('claimed_at', 'text', (c) => c.notNull())
+          .addColumn('posted_at', 'text')
+          .execute();
+      },
+    },
   };
 }
 

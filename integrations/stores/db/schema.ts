@@ -98,6 +98,32 @@ export interface InsightEventsTable {
   data: string | null;
 }
 
+/** Labelled unanswered questions waiting for (or past) export as training examples. */
+export interface InsightLabelsTable {
+  /** lang:keyOf(example) */
+  key: string;
+  lang: string;
+  example: string;
+  /** JSON array of masked wordings. */
+  wordings: string;
+  /** An intent id, or new_article. */
+  label: string;
+  count: number;
+  /** pending | exported */
+  status: string;
+  labelled_at: string;
+  exported_at: string | null;
+  exported_to: string | null;
+}
+
+/** One row per day whose digest an instance took on. */
+export interface InsightDigestsTable {
+  /** YYYY-MM-DD, the day reported on. */
+  day: string;
+  claimed_at: string;
+  posted_at: string | null;
+}
+
 export interface Schema {
   applications: ApplicationsTable;
   application_events: ApplicationEventsTable;
@@ -107,4 +133,6 @@ export interface Schema {
   audit: AuditTable;
   uploads: UploadsTable;
   insight_events: InsightEventsTable;
+  insight_labels: InsightLabelsTable;
+  insight_digests: InsightDigestsTable;
 }

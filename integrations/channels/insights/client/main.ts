@@ -7,8 +7,9 @@ import type {
   ContainmentByDay,
   ConversationsByDay,
   LookupOutcomes,
-  UnansweredGroup,
+  QuestionLabel,
 } from '../../../../bot/insights/index.js';
+import type { UnansweredShown } from '../datasets.js';
 import type { STRINGS } from '../strings.js';
 import { draw, forget } from './charts.js';
 
@@ -22,7 +23,16 @@ interface Ratings {
 interface Funnel {
   flow: string;
   title: string;
-  steps: Array<{ node: string; conversations: number }>;
+  steps: Array<{ node: string; title: string; conversations: number }>;
+}
+interface Choice {
+  id: string;
+  title: string;
+}
+interface Queue {
+  pending: Array<QuestionLabel & { title: string }>;
+  exported: Array<QuestionLabel & { title: string }>;
+  choices: Choice[];
 }
 
 const s = JSON.parse(document.getElementById('strings')?.textContent ?? '{}') as Strings;
@@ -203,7 +213,7 @@ function funnels(list: Funnel[]): void {
             label: { position: 'right', formatter: '{b} · {c}', fontSize: 11, color: '#374151' },
             labelLine: { length: 12 },
             data: steps.map((x) => ({
-              name: x.node === '(ended)' ? t('funnel_ended') : x.node,
+              name: x.node === '(ended)' ? t('funnel_ended') : x.title,
               value: x.conversations,
             })),
           },
@@ -285,8 +295,14 @@ function arrivals(a: ArrivalAccuracy): void {
   );
 }
 
-function table(id: string, head: string[], rows: Array<Array<string | number>>): void {
-  const box = $<HTMLElement>(`[data-table="${id}"]`);
+type Cell = string | number | HTMLElement;
+
+function table(
+  id: string,
+  head: string[],
+  rows: Cell[][],
+  box = $<HTMLElement>(`[data-table="${id}"]`),
+): void {
   if (!rows.length) {
     const p = document.createElement('p');
     p.className = 'note';
@@ -306,7 +322,10 @@ function table(id: string, head: string[], rows: Array<Array<string | number>>):
     const row = document.createElement('tr');
     for (const v of r) {
       const td = document.createElement('td');
-      td.textContent = String(v);
+      if (v instanceof HTMLElement) {
+        td.className = 'label';
+        td.append(v);
+      } else td.textContent = String(v);
       if (typeof v === 'number') td.className = 'n';
       row.append(td);
     }
@@ -315,10 +334,72 @@ function table(id: string, head: string[], rows: Array<Array<string | number>>):
   box.replaceChildren(tbl);
 }
 
-function unanswered(groups: Array<UnansweredGroup & { intentTitle: string | null }>): void {
+async function post(url: string, body: unknown): Promise<Response> {
+  const res = await fetch(url, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (res.status === 401) location.href = `/insights/login?lang=${lang}`;
+  return res;
+}
+
+const el = (tag: string, text = '', className = ''): HTMLElement => {
+  const e = document.createElement(tag);
+  if (text) e.textContent = text;
+  if (className) e.className = className;
+  return e;
+};
+
+/** One click labels the group: the model's closest intent is chosen already. */
+function labelCell(g: UnansweredShown, choices: Choice[]): HTMLElement {
+  const box = el('span');
+  const state = el('span', '', 'saved');
+  state.setAttribute('role', 'status');
+  if (g.labelled?.status === 'exported') {
+    state.textContent = t('label_exported').replace('{label}', g.labelled.title);
+    box.append(state);
+    return box;
+  }
+  const select = document.createElement('select');
+  select.setAttribute('aria-label', `${t('col_label')}: ${g.example}`);
+  for (const c of choices) {
+    const o = document.createElement('option');
+    o.value = c.id;
+    o.textContent = c.title;
+    select.append(o);
+  }
+  const guess = g.labelled?.label ?? g.intent ?? '';
+  select.value = choices.some((c) => c.id === guess) ? guess : 'new_article';
+  const button = el('button', t('label_button')) as HTMLButtonElement;
+  button.type = 'button';
+  button.dataset.label = g.key;
+  if (g.labelled) state.textContent = t('label_saved').replace('{label}', g.labelled.title);
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    const body = {
+      lang: g.lang,
+      example: g.example,
+      wordings: g.wordings,
+      label: select.value,
+      count: g.count,
+    };
+    const res = await post('/insights/api/labels', body).catch(() => undefined);
+    button.disabled = false;
+    const title = choices.find((c) => c.id === select.value)?.title ?? select.value;
+    state.className = res?.ok ? 'saved' : 'failed';
+    state.textContent = res?.ok ? t('label_saved').replace('{label}', title) : t('label_failed');
+    if (res?.ok) void api<Queue>('queue').then(queue);
+  });
+  box.append(select, ' ', button, ' ', state);
+  return box;
+}
+
+function unanswered(groups: UnansweredShown[], choices: Choice[]): void {
   table(
     'unanswered',
-    [t('col_example'), t('col_count'), t('col_intent'), t('col_reasons'), t('col_last')],
+    [t('col_example'), t('col_count'), t('col_intent'), t('col_reasons'), t('col_last'), t('col_label')],
     groups.map((g) => [
       g.example,
       g.count,
@@ -327,8 +408,50 @@ function unanswered(groups: Array<UnansweredGroup & { intentTitle: string | null
         .map(([d, n]) => `${t(`reason_${d}`)} ${n}`)
         .join(' · '),
       g.lastAt.slice(0, 16).replace('T', ' '),
+      labelCell(g, choices),
     ]),
   );
+}
+
+function queue(q: Queue): void {
+  const box = $<HTMLElement>('[data-table="queue"]');
+  const pending = el('div');
+  table(
+    'queue',
+    [t('col_example'), t('col_label'), t('col_wordings'), t('col_count'), t('col_labelled_at'), ''],
+    q.pending.map((l) => {
+      const remove = el('button', t('remove'), 'plain') as HTMLButtonElement;
+      remove.type = 'button';
+      remove.dataset.remove = l.key;
+      remove.addEventListener('click', async () => {
+        remove.disabled = true;
+        const res = await post('/insights/api/labels/remove', { key: l.key }).catch(() => undefined);
+        if (res?.ok) void load();
+        else remove.disabled = false;
+      });
+      return [
+        l.example,
+        l.title,
+        l.wordings.length,
+        l.count,
+        l.labelledAt.slice(0, 16).replace('T', ' '),
+        remove,
+      ];
+    }),
+    pending,
+  );
+  const parts: HTMLElement[] = [pending];
+  if (q.exported.length) {
+    const done = el('div');
+    table(
+      'queue-exported',
+      [t('col_example'), t('col_label'), t('col_wordings'), t('col_file')],
+      q.exported.map((l) => [l.example, l.title, l.wordings.length, l.exportedTo ?? '']),
+      done,
+    );
+    parts.push(el('h3', t('queue_exported')), done);
+  }
+  box.replaceChildren(...parts);
 }
 
 function exportLinks(): void {
@@ -348,7 +471,10 @@ async function load(): Promise<void> {
     api<LookupOutcomes[]>('lookups').then(lookups),
     api<ApplicationOutcomes>('applications').then(applications),
     api<ArrivalAccuracy>('arrivals').then(arrivals),
-    api<Array<UnansweredGroup & { intentTitle: string | null }>>('unanswered').then(unanswered),
+    Promise.all([api<UnansweredShown[]>('unanswered'), api<Queue>('queue')]).then(([groups, q]) => {
+      unanswered(groups, q.choices);
+      queue(q);
+    }),
   ];
   const results = await Promise.allSettled(jobs);
   const failed = results.some((r) => r.status === 'rejected');
