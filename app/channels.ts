@@ -75,6 +75,15 @@ export async function createChannels(app: App): Promise<Channel[]> {
         lang: config.SLACK_LANG,
         threadTtlMs: config.CONVERSATION_TTL_HOURS * 3_600_000,
         fileLink: (a) => (base ? `${base}${app.fileLinks.path(a.id, app.clock())}` : undefined),
+        digest:
+          config.SLACK_DIGEST_HOUR === 'off'
+            ? undefined
+            : {
+                source: app.insightsStore,
+                hour: config.SLACK_DIGEST_HOUR,
+                insightsUrl:
+                  base && config.INSIGHTS_SECRET ? `${base}/insights?lang=${config.SLACK_LANG}` : undefined,
+              },
       }),
     );
   }

@@ -84,6 +84,8 @@ export const configSchema = z.object({
   SLACK_ALLOWED_CHANNEL_IDS: list,
   SLACK_API_URL: z.url().default('https://slack.com/api/'),
   SLACK_LANG: z.enum(['zh', 'en']).default('zh'),
+  // the daily digest in the support channel: from this hour (China) on, or off
+  SLACK_DIGEST_HOUR: z.union([z.literal('off'), z.coerce.number().int().min(0).max(23)]).default(9),
   NODE_ENV: z.string().default('development'),
   // Bot Framework (Microsoft 365 Agents SDK): the SDK's own names for its service connection
   connections__serviceConnection__settings__clientId: optionalString,

@@ -1,3 +1,4 @@
+export * from './digest.js';
 export * from './events.js';
 export {
   groupUnanswered,

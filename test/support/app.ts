@@ -47,6 +47,8 @@ export async function startTestApp(
     // the tests are the Bot Framework Emulator on this machine
     BOTFRAMEWORK_ANONYMOUS: 'true',
     CONVERSATION_RATE_PER_MINUTE: '0',
+    // a digest would be one more Slack post in every Slack test: its own test turns it on
+    SLACK_DIGEST_HOUR: 'off',
     ...env,
     DATA_DIR: dataDir,
   });

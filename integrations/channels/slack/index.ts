@@ -8,6 +8,7 @@ import { boltLogger } from './bolt-logger.js';
 import { registerCommands } from './commands.js';
 import { Agents, type SlackDeps } from './deps.js';
 import { SlackDesk } from './desk.js';
+import { SlackDigest, type SlackDigestOptions } from './digest.js';
 import { registerHandoffListeners } from './handoff-listeners.js';
 import { registerKnowledgeListeners } from './knowledge-listeners.js';
 import { FastifyReceiver, slackRoute } from './receiver.js';
@@ -38,11 +39,15 @@ export interface SlackOptions {
   threadTtlMs: number;
   /** An absolute, signed link agents open an upload with; undefined when there is no public URL. */
   fileLink(attachment: Attachment): string | undefined;
+  /** Yesterday's numbers in the support channel every morning; undefined: no digest. */
+  digest?: Omit<SlackDigestOptions, 'client' | 'channel' | 'words' | 'clock' | 'logger'> | undefined;
 }
 
 const RETRY_MS = 30_000;
 // cards missed while Slack was unreachable are posted within this long
 const REVIEW_SWEEP_MS = 5 * 60_000;
+// the digest is due from its hour on: looked at this often (the database lets one instance post)
+const DIGEST_TICK_MS = 5 * 60_000;
 
 /**
  * The Slack app for support agents (Bolt): `/refund`, `/kb`, mentions, App Home, and handoff
@@ -74,6 +79,7 @@ export function create(host: ChannelHost, options: SlackOptions): Channel {
   let bolted: BoltApp | undefined;
   let retry: NodeJS.Timeout | undefined;
   let sweeper: NodeJS.Timeout | undefined;
+  let digestTimer: NodeJS.Timeout | undefined;
   let stopped = false;
 
   // Who the bot is (and which workspace is its own) comes from auth.test, once, before Bolt starts:
@@ -161,6 +167,20 @@ export function create(host: ChannelHost, options: SlackOptions): Channel {
       sweep();
       sweeper = setInterval(sweep, REVIEW_SWEEP_MS).unref();
     }
+    if (support && options.digest) {
+      const digest = new SlackDigest({
+        ...options.digest,
+        client: b.client,
+        channel: support,
+        words,
+        clock: () => host.clock(),
+        logger: log,
+      });
+      const tick = () =>
+        void digest.tick().catch((err: unknown) => log.warn({ err }, 'daily digest not posted'));
+      tick();
+      digestTimer = setInterval(tick, DIGEST_TICK_MS).unref();
+    }
     log.info(
       {
         mode: socket ? 'socket' : 'http',
@@ -196,6 +216,7 @@ export function create(host: ChannelHost, options: SlackOptions): Channel {
       stopped = true;
       clearTimeout(retry);
       clearInterval(sweeper);
+      clearInterval(digestTimer);
       host.handoffs.connect(undefined);
       host.applications.attachDesk(undefined);
       if (socket && bolted) await bolted.stop().catch((err: unknown) => log.warn({ err }, 'slack stop'));

@@ -6,6 +6,7 @@ import {
   type ClaimTimes,
   type ContainmentByDay,
   type ConversationsByDay,
+  type DigestClaims,
   DURATION_BUCKETS,
   type FunnelStep,
   INSIGHT_KINDS,
@@ -23,6 +24,9 @@ import {
 import type { Database } from './database.js';
 import type { Schema } from './schema.js';
 
+/** A digest claimed this long ago and not posted: its instance is gone. */
+const STALE_DIGEST_CLAIM_MS = 15 * 60_000;
+
 type Events = SelectQueryBuilder<Schema, 'insight_events', object>;
 
 const n = (v: unknown): number => Number(v ?? 0);
@@ -38,7 +42,7 @@ const avg = (v: unknown): number | null => (v === null || v === undefined ? null
  * aggregate per chart of /insights, deleted after the retention. Every query reads one kind over a
  * range of days through an index (the bench checks the plans).
  */
-export class SqlInsights implements InsightsWriter, InsightsReader, LabelStore {
+export class SqlInsights implements InsightsWriter, InsightsReader, LabelStore, DigestClaims {
   constructor(private readonly database: Database) {}
 
   private get db() {
@@ -462,7 +466,17 @@ export class SqlInsights implements InsightsWriter, InsightsReader, LabelStore {
       .values({ day, claimed_at: at, posted_at: null })
       .onConflict((oc) => oc.column('day').doNothing())
       .executeTakeFirst();
-    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+    if (Number(r.numInsertedOrUpdatedRows ?? 0) > 0) return true;
+    // a claim whose instance died before posting is taken over after a while
+    const stale = new Date(Date.parse(at) - STALE_DIGEST_CLAIM_MS).toISOString();
+    const u = await this.db
+      .updateTable('insight_digests')
+      .set({ claimed_at: at })
+      .where('day', '=', day)
+      .where('posted_at', 'is', null)
+      .where('claimed_at', '<', stale)
+      .executeTakeFirst();
+    return Number(u.numUpdatedRows ?? 0) > 0;
   }
 
   async digestPosted(day: string, at: string): Promise<void> {
