@@ -6,6 +6,7 @@ import { ApplicationDialogue } from '../bot/applications/dialogue.js';
 import {
   ApplicationService,
   ApplicationSteps,
+  arrivalWindow,
   loadApplicationRules,
   RefundExecutor,
   wordsOf,
@@ -269,6 +270,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     leaseMs: config.APPLICATION_JOB_LEASE_SECONDS * 1000,
     changed: (a) => applications.changed(a),
     insights,
+    arrivalWindow: (a) => arrivalWindow(a, notices),
   });
   const assistant: Assistant = new Assistant({
     applications: {

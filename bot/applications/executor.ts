@@ -1,5 +1,5 @@
 import type { Logger } from '../../contracts/logger.js';
-import { formatDate, todayIn } from '../../knowledge/index.js';
+import { type CivilDate, formatDate, todayIn } from '../../knowledge/index.js';
 import type { InsightsSink } from '../insights/events.js';
 import type { PaymentGateway, Refund } from '../lookups/gateway.js';
 import type { Application } from './model.js';
@@ -18,6 +18,8 @@ export interface ExecutorDeps {
   retryDelayMs?: (attempt: number) => number;
   /** Refunds executed or failed, and arrived when the acquirer says so at once (bot/insights). */
   insights?: InsightsSink;
+  /** The arrival window the merchant is told once executed (notices.ts), recorded to be checked later. */
+  arrivalWindow?: (a: Application) => { earliest: CivilDate; latest: CivilDate } | undefined;
 }
 
 const defaultDelay = (attempt: number) => Math.min(5_000 * 2 ** (attempt - 1), 10 * 60_000);
@@ -136,6 +138,22 @@ export class RefundExecutor {
         subject: done.refundNo,
         dateTo: formatDate(todayIn(new Date(done.completedAt))),
       });
+    else if (!failed) {
+      // the date the merchant is told now is an estimate like a look-up's: checked when it arrives
+      const e = this.deps.arrivalWindow?.({
+        ...a,
+        refund: { refundNo: done.refundNo, status: done.status, at: done.requestedAt },
+      } as Application);
+      if (e)
+        this.deps.insights?.record({
+          kind: 'estimate',
+          channel: a.channel,
+          subject: done.refundNo,
+          dateFrom: formatDate(e.earliest),
+          dateTo: formatDate(e.latest),
+          outcome: 'executed',
+        });
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ export { ApplicationSteps } from './flow-steps.js';
 export type { MerchantInbox } from './inbox.js';
 export * from './model.js';
 export {
+  arrivalWindow,
   expectedArrival,
   listChoices,
   type NoticeDeps,

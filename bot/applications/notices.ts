@@ -22,16 +22,22 @@ export interface NoticeDeps {
   clock: () => Date;
 }
 
-/** When the executed refund should arrive, dated on the working-day calendar (the way it was paid). */
-export function expectedArrival(a: Application, deps: NoticeDeps): string | undefined {
+/** The window the executed refund should arrive in, on the working-day calendar (the way it was paid). */
+export function arrivalWindow(a: Application, deps: Omit<NoticeDeps, 'words' | 'rules' | 'hotline'>) {
   if (!a.refund) return undefined;
   const method = deps.arrivalMethods.find(
     (m) => m.id === arrivalMethodOf({ method: a.method } as Parameters<typeof arrivalMethodOf>[0]),
   );
   const day = parseIsoDate(a.refund.at.slice(0, 10)) ?? todayIn(new Date(a.refund.at));
   if (!method) return undefined;
+  return estimateArrival(method, day, todayIn(deps.clock()), deps.calendar);
+}
+
+/** When the executed refund should arrive: the window's last day, as the merchant is told it. */
+export function expectedArrival(a: Application, deps: NoticeDeps): string | undefined {
+  const e = arrivalWindow(a, deps);
+  if (!e) return undefined;
   const today = todayIn(deps.clock());
-  const e = estimateArrival(method, day, today, deps.calendar);
   return formatDay(e.latest, a.lang, today.year, today);
 }
 

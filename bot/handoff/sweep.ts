@@ -56,6 +56,13 @@ export async function sweep(ctx: HandoffContext, sides: { user: UserSide; relay:
     });
     if (!result.ok || !result.added.length) continue;
     told++;
+    ctx.deps.insights?.record({
+      kind: 'handoff_unclaimed',
+      conversationId: open.conversationId,
+      channel: result.channel,
+      lang: result.conversation.lang,
+      durationMs: now - Date.parse(open.openedAt),
+    });
     await registry.unclaimed(open.conversationId);
     await ctx.tellDesk(result.ticket, open.conversationId, {
       kind: 'unclaimed',

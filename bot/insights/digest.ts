@@ -24,6 +24,8 @@ export interface DigestFigures {
   /** Solved without a person: 1 − handed over / conversations; null without conversations. */
   containment: number | null;
   claimed: number;
+  /** Nobody claimed them in time. */
+  unclaimed: number;
   averageClaimMs: number | null;
   up: number;
   down: number;
@@ -62,6 +64,7 @@ export async function dailyFigures(reader: InsightsReader, day: string): Promise
     tickets: sum(containment, (r) => r.tickets),
     containment: conversations ? Math.max(0, 1 - handedOver / conversations) : null,
     claimed: claims.claimed,
+    unclaimed: claims.unclaimed,
     averageClaimMs: claims.averageMs,
     up: sum(ratings.articles, (a) => a.up),
     down: sum(ratings.articles, (a) => a.down),

@@ -17,6 +17,8 @@ export const INSIGHT_KINDS = [
   'handoff_asked',
   /** An agent claimed a hand-over; durationMs: time to claim. */
   'handoff_claimed',
+  /** Nobody claimed it in time (HANDOFF_CLAIM_TIMEOUT); durationMs: how long it waited. */
+  'handoff_unclaimed',
   /** An agent resolved it; durationMs: since it was asked for. */
   'handoff_resolved',
   /** A message left for a person (a ticket). */

@@ -31,8 +31,10 @@ export interface Bucketed {
 
 export interface ClaimTimes {
   claimed: number;
-  /** Asked for and not claimed (yet) in the range. */
+  /** Hand-overs to the desk asked for in the range. */
   asked: number;
+  /** Nobody claimed them in time: the user was told and offered to leave a message. */
+  unclaimed: number;
   resolved: number;
   averageMs: number | null;
   buckets: Bucketed[];

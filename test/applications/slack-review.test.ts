@@ -172,6 +172,16 @@ describe('refund applications reviewed in Slack', { timeout: 60_000 }, () => {
       await threadLine(c.ts, '退款已执行');
       await m.told((s) => s.includes(number) && s.includes('的退款已执行'));
       expect(await refundsFor(d, paid, done?.outRefundNo)).toBe(1);
+      // the arrival date the merchant was just told is kept, to be checked against the arrival
+      await d.t.app.insights.flush();
+      const estimates = await d.t.app.database.db
+        .selectFrom('insight_events')
+        .selectAll()
+        .where('kind', '=', 'estimate')
+        .where('outcome', '=', 'executed')
+        .execute();
+      expect(estimates).toHaveLength(1);
+      expect(estimates[0]?.date_to).toMatch(/^2026-1[12]-\d\d$/);
 
       // the cardholder looking the payment up sees the refund
       const consumer = new ChatUser(d.t.server);

@@ -182,6 +182,10 @@ describe('handing a conversation over to agents in Slack', () => {
     expect(await t.app.handoffs.sweep()).toBe(1);
     expect(await t.app.handoffs.sweep()).toBe(0); // told once
     await u.message((m) => said(m).includes('现在没有客服能马上接入'));
+    // the lead sees it among the hand-overs nobody claimed in time
+    await t.app.insights.flush();
+    const claims = await t.app.insightsStore.claimTimes({ from: '2026-11-25', to: '2026-11-25' });
+    expect(claims.unclaimed).toBe(1);
     await slack.waitFor(
       'chat.postMessage',
       (a) => a.thread_ts === thread && String(a.text).includes('无人认领'),

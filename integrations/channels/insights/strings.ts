@@ -24,7 +24,7 @@ export const STRINGS = {
     containment_rate: '自助解决（无人工）',
     handover_rate: '转人工',
     claims: '人工接入用时',
-    claims_summary: '已接入 {claimed} / 转人工 {asked}，平均 {avg}',
+    claims_summary: '已接入 {claimed} / 转人工 {asked}，平均 {avg}；超时无人接 {unclaimed}',
     ratings: '文章评价（有帮助 / 没帮助）',
     up: '有帮助',
     down: '没帮助',
@@ -106,7 +106,8 @@ export const STRINGS = {
     containment_rate: 'Solved without a person',
     handover_rate: 'Handed over',
     claims: 'Time to claim a hand-over',
-    claims_summary: 'Claimed {claimed} of {asked} handed over, average {avg}',
+    claims_summary:
+      'Claimed {claimed} of {asked} handed over, average {avg}; {unclaimed} not claimed in time',
     ratings: 'Helpful / not helpful, per article',
     up: 'Helpful',
     down: 'Not helpful',

@@ -51,7 +51,7 @@ export function digestBlocks(f: DigestFigures, w: Words, insightsUrl?: string): 
       handedOver: f.handedOver,
       tickets: f.tickets,
     }),
-    w('digestClaims', { claimed: f.claimed, average: minutes(f.averageClaimMs) }),
+    w('digestClaims', { claimed: f.claimed, average: minutes(f.averageClaimMs), unclaimed: f.unclaimed }),
     w('digestRatings', { up: f.up, down: f.down, yes: f.solvedYes, no: f.solvedNo }),
     w('digestLookups', {
       n: lookupCount,

@@ -110,7 +110,7 @@ const WORDS = {
     eventFailed: '退款没有成功：{reason}',
     digestTitle: '📊 每日简报 · {day}',
     digestConversations: '*对话* {n} · *自助解决* {containment} · 转人工 {handedOver} · 留言 {tickets}',
-    digestClaims: '*人工接入* {claimed} · 平均用时 {average}',
+    digestClaims: '*人工接入* {claimed} · 平均用时 {average} · 超时无人接 {unclaimed}',
     digestRatings: '*评价* 👍 {up} · 👎 {down} · "解决了吗" 是 {yes} / 否 {no}',
     digestLookups: '*查询* {n}（{detail}）',
     digestApplications: '*退款申请* 提交 {submitted} · 通过 {approved} · 驳回 {rejected} · 已退款 {executed}',
@@ -242,7 +242,8 @@ const WORDS = {
     digestTitle: '📊 Daily digest · {day}',
     digestConversations:
       '*Conversations* {n} · *solved alone* {containment} · handed over {handedOver} · messages left {tickets}',
-    digestClaims: '*Hand-overs claimed* {claimed} · on average in {average}',
+    digestClaims:
+      '*Hand-overs claimed* {claimed} · on average in {average} · not claimed in time {unclaimed}',
     digestRatings: '*Ratings* 👍 {up} · 👎 {down} · "solved?" yes {yes} / no {no}',
     digestLookups: '*Look-ups* {n} ({detail})',
     digestApplications:

@@ -149,7 +149,7 @@ export class SqlInsights implements InsightsWriter, InsightsReader, LabelStore, 
   }
 
   async claimTimes(f: InsightsFilter): Promise<ClaimTimes> {
-    const [claimed, asked, resolved] = await Promise.all([
+    const [claimed, asked, resolved, unclaimed] = await Promise.all([
       this.durations(this.events('handoff_claimed', f).where('duration_ms', 'is not', null)),
       this.events('handoff_asked', f)
         .where('outcome', '=', 'desk')
@@ -158,10 +158,14 @@ export class SqlInsights implements InsightsWriter, InsightsReader, LabelStore, 
       this.events('handoff_resolved', f)
         .select((eb) => eb.fn.countAll().as('n'))
         .executeTakeFirst(),
+      this.events('handoff_unclaimed', f)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirst(),
     ]);
     return {
       claimed: claimed.count,
       asked: n(asked?.n),
+      unclaimed: n(unclaimed?.n),
       resolved: n(resolved?.n),
       averageMs: claimed.average,
       buckets: claimed.buckets,

@@ -143,7 +143,8 @@ function claims(c: ClaimTimes): void {
   note.textContent = t('claims_summary')
     .replace('{claimed}', String(c.claimed))
     .replace('{asked}', String(c.asked))
-    .replace('{avg}', duration(c.averageMs));
+    .replace('{avg}', duration(c.averageMs))
+    .replace('{unclaimed}', String(c.unclaimed));
 }
 
 function ratings(r: Ratings): void {
