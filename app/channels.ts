@@ -114,19 +114,33 @@ export async function createChannels(app: App): Promise<Channel[]> {
   return channels;
 }
 
+const STEP_KINDS: Record<string, Record<Lang, string>> = {
+  lookup: { zh: '查询收单方', en: 'Look-up at the acquirer' },
+  estimate: { zh: '估算到账日', en: 'Arrival estimate' },
+  application: { zh: '退款申请', en: 'Refund application' },
+  handoff: { zh: '转人工', en: 'Hand-over to a person' },
+};
+
 /**
- * A tree's step as a lead reads it on a funnel: the question it asks (the last question of its
- * prompt, placeholders dropped), not the node's id.
+ * A tree's step as a lead reads it on a funnel, not the node's id: what a question asks (its last
+ * question, else its last sentence: the ask comes after the explanation), what a message begins
+ * with, or the kind of step; placeholders dropped, short enough for a funnel's label.
  */
 export function stepTitle(flow: Flow | undefined, id: string, lang: Lang): string | undefined {
-  const node = flow?.nodes[id] as { prompt?: Record<Lang, string>; text?: Record<Lang, string> } | undefined;
-  const words = (node?.prompt ?? node?.text)?.[lang];
-  if (!words) return undefined;
+  const node = flow?.nodes[id] as
+    | { kind?: string; prompt?: Record<Lang, string>; text?: Record<Lang, string> }
+    | undefined;
+  if (!node) return undefined;
+  const words = (node.prompt ?? node.text)?.[lang];
+  if (!words) return node.kind ? STEP_KINDS[node.kind]?.[lang] : undefined;
   const sentences = words
     .replace(/\{[^}]*\}/g, '…')
     .split(/(?<=[。？！?!])\s*|\n+/)
     .map((x) => x.trim())
     .filter(Boolean);
-  const asked = sentences.filter((x) => /[？?]$/.test(x)).at(-1) ?? sentences[0] ?? '';
-  return asked.length > 40 ? `${asked.slice(0, 39)}…` : asked;
+  const chosen = node.prompt
+    ? (sentences.filter((x) => /[？?]$/.test(x)).at(-1) ?? sentences.at(-1))
+    : sentences[0];
+  const max = lang === 'zh' ? 22 : 44;
+  return chosen && chosen.length > max ? `${chosen.slice(0, max - 1)}…` : chosen;
 }

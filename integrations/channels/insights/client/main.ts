@@ -211,7 +211,15 @@ function funnels(list: Funnel[]): void {
             bottom: 8,
             minSize: '12%',
             gap: 1,
-            label: { position: 'right', formatter: '{b} · {c}', fontSize: 11, color: '#374151' },
+            // a step's question can be long: cut to the space beside the funnel (the tooltip has it whole)
+            label: {
+              position: 'right',
+              formatter: '{c} · {b}',
+              fontSize: 11,
+              color: '#374151',
+              width: 150,
+              overflow: 'truncate',
+            },
             labelLine: { length: 12 },
             data: steps.map((x) => ({
               name: x.node === '(ended)' ? t('funnel_ended') : x.title,
