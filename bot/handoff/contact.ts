@@ -16,7 +16,7 @@ export type ContactParse =
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/;
 // something with an @ in it that is not an address: "abc@qq", "@example.com"
 const EMAIL_TRY = /\S*@\S*/;
-// a run of digits, maybe written +86 138-1234-5678 or 138 1234 5678
+// a run of digits, maybe written +86 138-1234-5678, 0086 138 1234 5678 or 138 1234 5678
 const DIGITS = /\+?\d[\d -]*\d/g;
 const MOBILE = /^1[3-9]\d{9}$/;
 // a 12-digit run is a reference number (参考号), the one thing support needs: not a mistyped phone
@@ -33,7 +33,9 @@ export function parseContact(text: string): ContactParse {
   for (const m of text.matchAll(DIGITS)) {
     const raw = m[0];
     let digits = raw.replace(/\D/g, '');
-    if ((raw.startsWith('+86') || digits.length === 13) && digits.startsWith('86')) digits = digits.slice(2);
+    // the country code as +86, 86 or (dialled from abroad) 0086
+    if (digits.length === 15 && digits.startsWith('0086')) digits = digits.slice(4);
+    else if ((raw.startsWith('+86') || digits.length === 13) && digits.startsWith('86')) digits = digits.slice(2);
     if (MOBILE.test(digits)) return found({ kind: 'phone', value: digits }, text, raw);
   }
   for (const m of text.matchAll(DIGITS)) {
