@@ -147,6 +147,27 @@ describe('the Lakala connector against the sandbox, over signed HTTP', () => {
   });
 });
 
+describe('many look-ups at once', () => {
+  it('thirty concurrent queries all answer, and node warns of no listener leak', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const gw = gateway();
+      const f = fixture('paid_not_refunded');
+      const all = await Promise.all(
+        Array.from({ length: 30 }, () => gw.findTransaction({ reference: f.reference })),
+      );
+      expect(all.every((t) => t.outcome === 'found')).toBe(true);
+      // warnings are emitted on the next tick
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});
+
 describe('signatures, both ways', () => {
   it('the sandbox refuses a request signed with the wrong key, and the connector says unavailable', async () => {
     const gw = gateway({ privateKeyPem: otherKeys.merchant.privateKeyPem });

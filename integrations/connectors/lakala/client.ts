@@ -165,6 +165,9 @@ export class LakalaGateway implements PaymentGateway {
     { retry = true }: { retry?: boolean } = {},
   ): Promise<z.infer<S> | typeof NOT_FOUND> {
     try {
+      // a signal of the call's own: without one, cockatiel derives every call's from one shared
+      // never-aborted signal, and eleven calls at once warn MaxListenersExceeded (a leak, to node)
+      const own = new AbortController().signal;
       return await (retry ? this.policy : this.once).execute(async ({ signal }) => {
         const body = JSON.stringify(envelope(data, this.clock()));
         let res: Response;
@@ -217,7 +220,7 @@ export class LakalaGateway implements PaymentGateway {
           );
         }
         return parsed.data;
-      });
+      }, own);
     } catch (e) {
       if (e instanceof BrokenCircuitError)
         throw new GatewayError('circuit_open', 'the acquirer circuit is open');
