@@ -163,7 +163,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       "REDIS_URL is set but uploads are kept in this instance's DATA_DIR: with several instances, set DATABASE_URL or UPLOAD_DIR so that every instance serves every upload",
     );
   const audit = new SqlAudit(database);
-  const insightsStore = new SqlInsights(database);
+  const insightsStore = new SqlInsights(database, { clock });
   const insights = new InsightsRecorder({ writer: insightsStore, logger, clock });
   // words, answers and the working-day calendar, built once for everyone who speaks
   const say = sayFor(content);

@@ -22,6 +22,7 @@ import {
   type UnansweredQuery,
 } from '../../../bot/insights/index.js';
 import type { Database } from './database.js';
+import { FunnelDays } from './funnel-days.js';
 import type { Schema } from './schema.js';
 
 /** A digest claimed this long ago and not posted: its instance is gone. */
@@ -43,7 +44,14 @@ const avg = (v: unknown): number | null => (v === null || v === undefined ? null
  * range of days through an index (the bench checks the plans).
  */
 export class SqlInsights implements InsightsWriter, InsightsReader, LabelStore, DigestClaims {
-  constructor(private readonly database: Database) {}
+  private readonly funnelDays: FunnelDays;
+
+  constructor(
+    private readonly database: Database,
+    options: { clock?: () => Date } = {},
+  ) {
+    this.funnelDays = new FunnelDays(() => this.database.db, options.clock ?? (() => new Date()));
+  }
 
   private get db() {
     return this.database.db;
@@ -68,6 +76,7 @@ export class SqlInsights implements InsightsWriter, InsightsReader, LabelStore, 
         .executeTakeFirst();
       deleted += Number(r.numDeletedRows ?? 0);
     }
+    await this.funnelDays.deleteBefore(day);
     return deleted;
   }
 
@@ -209,34 +218,9 @@ export class SqlInsights implements InsightsWriter, InsightsReader, LabelStore, 
     };
   }
 
-  /**
-   * Conversations reaching each node of each tree: the turns that entered a node (the recorder marks
-   * them `entered`, or `ended` at the tree's end), counted straight from the covering index.
-   */
-  async funnels(f: InsightsFilter): Promise<FunnelStep[]> {
-    const inTree = this.events('turn', f).where('flow', 'is not', null);
-    const [rows, ended] = await Promise.all([
-      inTree
-        .where('outcome', 'in', ['entered', 'ended'])
-        .select((eb) => ['flow', 'node', eb.fn.countAll().as('n')])
-        .groupBy(['flow', 'node'])
-        .execute(),
-      // the end of a tree is a step of its own: how many got there
-      inTree
-        .where('outcome', '=', 'ended')
-        .select((eb) => ['flow', eb.fn.countAll().as('n')])
-        .groupBy('flow')
-        .execute(),
-    ]);
-    return [...rows, ...ended.map((r) => ({ ...r, node: '(ended)' }))]
-      .map((r) => ({ flow: r.flow ?? '', node: r.node ?? '', conversations: n(r.n) }))
-      .sort(
-        (a, b) =>
-          (a.flow < b.flow ? -1 : a.flow > b.flow ? 1 : 0) ||
-          Number(a.node === '(ended)') - Number(b.node === '(ended)') ||
-          b.conversations - a.conversations ||
-          (a.node < b.node ? -1 : 1),
-      );
+  /** Conversations reaching each node of each tree: settled days from their roll-up, the rest live. */
+  funnels(f: InsightsFilter): Promise<FunnelStep[]> {
+    return this.funnelDays.steps(f);
   }
 
   async lookups(f: InsightsFilter): Promise<LookupOutcomes[]> {

@@ -192,6 +192,27 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0005_insight_funnel_days': {
+      async up(db: Kysely<unknown>) {
+        // the funnels' counts of settled days (funnel-days.ts), and which days are rolled up
+        await db.schema
+          .createTable('insight_funnel_days')
+          .addColumn('day', 'text', (c) => c.notNull())
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('flow', 'text', (c) => c.notNull())
+          .addColumn('node', 'text', (c) => c.notNull())
+          .addColumn('reached', 'integer', (c) => c.notNull())
+          .addColumn('ended', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('insight_funnel_days_pk', ['day', 'channel', 'flow', 'node'])
+          .execute();
+        await db.schema
+          .createTable('insight_rollups')
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('day', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('insight_rollups_pk', ['name', 'day'])
+          .execute();
+      },
+    },
   };
 }
 

@@ -124,6 +124,23 @@ export interface InsightDigestsTable {
   posted_at: string | null;
 }
 
+/** A settled day's funnel counts: turns that reached each node of each tree, per channel. */
+export interface InsightFunnelDaysTable {
+  day: string;
+  /** '' for events without one. */
+  channel: string;
+  flow: string;
+  node: string;
+  reached: number;
+  ended: number;
+}
+
+/** The days a roll-up (by name) has done. */
+export interface InsightRollupsTable {
+  name: string;
+  day: string;
+}
+
 export interface Schema {
   applications: ApplicationsTable;
   application_events: ApplicationEventsTable;
@@ -135,4 +152,6 @@ export interface Schema {
   insight_events: InsightEventsTable;
   insight_labels: InsightLabelsTable;
   insight_digests: InsightDigestsTable;
+  insight_funnel_days: InsightFunnelDaysTable;
+  insight_rollups: InsightRollupsTable;
 }
