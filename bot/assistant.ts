@@ -168,7 +168,13 @@ export class Assistant {
     const started = performance.now();
     // user text enters here: masked once, before anything reads, echoes, stores or logs it; only a
     // ticket being written reads the contact as typed (README "Tickets")
-    const input = { ...typed, text: mask(typed.text), action: mask(typed.action) };
+    // the client's own message id too: it is stored with the message (a retry is compared masked)
+    const input = {
+      ...typed,
+      text: mask(typed.text),
+      action: mask(typed.action),
+      clientId: mask(typed.clientId),
+    };
     const now = this.clock();
     const message =
       input.text !== undefined && input.action === undefined ? this.normalized(input.text) : undefined;

@@ -35,7 +35,8 @@ export function parseContact(text: string): ContactParse {
     let digits = raw.replace(/\D/g, '');
     // the country code as +86, 86 or (dialled from abroad) 0086
     if (digits.length === 15 && digits.startsWith('0086')) digits = digits.slice(4);
-    else if ((raw.startsWith('+86') || digits.length === 13) && digits.startsWith('86')) digits = digits.slice(2);
+    else if ((raw.startsWith('+86') || digits.length === 13) && digits.startsWith('86'))
+      digits = digits.slice(2);
     if (MOBILE.test(digits)) return found({ kind: 'phone', value: digits }, text, raw);
   }
   for (const m of text.matchAll(DIGITS)) {

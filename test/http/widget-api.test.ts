@@ -69,6 +69,21 @@ describe('the WebSocket at /api/ws', () => {
     a.close();
   });
 
+  it('a clientId that carries a card number is stored masked, and its resend is still answered once', async () => {
+    const chat = (conversationId?: string) =>
+      t.server.inject({
+        method: 'POST',
+        url: '/api/chat',
+        payload: { conversationId, clientId: 'card-6222021234567813', text: '你好' },
+      });
+    const first = (await chat()).json();
+    const again = (await chat(first.conversationId)).json();
+    expect(again.conversationId).toBe(first.conversationId);
+    const saved = await t.app.store.load(first.conversationId);
+    expect(saved?.messages.filter((m) => m.from === 'user')).toHaveLength(1);
+    expect(JSON.stringify(saved)).not.toContain('6222021234567813');
+  });
+
   it('pushes what happens in the conversation elsewhere (another tab, an agent) to every open socket', async () => {
     const a = await socket();
     a.send({ type: 'hello' });
