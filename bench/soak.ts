@@ -71,11 +71,14 @@ const stopAt = Date.now() + minutes * 60_000;
 const done = () => Date.now() >= stopAt;
 
 // what the traffic did, by kind: requests and failures
-const counts = new Map<string, { ok: number; failed: number }>();
-function count(kind: string, ok: boolean): void {
-  const c = counts.get(kind) ?? { ok: 0, failed: 0 };
+const counts = new Map<string, { ok: number; failed: number; why: Map<string, number> }>();
+function count(kind: string, ok: boolean, why = 'failed'): void {
+  const c = counts.get(kind) ?? { ok: 0, failed: 0, why: new Map<string, number>() };
   if (ok) c.ok++;
-  else c.failed++;
+  else {
+    c.failed++;
+    c.why.set(why, (c.why.get(why) ?? 0) + 1);
+  }
   counts.set(kind, c);
 }
 
@@ -152,12 +155,15 @@ async function lookup(i: number): Promise<void> {
   count('look-up', second !== undefined);
 }
 
-let uploadConversation: string | undefined;
-let uploads = 0;
+// each worker's uploads go to a conversation of its own, a new one every 10 (the cap is 20)
+const uploadConversations: Array<string | undefined> = [];
+const uploads: number[] = [];
 
-/** A small PDF (about 2 KB, different each time); a new conversation every 10 (its cap is 20). */
-async function uploadFile(): Promise<void> {
-  if (uploads++ % 10 === 0) uploadConversation = undefined;
+/** A small PDF (about 2 KB, different each time). */
+async function uploadFile(w: number): Promise<void> {
+  uploads[w] = (uploads[w] ?? 0) + 1;
+  if ((uploads[w] ?? 0) % 10 === 1) uploadConversations[w] = undefined;
+  const uploadConversation = uploadConversations[w];
   const boundary = 'soak-boundary';
   const head = Buffer.from(`%PDF-1.4\n% ${Math.random()}\n`);
   const bytes = Buffer.concat([head, Buffer.alloc(2048 - head.length, 0x20)]);
@@ -177,9 +183,9 @@ async function uploadFile(): Promise<void> {
       headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
       body,
     });
-    const json = (await res.json()) as { conversationId?: string };
-    uploadConversation ??= json.conversationId;
-    count('upload', res.status === 200);
+    const json = (await res.json()) as { conversationId?: string; error?: { code: string } };
+    uploadConversations[w] ??= json.conversationId;
+    count('upload', res.status === 200, `${res.status} ${json.error?.code ?? ''}`);
   } catch {
     count('upload', false);
   }
@@ -219,7 +225,7 @@ async function worker(w: number): Promise<void> {
     await httpConversation(i);
     await socketSession(i);
     await lookup(i);
-    if (i % 2 === 0) await uploadFile();
+    if (i % 2 === 0) await uploadFile(w);
     if (i % 5 === 0) await insights();
   }
 }
@@ -258,6 +264,25 @@ function slope(samples: Sample[], y: (s: Sample) => number): number {
   return den ? num / den : Number.NaN;
 }
 
+/**
+ * The median of the slopes between every two samples (Theil–Sen): one sample taken just before a
+ * garbage collection (the used heap is a saw-tooth) does not tilt it, as it tilts least squares.
+ */
+function medianSlope(samples: Sample[], y: (s: Sample) => number): number {
+  const slopes: number[] = [];
+  for (let i = 0; i < samples.length; i++)
+    for (let j = i + 1; j < samples.length; j++) {
+      const a = samples[i] as Sample;
+      const b = samples[j] as Sample;
+      slopes.push((y(b) - y(a)) / ((b.at - a.at) / 60_000));
+    }
+  slopes.sort((a, b) => a - b);
+  return slopes[Math.floor(slopes.length / 2)] ?? Number.NaN;
+}
+
+const signed = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(2)}`;
+const lowest = (samples: Sample[], y: (s: Sample) => number) => Math.min(...samples.map(y));
+
 const began = Date.now();
 try {
   fixtures = (await (await fetch(`http://127.0.0.1:${sandboxPort}/fixtures`)).json()) as Fixture[];
@@ -281,21 +306,28 @@ try {
   console.log(row(samples.at(-1) as Sample));
 
   console.log('\ntraffic');
-  for (const [kind, c] of counts)
-    console.log(`  ${kind.padEnd(20)} ${String(c.ok).padStart(7)} ok  ${c.failed} failed`);
+  for (const [kind, c] of counts) {
+    const why = [...c.why].map(([w, n]) => `${n}× ${w}`).join(', ');
+    console.log(
+      `  ${kind.padEnd(20)} ${String(c.ok).padStart(7)} ok  ${c.failed} failed${why ? ` (${why})` : ''}`,
+    );
+  }
   // the first sample is before any traffic (and the first minute fills caches and pools): the
-  // slope is over the rest
+  // slopes are over the rest
   const steady = samples.filter((s) => s.at - began >= 60_000);
   if (steady.length >= 3) {
-    const rss = slope(steady, (s) => s.rssMb);
-    const heap = slope(steady, (s) => s.heapMb);
-    const first = steady[0] as Sample;
-    const last = steady.at(-1) as Sample;
+    const rss = (s: Sample) => s.rssMb;
+    const heap = (s: Sample) => s.heapMb;
+    console.log(`\nafter the first minute (${steady.length} samples), MB per minute:`);
+    console.log(`  least squares  RSS ${signed(slope(steady, rss))}  heap ${signed(slope(steady, heap))}`);
     console.log(
-      `\nslope after the first minute (${steady.length} samples): RSS ${rss >= 0 ? '+' : ''}${rss.toFixed(2)} MB/min, heap ${heap >= 0 ? '+' : ''}${heap.toFixed(2)} MB/min`,
+      `  median (Theil–Sen)  RSS ${signed(medianSlope(steady, rss))}  heap ${signed(medianSlope(steady, heap))}`,
     );
+    // the troughs: the lowest sample of the first and of the last third (after a collection)
+    const third = Math.max(1, Math.floor(steady.length / 3));
+    const [early, late] = [steady.slice(0, third), steady.slice(-third)];
     console.log(
-      `  RSS ${first.rssMb.toFixed(1)} → ${last.rssMb.toFixed(1)} MB, heap ${first.heapMb.toFixed(1)} → ${last.heapMb.toFixed(1)} MB`,
+      `  lowest of first vs last third: RSS ${lowest(early, rss).toFixed(1)} → ${lowest(late, rss).toFixed(1)} MB, heap ${lowest(early, heap).toFixed(1)} → ${lowest(late, heap).toFixed(1)} MB`,
     );
   } else console.log('\ntoo short for a slope: run it for at least 3 minutes');
 } finally {
