@@ -302,8 +302,11 @@ try {
   }, SAMPLE_MS);
   await Promise.all(Array.from({ length: WORKERS }, (_, w) => worker(w)));
   clearInterval(sampler);
-  samples.push(await sample());
-  console.log(row(samples.at(-1) as Sample));
+  // a last sample at the end, unless the sampler took one just now
+  if (Date.now() - (samples.at(-1)?.at ?? 0) > SAMPLE_MS / 2) {
+    samples.push(await sample());
+    console.log(row(samples.at(-1) as Sample));
+  }
 
   console.log('\ntraffic');
   for (const [kind, c] of counts) {
