@@ -219,9 +219,25 @@ describe.skipIf(!database)('three instances behind a load balancer, on one Redis
         .map((m) => `${m.from}: ${said(m)}`)
         .slice(0, acknowledged.length),
     ).toEqual(acknowledged);
-    // it sends the unacknowledged message again: answered once, at the look-up, not from the start
-    back.socket.send({ type: 'message', clientId: 'in-flight', text: amount });
-    const ack = await back.socket.until((f) => f.type === 'ack' && f.clientId === 'in-flight', WAIT);
+    // It sends the unacknowledged message again: answered once, at the look-up, not from the start.
+    // The dead instance's lock on the conversation lasts its lease (10 s): until then the turn waits,
+    // and should it be refused meanwhile (an error frame with the clientId), the widget sends it again.
+    const ack = await eventually(
+      'the message sent again answered',
+      async () => {
+        const from = back.socket.frames.length;
+        back.socket.send({ type: 'message', clientId: 'in-flight', text: amount });
+        const f = await back.socket.until(
+          (x) =>
+            back.socket.frames.indexOf(x) >= from &&
+            (x.type === 'ack' || x.type === 'error') &&
+            x.clientId === 'in-flight',
+          WAIT,
+        );
+        return f.type === 'ack' ? f : undefined;
+      },
+      { ms: 90_000, everyMs: 500 },
+    );
     expect(ack.conversationId).toBe(id);
     expect(servedBy()).not.toBe(on);
     const status = await back.told((s) => s.includes('交易与退款状态'), WAIT);
