@@ -179,7 +179,19 @@ describe.skipIf(!database)('three instances behind a load balancer, on one Redis
     expect(mine().filter((t) => t.includes('请稍等，我帮您查'))).toHaveLength(1);
   });
 
-  it('an instance killed mid-turn: the widget reconnects through the balancer to another, and the conversation goes on where it was', {
+  /** Resolves when an instance asks the acquirer something, which then answers only 20 s later. */
+  function holdAtTheAcquirer(): Promise<void> {
+    return new Promise<void>((asking) => {
+      acquirer.sandbox.faults = {
+        get delayMs() {
+          asking();
+          return 20_000;
+        },
+      };
+    });
+  }
+
+  it('an instance killed mid-turn: the widget (and an HTTP client) goes on through the balancer on another, where the conversation was', {
     timeout: 180_000,
   }, async () => {
     const trade = acquirer.sandbox.fixtures().find((f) => f.scenario === 'refund_processing_card');
@@ -187,22 +199,15 @@ describe.skipIf(!database)('three instances behind a load balancer, on one Redis
     const user = await SocketUser.open(balancer.wsUrl, { locale: 'zh' });
     const asked = await user.says(`退款还没到账，参考号${trade.reference}`);
     expect(asked.said).toContain('请告诉我原付款的金额');
-    const on = servedBy();
     const id = user.conversationId as string;
     const acknowledged = user.socket.messages().map((m) => `${m.from}: ${said(m)}`);
 
     // the answer goes to the acquirer, which holds it: the instance is killed while it waits
-    let asking: () => void = () => undefined;
-    const atTheAcquirer = new Promise<void>((r) => (asking = r));
-    acquirer.sandbox.faults = {
-      get delayMs() {
-        asking();
-        return 20_000;
-      },
-    };
+    const atTheAcquirer = holdAtTheAcquirer();
     const amount = `${trade.amountFen / 100}元`;
     user.socket.send({ type: 'message', clientId: 'in-flight', text: amount });
     await atTheAcquirer;
+    const on = servedBy();
     await servers[on]?.stop('SIGKILL');
     acquirer.sandbox.faults = {};
     // the socket is cut with its instance; the message in flight was never acknowledged
@@ -249,18 +254,32 @@ describe.skipIf(!database)('three instances behind a load balancer, on one Redis
     const solved = await back.says('解决了');
     expect(solved.said).toContain('太好了');
 
-    // over HTTP: a merchant's flow, through the balancer, its instance killed between turns
+    // Over HTTP: a merchant asks to look a payment up, through the balancer; the instance that
+    // has the reference number is killed while it asks the acquirer, and the request fails. The
+    // merchant sends the number again: another instance answers it as the reference it asked for.
     const merchant = new PortalMerchant(balancer.url, trade.merchantNo);
-    const first = await merchant.says('退款还没到账');
-    expect(first.said).toContain('这笔当初是怎么付款的');
+    const first = await merchant.says('帮我查一笔退款');
+    expect(first.said).toContain('请告诉我这笔交易的参考号');
+    const httpHeld = holdAtTheAcquirer();
+    const inFlight = merchant.says(trade.reference).then(
+      () => 'answered',
+      () => 'cut',
+    );
+    await httpHeld;
     const httpOn = servedBy();
     await servers[httpOn]?.stop('SIGKILL');
-    const next = await eventually('a turn through the balancer after the kill', async () =>
-      merchant.says('信用卡').catch(() => undefined),
+    acquirer.sandbox.faults = {};
+    expect(await inFlight).toBe('cut');
+    const next = await eventually('the reference number answered after the kill', async () =>
+      merchant.says(trade.reference).catch(() => undefined),
     );
     expect(next.conversationId).toBe(first.conversationId);
-    expect(next.said).toContain('退款是哪天办理的');
-    expect(await merchant.history()).toContain('这笔当初是怎么付款的');
+    expect(next.said).toContain('交易与退款状态');
+    expect(next.said).toContain('处理中');
+    // once each: the question, and the number (the killed instance's half turn left nothing)
+    const lines = (await merchant.history()).split('\n');
+    expect(lines.filter((l) => l.includes('请告诉我这笔交易的参考号'))).toHaveLength(1);
+    expect(lines.filter((l) => l === trade.reference)).toHaveLength(1);
     back.close();
   });
 });
