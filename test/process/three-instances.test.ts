@@ -24,7 +24,8 @@ import { SocketUser } from '../support/widget-socket.js';
 // A deployment of three instances — three server processes — on one Redis and one PostgreSQL
 // database, behind a load balancer that sends each connection to the next instance and skips a
 // dead one. Read as the users would notice it: a conversation outlives the instance it was on, and
-// whatever instance Slack or a Bot Framework channel calls, the message reaches its user.
+// whatever instance Slack or a Bot Framework channel calls, the message reaches its user. The
+// tests run in order: the last one kills two of the instances.
 
 const database = (await redisAvailable()) ? await freshProcessDatabase('three') : undefined;
 
