@@ -10,9 +10,9 @@ FROM node:20-bookworm AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: the package's own `prepare` runs the build, and the sources are not here yet;
-# then only the install scripts the build needs (esbuild's binary, better-sqlite3's native module)
+# then only the install script the build needs (esbuild's; nothing native is loaded by the build)
 RUN npm ci --ignore-scripts --no-audit --no-fund \
- && npm rebuild esbuild better-sqlite3
+ && npm rebuild esbuild
 COPY tsconfig.json tsconfig.build.json ./
 COPY types types
 COPY contracts contracts
