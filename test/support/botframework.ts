@@ -92,8 +92,8 @@ export function readable(a: Activity): string {
  * reads the bot's replies (from the response with expectReplies, or from the connector stand-in).
  */
 export class ChannelUser {
-  readonly conversationId = `conv-${randomUUID()}`;
-  private readonly userId = `user-${randomUUID().slice(0, 8)}`;
+  conversationId = `conv-${randomUUID()}`;
+  private userId = `user-${randomUUID().slice(0, 8)}`;
 
   constructor(
     private readonly base: string,
@@ -105,6 +105,14 @@ export class ChannelUser {
       headers?: Record<string, string>;
     } = {},
   ) {}
+
+  /** The same user in the same conversation, posting to another instance's address. */
+  via(base: string): ChannelUser {
+    const u = new ChannelUser(base, this.options);
+    u.conversationId = this.conversationId;
+    u.userId = this.userId;
+    return u;
+  }
 
   activity(fields: Partial<Activity>): Activity {
     return {

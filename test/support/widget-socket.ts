@@ -65,11 +65,19 @@ export async function widgetSocket(url: string, headers: Record<string, string> 
  */
 export class SocketUser {
   private n = 0;
+  // clientIds unique to this socket: a user who reconnects to the conversation does not repeat them
+  private readonly prefix = `c${Math.random().toString(36).slice(2, 8)}-`;
 
   private constructor(readonly socket: WidgetSocket) {}
 
-  /** Opens /api/ws and says hello (a merchant portal's token signs the merchant in). */
-  static async open(url: string, hello: { token?: string; locale?: string } = {}): Promise<SocketUser> {
+  /**
+   * Opens /api/ws and says hello (a merchant portal's token signs the merchant in); with a
+   * conversationId, resumes that conversation after message number `after` (0: all of it).
+   */
+  static async open(
+    url: string,
+    hello: { token?: string; locale?: string; conversationId?: string; after?: number } = {},
+  ): Promise<SocketUser> {
     const socket = await widgetSocket(url);
     socket.send({ type: 'hello', ...hello });
     await socket.until((f) => f.type === 'welcome');
@@ -104,7 +112,7 @@ export class SocketUser {
   }
 
   private async send(body: { text?: string; action?: string }): Promise<Turn> {
-    const clientId = `c${++this.n}`;
+    const clientId = `${this.prefix}${++this.n}`;
     const before = this.socket.frames.length;
     this.socket.send({ type: 'message', clientId, ...body });
     const ack = await this.socket.until((f) => f.type === 'ack' && f.clientId === clientId);
