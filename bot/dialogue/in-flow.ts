@@ -34,6 +34,7 @@ export async function inFlow(
   const ctx = { lang: c.lang, requester };
   const input = { text: message.raw, normalized: message.text, entities: understanding.entities };
   // what the message says besides the answer is kept for the questions still to come
+  const before = state;
   state = runner.absorb(state, input, { answersCurrent: runner.fits(state, input) });
   c = { ...c, flow: state };
 
@@ -95,6 +96,11 @@ export async function inFlow(
       understanding,
       decision,
     };
+  }
+  // told something the path depends on instead ("参考号…" while asked how it was paid): go that way
+  if (decision.kind !== 'smalltalk') {
+    const redirected = await runner.redirect(before, state, ctx);
+    if (redirected) return { ...(await afterStep(c, redirected, opts)), understanding, decision };
   }
   if (sideIntent || (decision.kind === 'smalltalk' && decision.intent !== 'greeting')) {
     // a side question: answer it, then offer to carry on where we were

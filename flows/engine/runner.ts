@@ -207,6 +207,31 @@ export class FlowRunner {
   }
 
   /**
+   * Something newly told that the path depends on — a reference number given while asked how it
+   * was paid: the tree walked again from its start with it, so the user is not asked later for
+   * what they just said. Undefined when nothing new was told, or the walk comes back to the
+   * question being asked (a date given early simply waits for its question).
+   */
+  async redirect(before: FlowState, after: FlowState, ctx: FlowContext): Promise<Step | undefined> {
+    const flow = this.byId.get(after.flow);
+    if (!flow) return undefined;
+    const added = Object.keys(after.slots).filter(
+      (k) => before.slots[k] === undefined && after.slots[k] !== undefined,
+    );
+    if (!added.length) return undefined;
+    const again: FlowState = {
+      ...after,
+      node: flow.start,
+      facts: { 'requester.trusted': after.facts['requester.trusted'] ?? false },
+      history: [],
+      invalid: 0,
+      paused: false,
+    };
+    const step = await this.walker.walk(flow, again, ctx);
+    return step.state?.node === before.node ? undefined : step;
+  }
+
+  /**
    * A document uploaded in a flow that collects proof: kept with the flow (a fact, so the masking
    * of typed slots never touches its id) and the current question asked again. Undefined when the
    * flow collects none.

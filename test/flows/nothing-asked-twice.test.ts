@@ -33,6 +33,25 @@ describe('what the user already said is not asked again', () => {
     expect(next.said).toMatch(/預計/);
   });
 
+  it('a reference number given while asked how it was paid is looked up, not asked for again', async () => {
+    const user = new ChatUser(app().server);
+    expect((await user.says('退款还没到账')).said).toContain('怎么付款');
+    const next = await user.says('参考号261201000001');
+    // on to the look-up: the proof of the payment it needs, not "send me the reference number"
+    expect(next.said).toContain('我来帮您查这笔退款');
+    expect(next.said).not.toMatch(/参考号.*发给我|输入参考号/);
+    expect(next.said).not.toContain('还要继续吗');
+  });
+
+  it('a date given early waits for its question instead of turning the tree', async () => {
+    const user = new ChatUser(app().server);
+    await user.says('退款还没到账');
+    const next = await user.says('上周五退的');
+    expect(next.said).toMatch(/付款方式|怎么付款/);
+    // and once the method is given, the day is not asked
+    expect((await user.says('借记卡')).said).not.toMatch(asksDate);
+  });
+
   it('"权限不足" goes straight to the permission fix', async () => {
     const turn = await new ChatUser(app().server).says('退款的时候pos机提示权限不足');
     expect(turn.said).toContain('主管密码');
