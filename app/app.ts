@@ -82,6 +82,8 @@ export interface AppOptions {
   observeFlows?: (flow: string, from: string | undefined, to: string) => void;
   /** The CLI: use a running server's sandbox acquirer rather than a throwaway one of its own. */
   joinRunningSandbox?: boolean;
+  /** The CLI: an acquirer of its own (one opened at its first call), instead of createAcquirer's. */
+  acquirer?: Acquirer;
 }
 
 /**
@@ -117,10 +119,12 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       : undefined,
     dataDir: config.dataDir,
   });
-  const acquirer = await createAcquirer(config, logger, {
-    clock: options.clock,
-    joinRunningSandbox: options.joinRunningSandbox ?? false,
-  });
+  const acquirer =
+    options.acquirer ??
+    (await createAcquirer(config, logger, {
+      clock: options.clock,
+      joinRunningSandbox: options.joinRunningSandbox ?? false,
+    }));
   const metrics = new PromMetrics();
   const unmetered = acquirer.gateway;
   acquirer.gateway = meteredGateway(unmetered, metrics);
@@ -294,8 +298,13 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     insightsStore.deleteBefore(
       formatDate(todayIn(new Date(clock().getTime() - config.INSIGHTS_RETENTION_DAYS * 86_400_000))),
     );
-  const retention = () =>
-    void sweepInsights().catch((err: unknown) => logger.warn({ err }, 'could not delete old insight events'));
+  // the sweep under way is awaited on close (a command done before it must not close the database under it)
+  let sweeping: Promise<unknown> = Promise.resolve();
+  const retention = () => {
+    sweeping = sweepInsights().catch((err: unknown) =>
+      logger.warn({ err }, 'could not delete old insight events'),
+    );
+  };
   retention();
   const retentionSweeper = setInterval(retention, 3_600_000).unref();
   return {
@@ -333,7 +342,10 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       // the executor first: a refund under way at the acquirer is recorded before the database goes
       await steps.run('refund executor', () => executor.stop());
       // then the insight events still queued (the executor's last among them)
-      await steps.run('insights', () => insights.close());
+      await steps.run('insights', async () => {
+        await sweeping;
+        await insights.close();
+      });
       await steps.run('acquirer', () => acquirer.close());
       await steps.run('bus', () => bus.close());
       await steps.run('state store', () => state.close());

@@ -27,7 +27,8 @@ export interface Command {
 export const COMMANDS: Record<string, Command> = {
   ask: {
     usage: ASK_USAGE,
-    needs: ['assistant'],
+    // the acquirer only once a question needs a look-up
+    needs: ['assistant', 'acquirer'],
     run: async (args, open) => (await import('./ask.js')).ask(args, open),
   },
   eval: {

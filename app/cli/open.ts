@@ -226,13 +226,16 @@ export class Resources {
     });
   }
 
-  /** The acquirer's gateway, opened at its first call (a decision never makes one). */
+  /**
+   * The acquirer's gateway, opened at its first call (a decision never makes one, most questions
+   * to `ask` neither). A command that does not declare the acquirer gets one that refuses every call.
+   */
   gatewayOnDemand(): PaymentGateway {
-    if (!this.needs.has('acquirer'))
-      throw new Error(
-        `the ${this.command} command asked for the acquirer, but does not declare "acquirer" in its needs`,
-      );
-    const gateway = async () => (await this.acquirer()).gateway;
+    const gateway = async () => {
+      if (!this.needs.has('acquirer'))
+        throw new Error(`the ${this.command} command has no acquirer (it does not declare "acquirer")`);
+      return (await this.acquirer()).gateway;
+    };
     return {
       name: 'acquirer',
       findTransaction: async (q) => (await gateway()).findTransaction(q),
@@ -320,7 +323,10 @@ export class Resources {
     });
   }
 
-  /** The whole app, its model trained (or read from DATA_DIR/cache): `ask` and `eval` only. */
+  /**
+   * The whole app, its model trained (or read from DATA_DIR/cache): `ask` and `eval` only. Its
+   * acquirer is opened at the first look-up (eval never makes one).
+   */
   app(): Promise<App> {
     return this.once('the assistant', 'assistant', async () => {
       const [config, logger, { createApp }] = await Promise.all([
@@ -328,7 +334,9 @@ export class Resources {
         this.logger(),
         import('../app.js'),
       ]);
-      const app = await createApp(config, logger, { joinRunningSandbox: true });
+      const app = await createApp(config, logger, {
+        acquirer: { gateway: this.gatewayOnDemand(), close: async () => undefined },
+      });
       this.closing('app', () => app.close());
       return app;
     });

@@ -137,6 +137,8 @@ describe.each([{ store: 'SQLite' }, { store: 'PostgreSQL' }])(
         // the observable is real: the assistant does make the cache
         const asked = await cli({ ...env, LAKALA_BASE_URL: '' }, 'ask', '退款多久到账');
         expect(asked.code).toBe(0);
+        // and closes cleanly: nothing on stderr but the conversation to carry on
+        expect(asked.stderr).toMatch(/^\(conversation [\w-]+\)\n$/);
         expect(existsSync(path.join(dataDir, 'cache'))).toBe(true);
       } finally {
         rmSync(dataDir, { recursive: true, force: true });
