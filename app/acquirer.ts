@@ -78,10 +78,14 @@ export async function createAcquirer(
   return { gateway, sandbox: { instance, server, url }, close: () => server.close() };
 }
 
-/** A sandbox answering on `url` that signs with our DATA_DIR's platform key (not another one's). */
+/**
+ * A sandbox answering on `url` that signs with our DATA_DIR's platform key (not another one's). A
+ * port nobody listens on is refused at once; a busy server gets two seconds (half a second was too
+ * little on a loaded machine: the CLI then started a sandbox of its own and missed the server's refunds).
+ */
 async function isOurSandbox(url: string, serialNo: string): Promise<boolean> {
   try {
-    const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(500) });
+    const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
     const body = (await res.json()) as { serialNo?: string };
     return res.ok && body.serialNo === serialNo;
   } catch {

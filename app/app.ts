@@ -1,21 +1,18 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Answers } from '../bot/answers.js';
-import { ConversationInbox } from '../bot/applications/conversation-inbox.js';
 import { ApplicationDialogue } from '../bot/applications/dialogue.js';
 import {
-  ApplicationService,
+  type ApplicationService,
   ApplicationSteps,
   arrivalWindow,
-  loadApplicationRules,
   RefundExecutor,
-  wordsOf,
 } from '../bot/applications/index.js';
 import { Assistant } from '../bot/assistant.js';
 import { ConversationStore } from '../bot/conversations/store.js';
 import { HandoffRegistry, HandoffService, type TicketStore } from '../bot/handoff/index.js';
 import { InsightsRecorder } from '../bot/insights/index.js';
-import { Lockouts, LookupService } from '../bot/lookups/index.js';
+import type { LookupService } from '../bot/lookups/index.js';
 import { sayFor } from '../bot/messages.js';
 import type { EventBus } from '../bot/ports.js';
 import { type Flow, type LookupPort, loadFlows } from '../flows/engine/index.js';
@@ -23,17 +20,9 @@ import { MerchantTokens } from '../integrations/channels/widget/merchant-token.j
 import { LakalaGateway } from '../integrations/connectors/lakala/client.js';
 import { meteredGateway } from '../integrations/observability/metered-gateway.js';
 import { PromMetrics } from '../integrations/observability/metrics.js';
-import { InProcessBus, RedisBus } from '../integrations/stores/bus.js';
-import {
-  Database,
-  SqlApplicationStore,
-  SqlAudit,
-  SqlInsights,
-  SqlTicketStore,
-} from '../integrations/stores/db/index.js';
+import { type Database, SqlAudit, SqlInsights, SqlTicketStore } from '../integrations/stores/db/index.js';
 import { FileLinks } from '../integrations/stores/file-links.js';
 import { StateStore } from '../integrations/stores/keyv.js';
-import { createRedis } from '../integrations/stores/redis.js';
 import { scheduleSweeps, UploadStore } from '../integrations/stores/uploads.js';
 import {
   Commands,
@@ -47,8 +36,10 @@ import {
   WorkingDays,
 } from '../knowledge/index.js';
 import { type Acquirer, createAcquirer } from './acquirer.js';
+import { openBusiness } from './business.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
+import { applicationRules, createApplications, createBus, createLookups } from './services.js';
 import { ShutdownSteps } from './shutdown.js';
 
 export interface App {
@@ -96,6 +87,8 @@ export interface AppOptions {
   observeFlows?: (flow: string, from: string | undefined, to: string) => void;
   /** The CLI: use a running server's sandbox acquirer rather than a throwaway one of its own. */
   joinRunningSandbox?: boolean;
+  /** The CLI: an acquirer of its own (one opened at its first call), instead of createAcquirer's. */
+  acquirer?: Acquirer;
 }
 
 /**
@@ -131,14 +124,16 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       : undefined,
     dataDir: config.dataDir,
   });
-  const acquirer = await createAcquirer(config, logger, {
-    clock: options.clock,
-    joinRunningSandbox: options.joinRunningSandbox ?? false,
-  });
+  const acquirer =
+    options.acquirer ??
+    (await createAcquirer(config, logger, {
+      clock: options.clock,
+      joinRunningSandbox: options.joinRunningSandbox ?? false,
+    }));
   const metrics = new PromMetrics();
   const unmetered = acquirer.gateway;
   acquirer.gateway = meteredGateway(unmetered, metrics);
-  const database = await Database.open({ dataDir: config.dataDir, url: config.DATABASE_URL });
+  const database = await openBusiness(config);
   const uploads = new UploadStore({
     database,
     // an explicit UPLOAD_DIR wins; else the shared database holds the bytes, or DATA_DIR/uploads
@@ -177,23 +172,15 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     say,
     articleUrl,
   });
-  const lookups = new LookupService({
+  const lookups = createLookups(config, {
     gateway: acquirer.gateway,
-    lockouts: new Lockouts({
-      counters: state.counters('lookup-failures'),
-      maxFailures: config.LOOKUP_MAX_FAILURES,
-      maxAddressFailures: config.LOOKUP_ADDRESS_MAX_FAILURES,
-      windowMs: config.LOOKUP_LOCK_MINUTES * 60_000,
-    }),
-    lockMinutes: config.LOOKUP_LOCK_MINUTES,
+    state,
     audit,
-    cache: state.keyValue('lookup-cache'),
-    cacheMs: config.LOOKUP_CACHE_SECONDS * 1000,
-    logger,
-    clock,
+    content,
     say,
     calendar,
-    arrivalMethods: content.arrivalMethods,
+    logger,
+    clock,
     metrics,
     insights,
   });
@@ -239,25 +226,19 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
         )
         .catch((err: unknown) => logger.error({ err }, 'could not write the audit record')),
   });
-  const rules = loadApplicationRules();
-  const words = wordsOf(rules);
-  const hotline = (lang: Lang) =>
-    `${content.policy.supportHotline.name[lang]} ${config.SUPPORT_HOTLINE ?? content.policy.supportHotline.number}`;
-  const notices = { words, rules, calendar, arrivalMethods: content.arrivalMethods, hotline, clock };
+  const parts = applicationRules(config, content, calendar, clock);
+  const { rules, words, notices } = parts;
   const fileLinks = FileLinks.create({ secret: config.FILE_LINK_SECRET, dataDir: config.dataDir });
-  const applications = new ApplicationService({
-    store: new SqlApplicationStore(database),
+  const applications: ApplicationService = createApplications(config, {
+    database,
     gateway: acquirer.gateway,
-    rules,
-    words,
-    refundWindowDays: content.policy.refundWindowDays,
-    fourEyesAboveFen: config.APPLICATION_FOUR_EYES_FEN ?? rules.fourEyesAboveFen,
-    reviewers: config.APPLICATION_REVIEWERS,
-    hotline,
-    inbox: new ConversationInbox({ store, bus, runner: () => assistant.runner, notices, logger, clock }),
+    content,
+    parts,
+    store,
+    bus,
+    runner: () => assistant.runner,
     audit,
-    proofLink: (a) =>
-      config.PUBLIC_BASE_URL ? `${config.PUBLIC_BASE_URL}${fileLinks.path(a.id, clock())}` : undefined,
+    fileLinks,
     logger,
     clock,
     insights,
@@ -323,8 +304,13 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     insightsStore.deleteBefore(
       formatDate(todayIn(new Date(clock().getTime() - config.INSIGHTS_RETENTION_DAYS * 86_400_000))),
     );
-  const retention = () =>
-    void sweepInsights().catch((err: unknown) => logger.warn({ err }, 'could not delete old insight events'));
+  // the sweep under way is awaited on close (a command done before it must not close the database under it)
+  let sweeping: Promise<unknown> = Promise.resolve();
+  const retention = () => {
+    sweeping = sweepInsights().catch((err: unknown) =>
+      logger.warn({ err }, 'could not delete old insight events'),
+    );
+  };
   retention();
   const retentionSweeper = setInterval(retention, 3_600_000).unref();
   return {
@@ -362,22 +348,14 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       // the executor first: a refund under way at the acquirer is recorded before the database goes
       await steps.run('refund executor', () => executor.stop());
       // then the insight events still queued (the executor's last among them)
-      await steps.run('insights', () => insights.close());
+      await steps.run('insights', async () => {
+        await sweeping;
+        await insights.close();
+      });
       await steps.run('acquirer', () => acquirer.close());
       await steps.run('bus', () => bus.close());
       await steps.run('state store', () => state.close());
       await steps.run('database', () => database.close());
     },
   };
-}
-
-/** In-process, or Redis pub/sub on a connection of its own when the state is in Redis. */
-async function createBus(config: Config, logger: Logger, state: StateStore): Promise<EventBus> {
-  if (!config.REDIS_URL || !state.redis) return new InProcessBus();
-  const subscriber = createRedis(config.REDIS_URL, logger, {
-    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
-    role: 'bus',
-  });
-  await subscriber.connect();
-  return new RedisBus(state.redis, subscriber, logger, state.prefix);
 }

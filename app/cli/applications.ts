@@ -1,27 +1,37 @@
 import { parseArgs } from 'node:util';
-import type { Application, ApplicationService, DecisionResult } from '../../bot/applications/index.js';
+import type {
+  Application,
+  ApplicationService,
+  ApplicationStore,
+  DecisionResult,
+} from '../../bot/applications/index.js';
+import type { PaymentGateway } from '../../bot/lookups/index.js';
 import { formatYuan } from '../../knowledge/index.js';
-import type { App } from '../app.js';
+import { APPLICATIONS_USAGE } from './usage.js';
 
-export const APPLICATIONS_USAGE = `  applications list [--json] [--status STATUS] [--limit N]
-                      Refund applications, newest first
-  applications show ID [--json]
-                      One application: status, amount, timeline and what the acquirer executed
-  applications approve ID --reviewer NAME
-  applications reject ID --reviewer NAME --reason TEXT
-                      Decide, with the same rules as the Slack review (four-eyes, decided once);
-                      a running server executes an approved refund
-`;
+export { APPLICATIONS_USAGE };
 
 type Write = (s: string) => void;
 
+/** What the subcommands open, each only when asked: a list is the database alone. */
+export interface ApplicationsDeps {
+  store: () => Promise<ApplicationStore>;
+  /** For decisions: the rules, the audit trail, the merchant's conversation. */
+  service: () => Promise<ApplicationService>;
+  /** For the refund an approved application made: the acquirer's word on it now. */
+  gateway: () => Promise<PaymentGateway>;
+}
+
+/** Until it is approved, an application has no refund at the acquirer to ask about. */
+const REFUNDABLE = new Set<Application['status']>(['approved', 'executed', 'failed']);
+
 /** The JSON record tools outside the repository read: keep its names stable. */
-async function record(app: App, a: Application) {
-  const events = await app.applications.store.events(a.number);
-  const live = await app.acquirer.gateway.getRefund(a.outRefundNo, {
-    merchantNo: a.merchantNo,
-    termNo: a.termNo,
-  });
+async function record(deps: ApplicationsDeps, a: Application) {
+  const events = await (await deps.store()).events(a.number);
+  const live =
+    REFUNDABLE.has(a.status) || a.refund
+      ? await (await deps.gateway()).getRefund(a.outRefundNo, { merchantNo: a.merchantNo, termNo: a.termNo })
+      : ({ outcome: 'not_found' } as const);
   const refunds =
     live.outcome === 'found'
       ? [
@@ -99,8 +109,13 @@ function decided(result: DecisionResult, number: string, out: Write, err: Write)
   }
 }
 
-/** `applications …` over a composed app (its database, its acquirer for the executed refunds). */
-export async function applicationsCommand(args: string[], app: App, out: Write, err: Write): Promise<number> {
+/** `applications …`: list and show read the database (and the acquirer, for a refund made); decisions go through the service. */
+export async function applicationsCommand(
+  args: string[],
+  deps: ApplicationsDeps,
+  out: Write,
+  err: Write,
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -112,13 +127,15 @@ export async function applicationsCommand(args: string[], app: App, out: Write, 
       reason: { type: 'string' },
     },
   });
-  const service: ApplicationService = app.applications;
   const [sub, raw] = positionals;
   const id = raw?.trim().toUpperCase();
   if (sub === 'list') {
     const limit = values.limit ? Number(values.limit) : 50;
     const status = values.status ? [values.status as Application['status']] : undefined;
-    const list = await service.store.list({ limit: limit > 0 ? limit : 50, ...(status && { status }) });
+    const list = await (await deps.store()).list({
+      limit: limit > 0 ? limit : 50,
+      ...(status && { status }),
+    });
     if (values.json)
       out(
         `${JSON.stringify(
@@ -142,12 +159,12 @@ export async function applicationsCommand(args: string[], app: App, out: Write, 
     return 0;
   }
   if (sub === 'show' && id) {
-    const a = await service.store.get(id);
+    const a = await (await deps.store()).get(id);
     if (!a) {
       err(`no application ${id}\n`);
       return 3;
     }
-    const r = await record(app, a);
+    const r = await record(deps, a);
     if (values.json) out(`${JSON.stringify(r, null, 2)}\n`);
     else
       out(
@@ -169,12 +186,13 @@ export async function applicationsCommand(args: string[], app: App, out: Write, 
       return 2;
     }
     const who = { id: reviewer, channel: 'cli' as const };
-    if (sub === 'approve') return decided(await service.approve(id, who), id, out, err);
-    if (!values.reason?.trim()) {
+    if (sub === 'reject' && !values.reason?.trim()) {
       err('--reason TEXT is needed: the merchant is told why\n');
       return 2;
     }
-    return decided(await service.reject(id, who, values.reason), id, out, err);
+    const service = await deps.service();
+    if (sub === 'approve') return decided(await service.approve(id, who), id, out, err);
+    return decided(await service.reject(id, who, values.reason as string), id, out, err);
   }
   err(`Usage:\n${APPLICATIONS_USAGE}`);
   return 2;

@@ -1,11 +1,10 @@
 import { parseArgs } from 'node:util';
 import type { AuditKind } from '../../bot/ports.js';
-import { AUDIT_CSV_HEADER, auditCsvLine, Database, SqlAudit } from '../../integrations/stores/db/index.js';
-import { loadConfig } from '../config.js';
+import { AUDIT_CSV_HEADER, auditCsvLine, type SqlAudit } from '../../integrations/stores/db/index.js';
+import type { Resources } from './open.js';
+import { AUDIT_USAGE } from './usage.js';
 
-export const AUDIT_USAGE = `  audit export --from YYYY-MM-DD --to YYYY-MM-DD [--format csv|jsonl] [--kind lookups|handoffs|applications]
-                      The audit trail of those days (inclusive) to standard output
-`;
+export { AUDIT_USAGE };
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -52,17 +51,12 @@ export async function auditCommand(
   return 0;
 }
 
-export async function audit(args: string[]): Promise<number> {
-  const config = loadConfig(process.env);
-  const database = await Database.open({ dataDir: config.dataDir, url: config.DATABASE_URL });
-  try {
-    return await auditCommand(
-      args,
-      new SqlAudit(database),
-      (s) => void process.stdout.write(s),
-      (s) => void process.stderr.write(s),
-    );
-  } finally {
-    await database.close();
-  }
+/** The command on this deployment's database (its audit table, nothing else). */
+export async function audit(
+  args: string[],
+  open: Resources,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
+  return auditCommand(args, await open.audit(), out, err);
 }

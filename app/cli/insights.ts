@@ -10,18 +10,10 @@ import {
   type ReviewedBatch,
   reviewBatch,
 } from '../../bot/insights/index.js';
-import { Database, SqlInsights } from '../../integrations/stores/db/index.js';
+import { SqlInsights } from '../../integrations/stores/db/index.js';
 import { type Content, LANGS, type Lang, loadContent, projectRoot } from '../../knowledge/index.js';
-import { loadConfig } from '../config.js';
-import { createLogger } from '../logger.js';
-
-export const INSIGHTS_USAGE = `  insights queue [--json]
-                      The review queue: questions labelled on /insights, waiting for export
-  insights export [--out DIR] [--dry-run]
-                      Writes the queue as <lang>.reviewed-<date>.yml training examples (for
-                      knowledge/intents/, checked as npm run check would) and the questions that need
-                      an article; measure with npm run eval -- --candidate FILE before adopting
-`;
+import type { Resources } from './open.js';
+import { INSIGHTS_USAGE } from './usage.js';
 
 type Write = (s: string) => void;
 
@@ -178,21 +170,9 @@ export async function insightsCommand(args: string[], store: LabelStore, out: Wr
   return 2;
 }
 
+export { INSIGHTS_USAGE };
+
 /** On this deployment's database only: no acquirer, no model. */
-export async function insights(args: string[]): Promise<number> {
-  const config = loadConfig(process.env);
-  const logger = createLogger(process.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn', undefined, 2);
-  logger.debug({ command: 'insights' }, 'opening the database');
-  const database = await Database.open({ dataDir: config.dataDir, url: config.DATABASE_URL });
-  try {
-    const write = (to: NodeJS.WriteStream) => (s: string) => void to.write(s);
-    return await insightsCommand(
-      args,
-      new SqlInsights(database),
-      write(process.stdout),
-      write(process.stderr),
-    );
-  } finally {
-    await database.close();
-  }
+export async function insights(args: string[], open: Resources, out: Write, err: Write): Promise<number> {
+  return insightsCommand(args, new SqlInsights(await open.database()), out, err);
 }

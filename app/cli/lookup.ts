@@ -2,6 +2,7 @@
 // words for staff (what was paid, every refund with its amount, state and dates, what to do
 // next), not the consumer's flow; an exit code a script can act on; and a JSON record whose sums
 // are worked out from the refunds themselves.
+import { parseArgs } from 'node:util';
 import type { Refund, StatusAnswer, Transaction } from '../../bot/lookups/index.js';
 import { refundArrival, refundedFen, type StatusDeps } from '../../bot/lookups/status.js';
 import type { Say } from '../../bot/messages.js';
@@ -13,6 +14,7 @@ import {
   type Lang,
   type MessageKey,
 } from '../../knowledge/index.js';
+import type { Resources } from './open.js';
 
 /** What `lookup` exits with: scripts tell "no such payment" from "the acquirer did not answer". */
 export const LOOKUP_EXIT = { found: 0, usage: 2, not_found: 3, unavailable: 4, other: 1 } as const;
@@ -180,3 +182,43 @@ export function lookupReport(o: LookupReportOptions): string {
 }
 
 export type { Say };
+
+/**
+ * The live status of one reference, as an operator at a terminal sees it (no proof asked): a plain
+ * report, or `--json` the record. Exits 0 found, 3 not found, 4 acquirer unavailable, 2 usage.
+ * Opens the acquirer, the look-up service's state and audit trail, and the message words: no model.
+ */
+export async function lookup(args: string[], open: Resources): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false }, locale: { type: 'string' } },
+  });
+  const reference = positionals[0]?.replace(/\s/g, '');
+  if (!reference || !/^\d{12}$/.test(reference)) {
+    process.stderr.write('lookup needs a 12-digit reference number, for example: lookup 261118000004\n');
+    return LOOKUP_EXIT.usage;
+  }
+  const lang = values.locale === 'en' ? 'en' : 'zh';
+  const [lookups, acquirer, content, { say, calendar }] = await Promise.all([
+    open.lookups(),
+    open.acquirer(),
+    open.content(),
+    open.words(),
+  ]);
+  const requester = { channel: 'cli', role: 'operator' as const, conversationId: 'cli' };
+  const answer = await lookups.status({ reference }, requester, 'transaction');
+  const report = {
+    reference,
+    answer,
+    lang,
+    now: new Date(),
+    gateway: acquirer.gateway.name,
+    deps: { say, calendar, arrivalMethods: content.arrivalMethods },
+  } as const;
+  if (values.json) process.stdout.write(`${JSON.stringify(lookupRecord(report), null, 2)}\n`);
+  // found: the report is the output; otherwise the one sentence goes where errors go
+  else if (answer.outcome === 'found') process.stdout.write(`${lookupReport(report)}\n`);
+  else process.stderr.write(`${lookupReport(report)}\n`);
+  return lookupExitCode(answer.outcome);
+}

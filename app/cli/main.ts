@@ -1,6 +1,3 @@
-import { FlowProblems } from '../../flows/engine/index.js';
-import { ContentProblems } from '../../knowledge/index.js';
-import { ConfigError } from '../config.js';
 import { cli } from './index.js';
 
 // `npm run --silent cli -- eval big.jsonl | head` closes the pipe early: that is not an error.
@@ -9,13 +6,15 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
+/** Errors the user can act on from their message alone (by name: their modules load only if used). */
+const PLAIN = new Set(['ConfigError', 'ContentProblems', 'FlowProblems']);
+
 cli(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof ConfigError || err instanceof ContentProblems || err instanceof FlowProblems)
-      process.stderr.write(`${err.message}\n`);
+    if (err instanceof Error && PLAIN.has(err.name)) process.stderr.write(`${err.message}\n`);
     else if ((err as { code?: string }).code === 'ENOENT')
       process.stderr.write(`${(err as Error).message}\n`);
     else process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);

@@ -1,14 +1,10 @@
 import { parseArgs } from 'node:util';
 import { maskContact, type TicketRecord, type TicketStore } from '../../bot/handoff/index.js';
-import { Database, SqlTicketStore } from '../../integrations/stores/db/index.js';
-import { loadConfig } from '../config.js';
-import { createLogger } from '../logger.js';
+import { SqlTicketStore } from '../../integrations/stores/db/index.js';
+import type { Resources } from './open.js';
+import { TICKETS_USAGE } from './usage.js';
 
-export const TICKETS_USAGE = `  tickets list [--json] [--limit N]
-                      Messages left for a person, newest first (contacts masked)
-  tickets show ID [--json]
-                      One ticket in full, with the contact to call back
-`;
+export { TICKETS_USAGE };
 
 type Write = (s: string) => void;
 
@@ -45,22 +41,8 @@ export async function ticketsCommand(args: string[], tickets: TicketStore, out: 
 }
 
 /** The command on this deployment's database (no acquirer or understanding needed to read it). */
-export async function tickets(args: string[]): Promise<number> {
-  const config = loadConfig(process.env);
-  const logger = createLogger(process.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn', undefined, 2);
-  logger.debug({ command: 'tickets' }, 'opening the database');
-  const database = await Database.open({ dataDir: config.dataDir, url: config.DATABASE_URL });
-  try {
-    const write = (to: NodeJS.WriteStream) => (s: string) => void to.write(s);
-    return await ticketsCommand(
-      args,
-      new SqlTicketStore(database),
-      write(process.stdout),
-      write(process.stderr),
-    );
-  } finally {
-    await database.close();
-  }
+export async function tickets(args: string[], open: Resources, out: Write, err: Write): Promise<number> {
+  return ticketsCommand(args, new SqlTicketStore(await open.database()), out, err);
 }
 
 function masked(t: TicketRecord) {

@@ -36,7 +36,7 @@ async function cli(
 }
 
 describe('cli', () => {
-  it('ask prints the reply as a person reads it', async () => {
+  it('ask prints the reply as a person reads it', { timeout: 120_000 }, async () => {
     const { code, stdout } = await cli('ask', '退款的手续费能退回来吗');
     expect(code).toBe(0);
     expect(stdout).toContain('1. ');
@@ -44,7 +44,7 @@ describe('cli', () => {
     expect(stdout).not.toContain('**');
   });
 
-  it('ask --json prints the structured result', async () => {
+  it('ask --json prints the structured result', { timeout: 120_000 }, async () => {
     const { stdout } = await cli('ask', '--json', '尾号6688的卡昨天退的款还没到账');
     const result = JSON.parse(stdout);
     expect(result.intent.intent).toBe('refund_not_received');
@@ -52,7 +52,9 @@ describe('cli', () => {
     expect(result.replies[0].type).toBe('text');
   });
 
-  it('eval writes one JSON line per input line, in order, bad lines included', async () => {
+  it('eval writes one JSON line per input line, in order, bad lines included', {
+    timeout: 120_000,
+  }, async () => {
     const file = path.join(dataDir, 'in.jsonl');
     writeFileSync(
       file,
@@ -83,13 +85,13 @@ describe('cli', () => {
     expect(lines[4]).toMatchObject({ intent: 'out_of_scope', articles: [] });
   });
 
-  it('check validates the content', async () => {
+  it('check validates the content', { timeout: 120_000 }, async () => {
     const { code, stdout } = await cli('check');
     expect(code).toBe(0);
     expect(stdout).toContain('content OK');
   });
 
-  it('an unknown command explains the usage and fails', async () => {
+  it('an unknown command explains the usage and fails', { timeout: 120_000 }, async () => {
     const { code, stderr } = await cli('frobnicate');
     expect(code).toBe(2);
     expect(stderr).toContain('Usage');
