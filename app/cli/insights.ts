@@ -104,6 +104,14 @@ export async function exportLabels(
     for (const f of files) options.write(`--- ${f.file} (dry run, not written)\n${f.text}`);
     return { batch, files: files.map((f) => f.file) };
   }
+  if (!files.length) {
+    // every wording was left out (known, contradicting or held out): reviewed all the same
+    if (pending.length) {
+      await store.markExported(batch.keys, '(nothing new)', options.now.toISOString());
+      options.write(`${pending.length} labels reviewed: nothing new to export\n`);
+    }
+    return { batch, files: [] };
+  }
   mkdirSync(options.out, { recursive: true });
   for (const f of files) writeFileSync(f.file, f.text);
   const candidates = files.map((f) => f.file).filter((f) => /\/[a-z]{2}\.reviewed-/.test(f));

@@ -132,6 +132,16 @@ describe.each([{ store: 'SQLite' }, { store: 'PostgreSQL' }])(
           expect.objectContaining({ actor: 'ops-li', what: 'application.review', outcome: 'approved' }),
           expect.objectContaining({ actor: 'ops-li', what: 'application.review', outcome: 'rejected' }),
         ]);
+        // the insights review queue: empty here, and an export of nothing writes nothing
+        expect(await cli(env, 'insights', 'queue')).toEqual({
+          code: 0,
+          stdout: 'the review queue is empty\n',
+          stderr: '',
+        });
+        const exported = await cli(env, 'insights', 'export', '--out', path.join(dataDir, 'reviewed'));
+        expect(exported.code).toBe(0);
+        expect(exported.stdout).toContain('the review queue is empty: nothing to export');
+        expect(existsSync(path.join(dataDir, 'reviewed'))).toBe(false);
         untouched();
 
         // the observable is real: the assistant does make the cache
