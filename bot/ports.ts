@@ -18,9 +18,22 @@ export interface Counters {
   reset(key: string): Promise<void>;
 }
 
-/** Runs a task with no other task for the same key running anywhere it can see. */
+/**
+ * Runs a task with no other task for the same key running anywhere it can see. A task that writes
+ * what it did calls `held.confirm()` just before the write: a task that lost the lock (its lease ran
+ * out and another instance took it) is refused there, so a stale writer never overwrites the newer
+ * state.
+ */
 export interface Lock {
-  run<T>(key: string, task: () => Promise<T>): Promise<T>;
+  run<T>(key: string, task: (held: Held) => Promise<T>): Promise<T>;
+}
+
+/** The lock as the task holding it sees it. */
+export interface Held {
+  /** Resolves if the lock is still this task's (for long enough to write); throws if it was lost. */
+  confirm(): Promise<void>;
+  /** Aborted once the lock is known lost. */
+  readonly signal: AbortSignal;
 }
 
 /** Something that happened in a conversation that open clients should see now. */

@@ -14,7 +14,7 @@ import {
 import type BetterSqlite from 'better-sqlite3';
 import Keyv from 'keyv';
 import { KeyedMutex } from '../../bot/conversations/keyed-mutex.js';
-import type { Counters, KeyValue, Lock, Stores } from '../../bot/ports.js';
+import type { Counters, Held, KeyValue, Lock, Stores } from '../../bot/ports.js';
 import { Unavailable } from '../../contracts/errors.js';
 import type { Logger } from '../../contracts/logger.js';
 import { KeyvCounters, RedisCounters } from './counters.js';
@@ -52,6 +52,7 @@ export class StateStore implements Stores {
   /** The one Redis connection: every namespace, the locks, the counters, publishing. */
   readonly redis: Redis | undefined;
   readonly lock: Lock;
+  private readonly redisLock: RedisLock | undefined;
 
   /** Opens the store; with REDIS_URL, fails clearly when Redis cannot be reached. */
   static async open(options: StateStoreOptions): Promise<StateStore> {
@@ -73,7 +74,11 @@ export class StateStore implements Stores {
       this.redis = createRedis(options.redisUrl, options.logger, {
         ...(options.commandTimeoutMs && { commandTimeoutMs: options.commandTimeoutMs }),
       });
-      this.lock = guardedLock(new RedisLock(this.redis, { prefix: `${this.prefix}lock:conversation:` }));
+      this.redisLock = new RedisLock(this.redis, {
+        prefix: `${this.prefix}lock:conversation:`,
+        ...(options.commandTimeoutMs && { commandTimeoutMs: options.commandTimeoutMs }),
+      });
+      this.lock = guardedLock(this.redisLock);
     } else {
       this.lock = new KeyedMutex();
       mkdirSync(options.dataDir, { recursive: true });
@@ -173,6 +178,7 @@ export class StateStore implements Stores {
     this.opened.length = 0;
     // after every Keyv on it: the last connection to close folds the WAL back into the file
     if (this.file?.open) this.file.close();
+    await this.redisLock?.close();
     if (this.redis?.isOpen) await this.redis.close().catch(() => undefined);
   }
 }
@@ -226,12 +232,12 @@ const REDIS_CONNECTION_ERRORS = [
  */
 function guardedLock(lock: Lock): Lock {
   return {
-    run: async <T>(key: string, task: () => Promise<T>): Promise<T> => {
+    run: async <T>(key: string, task: (held: Held) => Promise<T>): Promise<T> => {
       let started = false;
       try {
-        return await lock.run(key, () => {
+        return await lock.run(key, (held) => {
           started = true;
-          return task();
+          return task(held);
         });
       } catch (err) {
         if (started || !unreachable(err)) throw err;
