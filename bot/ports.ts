@@ -15,6 +15,8 @@ export interface Counters {
   /** Adds one and returns the new count; the count starts a window of `windowMs` when it is 1. */
   hit(key: string, windowMs: number): Promise<number>;
   get(key: string): Promise<number>;
+  /** Takes one hit back (a try that turned out not to count); never below zero. */
+  undo(key: string): Promise<void>;
   reset(key: string): Promise<void>;
 }
 

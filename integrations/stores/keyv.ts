@@ -126,6 +126,7 @@ export class StateStore implements Stores {
     return {
       hit: (key, windowMs) => this.guarded(() => counters.hit(key, windowMs)),
       get: (key) => this.guarded(() => counters.get(key)),
+      undo: (key) => this.guarded(() => counters.undo(key)),
       reset: (key) => this.guarded(() => counters.reset(key)),
     };
   }
