@@ -18,6 +18,7 @@ import type { Counters, Held, KeyValue, Lock, Stores } from '../../bot/ports.js'
 import { Unavailable } from '../../contracts/errors.js';
 import type { Logger } from '../../contracts/logger.js';
 import { KeyvCounters, RedisCounters } from './counters.js';
+import { deserializeRecord, serializeRecord } from './json-records.js';
 import { createRedis, type Redis, redactUrl } from './redis.js';
 import { RedisLock } from './redis-lock.js';
 import { deleteExpired, openStateFile, SqliteKeyv } from './sqlite-keyv.js';
@@ -142,13 +143,14 @@ export class StateStore implements Stores {
     const namespace = `${this.prefix}${name}`;
     const { logger } = this.options;
     let keyv: Keyv<T>;
+    const json = { serialize: serializeRecord, deserialize: deserializeRecord } as const;
     if (this.file) {
-      keyv = new Keyv<T>({ store: new SqliteKeyv(this.file), namespace, throwOnErrors: true });
+      keyv = new Keyv<T>({ store: new SqliteKeyv(this.file), namespace, throwOnErrors: true, ...json });
     } else {
       // the one tuned connection (createRedis), shared: not a connection per namespace with the
       // client's defaults, whose offline queue held every command until Redis came back
       const store = new KeyvRedis(this.redis as never, { throwOnConnectError: true, throwOnErrors: true });
-      keyv = new Keyv<T>({ store, namespace, useKeyPrefix: false, throwOnErrors: true });
+      keyv = new Keyv<T>({ store, namespace, useKeyPrefix: false, throwOnErrors: true, ...json });
     }
     // Without a listener a store failure would be an uncaught 'error' event and take the process down.
     // A failed command reaches its caller (and its log line) anyway; the Redis connection says when
