@@ -25,7 +25,9 @@ export class LockLost extends Unavailable {
   override name = 'LockLost';
   constructor(key: string, options?: { cause?: unknown }) {
     super('state', options);
-    this.message = `the lock of conversation ${key} was lost before the write`;
+    this.message = options?.cause
+      ? `the lock of conversation ${key} could not be confirmed before the write`
+      : `the lock of conversation ${key} was lost before the write`;
   }
 }
 
