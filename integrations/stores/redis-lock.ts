@@ -157,10 +157,11 @@ export class RedisLock implements Lock {
     return left === -1 ? { taken: true, sentAt } : { taken: false, left };
   }
 
+  /** Sent, not waited for: nobody needs its answer (a lease nobody frees runs out by itself). */
   private release(name: string, token: string): void {
-    this.bounded(this.client.eval(RELEASE, { keys: [name], arguments: [token, `${name}:released`] })).catch(
-      () => undefined,
-    );
+    this.client
+      .eval(RELEASE, { keys: [name], arguments: [token, `${name}:released`] })
+      .catch(() => undefined);
   }
 
   private async acquire(key: string, name: string, token: string) {
@@ -246,7 +247,8 @@ export class RedisLock implements Lock {
 
   /** The lease, renewed every lease/3 until stopped, and the Held the task is given. */
   private hold(key: string, name: string, token: string, sentAt: number) {
-    const controller = new AbortController();
+    // made only if the task asks for its signal: most never do
+    let controller: AbortController | undefined;
     let validUntil = sentAt + this.leaseMs;
     let lost: LockLost | undefined;
     let timer: NodeJS.Timeout | undefined;
@@ -265,7 +267,7 @@ export class RedisLock implements Lock {
       }
       if (!lost) {
         lost = new LockLost(key);
-        controller.abort(lost);
+        controller?.abort(lost);
       }
       return false;
     };
@@ -279,7 +281,11 @@ export class RedisLock implements Lock {
     };
     renew();
     const held: Held = {
-      signal: controller.signal,
+      get signal() {
+        controller ??= new AbortController();
+        if (lost && !controller.signal.aborted) controller.abort(lost);
+        return controller.signal;
+      },
       confirm: async () => {
         if (lost) throw lost;
         // good for at least another half lease: nobody else can take it before the write is done

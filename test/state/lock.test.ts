@@ -210,7 +210,9 @@ describe.skipIf(!haveRedis)('the conversation lock across instances (Redis)', ()
       const goOn = new Promise<void>((resolve) => {
         resume = resolve;
       });
+      let staleHeld: Held | undefined;
       const stale = a.lock.run('fenced', async (held) => {
+        staleHeld = held;
         holding();
         await goOn;
         write = held.confirm();
@@ -227,6 +229,7 @@ describe.skipIf(!haveRedis)('the conversation lock across instances (Redis)', ()
       resume();
       await expect(stale).rejects.toBeInstanceOf(LockLost);
       expect(order).toEqual(['b in']);
+      expect(staleHeld?.signal.aborted).toBe(true);
     } finally {
       await proxy.close();
     }
