@@ -15,12 +15,27 @@ export interface Counters {
   /** Adds one and returns the new count; the count starts a window of `windowMs` when it is 1. */
   hit(key: string, windowMs: number): Promise<number>;
   get(key: string): Promise<number>;
+  /** Takes one hit back (a try that turned out not to count); never below zero. */
+  undo(key: string): Promise<void>;
   reset(key: string): Promise<void>;
 }
 
-/** Runs a task with no other task for the same key running anywhere it can see. */
+/**
+ * Runs a task with no other task for the same key running anywhere it can see. A task that writes
+ * what it did calls `held.confirm()` just before the write: a task that lost the lock (its lease ran
+ * out and another instance took it) is refused there, so a stale writer never overwrites the newer
+ * state.
+ */
 export interface Lock {
-  run<T>(key: string, task: () => Promise<T>): Promise<T>;
+  run<T>(key: string, task: (held: Held) => Promise<T>): Promise<T>;
+}
+
+/** The lock as the task holding it sees it. */
+export interface Held {
+  /** Resolves if the lock is still this task's (for long enough to write); throws if it was lost. */
+  confirm(): Promise<void>;
+  /** Aborted once the lock is known lost. */
+  readonly signal: AbortSignal;
 }
 
 /** Something that happened in a conversation that open clients should see now. */

@@ -5,7 +5,7 @@ import { chatMessageSchema } from '../../contracts/messages.js';
 import { flowStateSchema } from '../../flows/engine/index.js';
 import { INTENT_IDS, LANGS, type Lang } from '../../knowledge/index.js';
 import { handoffSchema, ticketDraftSchema } from '../handoff/state.js';
-import type { KeyValue, Lock } from '../ports.js';
+import type { Held, KeyValue, Lock } from '../ports.js';
 
 export const conversationSchema = z.object({
   id: z.string(),
@@ -96,9 +96,11 @@ export class ConversationStore {
     task: (c: Conversation) => Promise<{ conversation: Conversation; result: T }>,
   ): Promise<T> {
     const key = id && ID.test(id) ? id : undefined;
-    const turn = async () => {
+    const turn = async (held?: Held) => {
       const existing = key ? await this.load(key) : undefined;
       const { conversation, result } = await task(existing ?? this.fresh(lang, now));
+      // the lock still ours: a turn that outlived its lease and lost it must not overwrite the next
+      await held?.confirm();
       await this.options.records.set(
         conversation.id,
         { ...conversation, updatedAt: now.toISOString() },
@@ -113,11 +115,13 @@ export class ConversationStore {
   /** Changes an existing conversation under its lock; `change` returning undefined changes nothing. */
   async update(id: string, change: (c: Conversation) => Promise<Conversation | undefined>): Promise<void> {
     if (!ID.test(id)) return;
-    await this.options.lock.run(id, async () => {
+    await this.options.lock.run(id, async (held) => {
       const c = await this.load(id);
       if (!c) return;
       const next = await change(c);
-      if (next) await this.options.records.set(id, next, this.options.ttlMs);
+      if (!next) return;
+      await held.confirm();
+      await this.options.records.set(id, next, this.options.ttlMs);
     });
   }
 

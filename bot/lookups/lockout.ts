@@ -23,8 +23,8 @@ export interface Attempt {
 /**
  * Failed proofs (the amount or card digits of someone's payment) lock look-ups: for the
  * conversation and for the reference after a few, whichever conversations they came from (so one
- * reference cannot be guessed from many), and for a client address only at a much higher bar. The
- * counters are atomic, so a burst of guesses all count.
+ * reference cannot be guessed from many), and for a client address only at a much higher bar. A
+ * try is counted (atomically) before its proof is checked, so a burst of guesses gets the limit.
  */
 export class Lockouts {
   constructor(private readonly options: LockoutOptions) {}
@@ -45,14 +45,41 @@ export class Lockouts {
     return false;
   }
 
-  /** Counts a miss; whether look-ups are locked now. */
-  async fail(a: Attempt): Promise<boolean> {
-    let locked = false;
-    for (const { key, max } of this.keys(a)) {
-      const n = await this.options.counters.hit(key, this.options.windowMs);
-      locked ||= n >= max;
+  /**
+   * Counts a try at a proof before the proof is checked: of a burst of guesses at once, only as
+   * many as the limit get to be checked (reading the counts first and counting the misses after
+   * let every guess of the burst through). 'locked': a count was at its limit already, the try is
+   * given back and nothing may be checked; 'last': allowed, and a miss now locks; 'ok': allowed.
+   */
+  async take(a: Attempt): Promise<'ok' | 'last' | 'locked'> {
+    const counted = await Promise.all(
+      this.keys(a).map(async ({ key, max }) => ({
+        key,
+        max,
+        n: await this.options.counters.hit(key, this.options.windowMs),
+      })),
+    );
+    if (counted.some(({ n, max }) => n > max)) {
+      // not a try: the counts stay the number of proofs checked
+      await Promise.all(counted.map(({ key }) => this.options.counters.undo(key)));
+      return 'locked';
     }
-    return locked;
+    return counted.some(({ n, max }) => n >= max) ? 'last' : 'ok';
+  }
+
+  /** A taken try whose proof could not be checked (the acquirer did not answer): not a try after all. */
+  async giveBack(a: Attempt): Promise<void> {
+    await Promise.all(this.keys(a).map(({ key }) => this.options.counters.undo(key)));
+  }
+
+  /** The proof of a taken try matched: the try is no miss (given back), and the conversation starts afresh. */
+  async matched(a: Attempt): Promise<void> {
+    await Promise.all(
+      this.keys(a)
+        .filter(({ key }) => !key.startsWith('conversation:'))
+        .map(({ key }) => this.options.counters.undo(key)),
+    );
+    await this.clear(a.conversationId);
   }
 
   /** A proof that matched: the conversation starts afresh (the reference's count stays). */

@@ -167,9 +167,14 @@ export class LookupService implements LookupPort {
       return end('denied');
     }
 
+    // a consumer's try is counted before the proof is checked: a burst of guesses gets the limit, no more
+    const tried = role === 'consumer' ? await this.deps.lockouts.take(attempt) : undefined;
+    if (tried === 'locked') return end('locked');
     const found = await this.find(ask.reference, role === 'merchant' ? requester.merchantNo : undefined);
     if (found.outcome === 'unavailable') {
       this.deps.logger.warn({ reason: found.reason, gateway: this.deps.gateway.name }, 'look-up unavailable');
+      // nothing was checked: not a try
+      if (tried) await this.deps.lockouts.giveBack(attempt).catch(() => undefined);
       return end('unavailable');
     }
 
@@ -181,11 +186,8 @@ export class LookupService implements LookupPort {
         (verify.kind === 'amount'
           ? verify.value === t.amountFen
           : t.cardMasked?.endsWith(verify.value) === true);
-      if (!matches) {
-        const locked = await this.deps.lockouts.fail(attempt);
-        return end(locked ? 'locked' : 'denied');
-      }
-      await this.deps.lockouts.clear(requester.conversationId);
+      if (!matches) return end(tried === 'last' ? 'locked' : 'denied');
+      await this.deps.lockouts.matched(attempt);
     }
     if (found.outcome === 'not_found') return end('not_found');
     const transaction = found.value;

@@ -8,6 +8,18 @@ import type { Redis } from './redis.js';
 const HIT = `local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n`;
+// DECR that never goes below zero, nor makes a key that was not there
+const UNDO = `local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n > 1 then redis.call('DECR', KEYS[1]) elseif n == 1 then redis.call('DEL', KEYS[1]) end
+return 0`;
+
+// Why not rate-limiter-flexible (evaluated for issue 15): at the counter level it is what this is
+// — its RateLimiterRedis runs the same kind of script (SET NX EX, INCRBY, PTTL) — and both were
+// exact in a bench of 280 concurrent guesses against one card (5 allowed of 5). Ours was faster
+// (about 59-64k hits/s against 44-55k consume/s, one Redis, one connection), counts in
+// milliseconds where its durations are whole seconds, and needs no second shape for the embedded
+// store. What let 280 guesses of 280 through was not the counter but the check-then-count around
+// it (Lockouts.locked, then the proof, then fail): Lockouts.take counts the try before the proof.
 
 /** Shared by every instance: atomic in Redis itself. */
 export class RedisCounters implements Counters {
@@ -23,6 +35,10 @@ export class RedisCounters implements Counters {
 
   async get(key: string): Promise<number> {
     return Number((await this.client.get(this.prefix + key)) ?? 0);
+  }
+
+  async undo(key: string): Promise<void> {
+    await this.client.eval(UNDO, { keys: [this.prefix + key] });
   }
 
   async reset(key: string): Promise<void> {
@@ -53,6 +69,21 @@ export class KeyvCounters implements Counters {
   async get(key: string): Promise<number> {
     const current = await this.keyv.get(key);
     return current && current.until > Date.now() ? current.n : 0;
+  }
+
+  undo(key: string): Promise<void> {
+    return this.mutex.run(key, async () => {
+      const now = Date.now();
+      const current = await this.keyv.get(key);
+      if (!current || current.until <= now) return;
+      if (current.n <= 1) await this.keyv.delete(key);
+      else
+        await this.keyv.set(
+          key,
+          { n: current.n - 1, until: current.until },
+          Math.max(1, current.until - now),
+        );
+    });
   }
 
   async reset(key: string): Promise<void> {

@@ -14,10 +14,11 @@ import {
 import type BetterSqlite from 'better-sqlite3';
 import Keyv from 'keyv';
 import { KeyedMutex } from '../../bot/conversations/keyed-mutex.js';
-import type { Counters, KeyValue, Lock, Stores } from '../../bot/ports.js';
+import type { Counters, Held, KeyValue, Lock, Stores } from '../../bot/ports.js';
 import { Unavailable } from '../../contracts/errors.js';
 import type { Logger } from '../../contracts/logger.js';
 import { KeyvCounters, RedisCounters } from './counters.js';
+import { deserializeRecord, serializeRecord } from './json-records.js';
 import { createRedis, type Redis, redactUrl } from './redis.js';
 import { RedisLock } from './redis-lock.js';
 import { deleteExpired, openStateFile, SqliteKeyv } from './sqlite-keyv.js';
@@ -52,6 +53,7 @@ export class StateStore implements Stores {
   /** The one Redis connection: every namespace, the locks, the counters, publishing. */
   readonly redis: Redis | undefined;
   readonly lock: Lock;
+  private readonly redisLock: RedisLock | undefined;
 
   /** Opens the store; with REDIS_URL, fails clearly when Redis cannot be reached. */
   static async open(options: StateStoreOptions): Promise<StateStore> {
@@ -73,7 +75,11 @@ export class StateStore implements Stores {
       this.redis = createRedis(options.redisUrl, options.logger, {
         ...(options.commandTimeoutMs && { commandTimeoutMs: options.commandTimeoutMs }),
       });
-      this.lock = guardedLock(new RedisLock(this.redis, { prefix: `${this.prefix}lock:conversation:` }));
+      this.redisLock = new RedisLock(this.redis, {
+        prefix: `${this.prefix}lock:conversation:`,
+        ...(options.commandTimeoutMs && { commandTimeoutMs: options.commandTimeoutMs }),
+      });
+      this.lock = guardedLock(this.redisLock);
     } else {
       this.lock = new KeyedMutex();
       mkdirSync(options.dataDir, { recursive: true });
@@ -121,6 +127,7 @@ export class StateStore implements Stores {
     return {
       hit: (key, windowMs) => this.guarded(() => counters.hit(key, windowMs)),
       get: (key) => this.guarded(() => counters.get(key)),
+      undo: (key) => this.guarded(() => counters.undo(key)),
       reset: (key) => this.guarded(() => counters.reset(key)),
     };
   }
@@ -136,13 +143,14 @@ export class StateStore implements Stores {
     const namespace = `${this.prefix}${name}`;
     const { logger } = this.options;
     let keyv: Keyv<T>;
+    const json = { serialize: serializeRecord, deserialize: deserializeRecord } as const;
     if (this.file) {
-      keyv = new Keyv<T>({ store: new SqliteKeyv(this.file), namespace, throwOnErrors: true });
+      keyv = new Keyv<T>({ store: new SqliteKeyv(this.file), namespace, throwOnErrors: true, ...json });
     } else {
       // the one tuned connection (createRedis), shared: not a connection per namespace with the
       // client's defaults, whose offline queue held every command until Redis came back
       const store = new KeyvRedis(this.redis as never, { throwOnConnectError: true, throwOnErrors: true });
-      keyv = new Keyv<T>({ store, namespace, useKeyPrefix: false, throwOnErrors: true });
+      keyv = new Keyv<T>({ store, namespace, useKeyPrefix: false, throwOnErrors: true, ...json });
     }
     // Without a listener a store failure would be an uncaught 'error' event and take the process down.
     // A failed command reaches its caller (and its log line) anyway; the Redis connection says when
@@ -173,6 +181,7 @@ export class StateStore implements Stores {
     this.opened.length = 0;
     // after every Keyv on it: the last connection to close folds the WAL back into the file
     if (this.file?.open) this.file.close();
+    await this.redisLock?.close();
     if (this.redis?.isOpen) await this.redis.close().catch(() => undefined);
   }
 }
@@ -226,12 +235,12 @@ const REDIS_CONNECTION_ERRORS = [
  */
 function guardedLock(lock: Lock): Lock {
   return {
-    run: async <T>(key: string, task: () => Promise<T>): Promise<T> => {
+    run: async <T>(key: string, task: (held: Held) => Promise<T>): Promise<T> => {
       let started = false;
       try {
-        return await lock.run(key, () => {
+        return await lock.run(key, (held) => {
           started = true;
-          return task();
+          return task(held);
         });
       } catch (err) {
         if (started || !unreachable(err)) throw err;
