@@ -2,11 +2,10 @@
 // reviewed questions (app/cli/insights.ts exports them from /insights' review queue) would do to
 // understanding, before anything trains on it. The model as it is and the model with the batch,
 // side by side on our held-out set and every development set built here.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type IntentId, LANGS, type Lang, loadContent, Understander } from '../../knowledge/index.js';
-import { type Case, evaluate, ours } from './compare.js';
-import { DEVSETS, devsetsDir, readDevset, type Split } from './devsets/files.js';
+import { type Case, evalSets, evaluate, ours } from './compare.js';
+import type { Split } from './devsets/files.js';
 
 const pct = (n: number, d: number) => (d === 0 ? '   n/a' : `${((100 * n) / d).toFixed(1)}%`.padStart(6));
 const delta = (a: number, b: number, d: number) => {
@@ -28,20 +27,7 @@ export async function candidateEval(options: { files: string[]; split: Split }) 
   console.log(
     `candidate: ${options.files.map((f) => path.relative(process.cwd(), f)).join(', ')} — ${added.length} new examples`,
   );
-  const here = path.dirname(new URL(import.meta.url).pathname);
-  const own = readFileSync(path.join(here, 'intents.jsonl'), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as Case);
-  const sets: Array<{ name: string; cases: Case[] }> = [
-    { name: 'intents.jsonl zh (ours, held out)', cases: own.filter((c) => c.lang === 'zh') },
-    { name: 'intents.jsonl en (ours, held out)', cases: own.filter((c) => c.lang === 'en') },
-  ];
-  for (const name of DEVSETS) {
-    const cases = readDevset(name, options.split);
-    if (cases) sets.push({ name: `${name} (${options.split})`, cases });
-    else console.log(`${name}: not built in ${devsetsDir()} (see test/eval/README.md)`);
-  }
+  const sets = evalSets(options.split);
   const before = ours('as it is', await Understander.create(baseline));
   const after = ours('with the batch', await Understander.create(withBatch));
   // what the batch teaches: its own questions the model gets wrong today

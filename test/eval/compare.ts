@@ -100,8 +100,8 @@ export async function evaluate(model: Model, cases: Case[]) {
   };
 }
 
-export async function compare(options: { split: Split; errors: boolean }) {
-  const content: Content = loadContent();
+/** Our held-out set per language, then every development set built on this machine (its half). */
+export function evalSets(split: Split): Array<{ name: string; cases: Case[] }> {
   const here = path.dirname(new URL(import.meta.url).pathname);
   const own: Case[] = readFileSync(path.join(here, 'intents.jsonl'), 'utf8')
     .split('\n')
@@ -112,10 +112,16 @@ export async function compare(options: { split: Split; errors: boolean }) {
     { name: 'intents.jsonl en (ours, held out)', cases: own.filter((c) => c.lang === 'en') },
   ];
   for (const name of DEVSETS) {
-    const cases: DevCase[] | undefined = readDevset(name, options.split);
-    if (cases) sets.push({ name: `${name} (${options.split})`, cases });
+    const cases: DevCase[] | undefined = readDevset(name, split);
+    if (cases) sets.push({ name: `${name} (${split})`, cases });
     else console.log(`${name}: not built in ${devsetsDir()} (see test/eval/README.md)`);
   }
+  return sets;
+}
+
+export async function compare(options: { split: Split; errors: boolean }) {
+  const content: Content = loadContent();
+  const sets = evalSets(options.split);
   const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'ra-compare-'));
   const models: Model[] = [
     ours('ours: logistic regression + gate (default)', await Understander.create(content, { cacheDir })),

@@ -78,6 +78,17 @@ const digests = () =>
 describe('the daily digest in Slack', () => {
   let t: TestApp;
   afterAll(() => t?.close());
+  /** Another instance's digest, on the same database and Slack, at its own clock (no retries). */
+  const digestOn = (clock: () => Date) =>
+    new SlackDigest({
+      client: new webApi.WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }),
+      channel: SUPPORT_CHANNEL,
+      words: wordsFor('zh'),
+      source: t.app.insightsStore,
+      hour: 9,
+      clock,
+      logger: t.app.logger,
+    });
 
   it('at noon, yesterday’s digest is in the support channel: its numbers, its top unanswered, escaped, and the page’s link', async () => {
     t = await startTestApp({
@@ -105,37 +116,15 @@ describe('the daily digest in Slack', () => {
   }, 60_000);
 
   it('once: a second instance (or a restart) the same morning posts nothing more', async () => {
-    const client = new webApi.WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl });
-    const instance = (now: Date) =>
-      new SlackDigest({
-        client,
-        channel: SUPPORT_CHANNEL,
-        words: wordsFor('zh'),
-        source: t.app.insightsStore,
-        hour: 9,
-        clock: () => now,
-        logger: t.app.logger,
-      });
+    const instance = (now: Date) => digestOn(() => now);
     const [a, b] = await Promise.all([instance(TEST_NOW).tick(), instance(TEST_NOW).tick()]);
     expect([a, b]).toEqual([undefined, undefined]);
     expect(digests()).toHaveLength(1);
   });
 
   it('not before its hour; the next day’s at its hour; a failed post is tried again at the next tick', async () => {
-    const client = new webApi.WebClient(BOT_TOKEN, {
-      slackApiUrl: slack.apiUrl,
-      retryConfig: { retries: 0 },
-    });
     let now = new Date('2026-11-26T00:30:00Z'); // 08:30 in China
-    const digest = new SlackDigest({
-      client,
-      channel: SUPPORT_CHANNEL,
-      words: wordsFor('zh'),
-      source: t.app.insightsStore,
-      hour: 9,
-      clock: () => now,
-      logger: t.app.logger,
-    });
+    const digest = digestOn(() => now);
     expect(await digest.tick()).toBeUndefined();
     now = new Date('2026-11-26T01:00:00Z'); // 09:00
     slack.fail('chat.postMessage');
