@@ -4,9 +4,13 @@
 //   npx tsx bench/attacks.ts brute burst  only those (names below)
 // Every server it starts listens on 127.0.0.1; every request loop is bounded in count and time.
 import type { Row } from './attacks/common.js';
-import { bruteForceHttp } from './attacks/lookups.js';
+import { bruteForceBotFramework, bruteForceHttp, burst } from './attacks/lookups.js';
 
-const all: Array<[name: string, run: () => Promise<Row[]>]> = [['brute', bruteForceHttp]];
+const all: Array<[name: string, run: () => Promise<Row[]>]> = [
+  ['brute', bruteForceHttp],
+  ['botframework', bruteForceBotFramework],
+  ['burst', burst],
+];
 
 const wanted = process.argv.slice(2);
 const rows: Row[] = [];
@@ -16,12 +20,18 @@ for (const [name, run] of all) {
   try {
     rows.push(...(await run()));
   } catch (err) {
-    rows.push({ attack: name, tried: 'the attack itself', result: `could not run: ${String(err).slice(0, 300)}`, verdict: 'NOT RUN' });
+    rows.push({
+      attack: name,
+      tried: 'the attack itself',
+      result: `could not run: ${String(err).slice(0, 300)}`,
+      verdict: 'NOT RUN',
+    });
   }
   console.error(`[${name}] ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
 console.log('\n| attack | what was tried | result | verdict |\n| --- | --- | --- | --- |');
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-for (const r of rows) console.log(`| ${cell(r.attack)} | ${cell(r.tried)} | ${cell(r.result)} | ${r.verdict} |`);
+for (const r of rows)
+  console.log(`| ${cell(r.attack)} | ${cell(r.tried)} | ${cell(r.result)} | ${r.verdict} |`);
 process.exit(0);

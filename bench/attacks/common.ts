@@ -6,7 +6,12 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Reply } from '../../contracts/replies.js';
-import { type RunningSandbox, type ServerProcess, startSandbox, startServer } from '../../test/support/process.js';
+import {
+  type RunningSandbox,
+  type ServerProcess,
+  startSandbox,
+  startServer,
+} from '../../test/support/process.js';
 import { type Turn, turnOf } from '../../test/support/transcript.js';
 
 export interface Row {
@@ -154,10 +159,13 @@ export const errorLines = (lines: string[]) => lines.filter((l) => /"level":(50|
 export async function auditRecords(dataDir: string): Promise<Array<Record<string, unknown>>> {
   const { default: Sqlite } = await import('better-sqlite3');
   const db = new Sqlite(path.join(dataDir, 'refund-assistant.sqlite'), { readonly: true });
-  const rows = db.prepare("select record from audit where kind = 'lookups'").all() as Array<{ record: string }>;
+  const rows = db.prepare("select record from audit where kind = 'lookups'").all() as Array<{
+    record: string;
+  }>;
   db.close();
   return rows.map((r) => JSON.parse(r.record) as Record<string, unknown>);
 }
 
 export const LOCKED = /暂停查询|paused/;
+export const STATUS = /交易与退款状态|Payment and refund status/;
 export const DENIED = /没有查到与这个参考号|did not match any/;
