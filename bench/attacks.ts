@@ -5,11 +5,14 @@
 // Every server it starts listens on 127.0.0.1; every request loop is bounded in count and time.
 import type { Row } from './attacks/common.js';
 import { bruteForceBotFramework, bruteForceHttp, burst } from './attacks/lookups.js';
+import { planted, propertyTest } from './attacks/planted.js';
 
 const all: Array<[name: string, run: () => Promise<Row[]>]> = [
   ['brute', bruteForceHttp],
   ['botframework', bruteForceBotFramework],
   ['burst', burst],
+  ['planted-property', propertyTest],
+  ['planted', planted],
 ];
 
 const wanted = process.argv.slice(2);
