@@ -55,14 +55,16 @@ export async function propertyTest(): Promise<Row[]> {
     timeout: 300_000,
     env: { ...process.env, FORCE_COLOR: '0' },
   });
-  const out = `${run.stdout}\n${run.stderr}`;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the colours vitest prints
+  const out = `${run.stdout}\n${run.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
   const tests = /Tests\s+([^\n]+)/.exec(out)?.[1]?.trim() ?? `no summary (exit ${run.status})`;
+  const count = /planted \d+ numbers[^\n]*/.exec(out)?.[0] ?? 'its count line not printed';
   return [
     {
       attack: '4 planted: property test',
       tried:
         'npx vitest run test/bot/planted-everywhere.property.test.ts (12 runs × generated card/ID/phone through every entry)',
-      result: `${tests}, exit ${run.status}, ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+      result: `${count}; tests ${tests}, exit ${run.status}, ${((performance.now() - t0) / 1000).toFixed(0)} s`,
       verdict: run.status === 0 ? 'PASS' : 'FAIL',
     },
   ];
