@@ -4,6 +4,7 @@
 //   npx tsx bench/attacks.ts brute burst  only those (names below)
 // Every server it starts listens on 127.0.0.1; every request loop is bounded in count and time.
 import type { Row } from './attacks/common.js';
+import { redisDown, slowAcquirer } from './attacks/faults.js';
 import { bruteForceBotFramework, bruteForceHttp, burst } from './attacks/lookups.js';
 import { planted, propertyTest } from './attacks/planted.js';
 
@@ -13,6 +14,8 @@ const all: Array<[name: string, run: () => Promise<Row[]>]> = [
   ['burst', burst],
   ['planted-property', propertyTest],
   ['planted', planted],
+  ['slow-acquirer', slowAcquirer],
+  ['redis-down', redisDown],
 ];
 
 const wanted = process.argv.slice(2);

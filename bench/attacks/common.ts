@@ -39,19 +39,31 @@ export class AcquirerHop {
     const server = createServer((req, res) => {
       const hop = self as AcquirerHop;
       hop.calls++;
-      const forward = () => {
-        const out = request(
-          { host: to.hostname, port: to.port, path: req.url, method: req.method, headers: req.headers },
-          (up) => {
-            res.writeHead(up.statusCode ?? 502, up.headers);
-            up.pipe(res);
-          },
-        );
-        out.on('error', () => res.destroy());
-        req.pipe(out);
-      };
-      if (hop.delayMs > 0) setTimeout(forward, hop.delayMs);
-      else forward();
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const forward = () => {
+          if (res.destroyed) return; // the assistant gave up waiting: nothing goes on to the acquirer
+          const out = request(
+            {
+              host: to.hostname,
+              port: to.port,
+              path: req.url,
+              method: req.method,
+              headers: { ...req.headers, connection: 'close' },
+              agent: false, // no idle connection left to the sandbox: it can close
+            },
+            (up) => {
+              res.writeHead(up.statusCode ?? 502, up.headers);
+              up.pipe(res);
+            },
+          );
+          out.on('error', () => res.destroy());
+          out.end(Buffer.concat(chunks));
+        };
+        if (hop.delayMs > 0) setTimeout(forward, hop.delayMs);
+        else forward();
+      });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     self = new AcquirerHop(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
@@ -130,12 +142,14 @@ export async function chat(
   });
   const text = await res.text();
   const ms = performance.now() - t0;
-  let json: { conversationId?: string; replies?: Reply[]; error?: { code: string } } = {};
+  let json: { conversationId?: string; replies?: Reply[]; error?: { code: string; message?: string } } = {};
   try {
     json = JSON.parse(text);
   } catch {}
+  const turn = turnOf(json.replies ?? [], res.status);
   return {
-    ...turnOf(json.replies ?? [], res.status),
+    ...turn,
+    said: turn.said || (json.error?.message ?? ''),
     ...(json.conversationId && { conversationId: json.conversationId }),
     ...(json.error && { code: json.error.code }),
     ms,
