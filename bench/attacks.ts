@@ -3,6 +3,8 @@
 //   npx tsx bench/attacks.ts              every attack, in order
 //   npx tsx bench/attacks.ts brute burst  only those (names below)
 // Every server it starts listens on 127.0.0.1; every request loop is bounded in count and time.
+
+import { badFrames, uploads } from './attacks/abuse.js';
 import type { Row } from './attacks/common.js';
 import { redisDown, slowAcquirer } from './attacks/faults.js';
 import { bruteForceBotFramework, bruteForceHttp, burst } from './attacks/lookups.js';
@@ -16,6 +18,8 @@ const all: Array<[name: string, run: () => Promise<Row[]>]> = [
   ['planted', planted],
   ['slow-acquirer', slowAcquirer],
   ['redis-down', redisDown],
+  ['uploads', uploads],
+  ['frames', badFrames],
 ];
 
 const wanted = process.argv.slice(2);
