@@ -7,6 +7,7 @@
 import { badFrames, uploads } from './attacks/abuse.js';
 import type { Row } from './attacks/common.js';
 import { redisDown, slowAcquirer } from './attacks/faults.js';
+import { http } from './attacks/http.js';
 import { bruteForceBotFramework, bruteForceHttp, burst } from './attacks/lookups.js';
 import { planted, propertyTest } from './attacks/planted.js';
 
@@ -20,6 +21,7 @@ const all: Array<[name: string, run: () => Promise<Row[]>]> = [
   ['redis-down', redisDown],
   ['uploads', uploads],
   ['frames', badFrames],
+  ['http', http],
 ];
 
 const wanted = process.argv.slice(2);
