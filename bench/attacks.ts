@@ -8,6 +8,7 @@ import { badFrames, uploads } from './attacks/abuse.js';
 import type { Row } from './attacks/common.js';
 import { redisDown, slowAcquirer } from './attacks/faults.js';
 import { http } from './attacks/http.js';
+import { links } from './attacks/links.js';
 import { bruteForceBotFramework, bruteForceHttp, burst } from './attacks/lookups.js';
 import { planted, propertyTest } from './attacks/planted.js';
 
@@ -21,6 +22,7 @@ const all: Array<[name: string, run: () => Promise<Row[]>]> = [
   ['redis-down', redisDown],
   ['uploads', uploads],
   ['frames', badFrames],
+  ['links', links],
   ['http', http],
 ];
 
