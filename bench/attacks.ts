@@ -6,6 +6,7 @@
 
 import { badFrames, uploads } from './attacks/abuse.js';
 import type { Row } from './attacks/common.js';
+import { crash } from './attacks/crash.js';
 import { redisDown, slowAcquirer } from './attacks/faults.js';
 import { http } from './attacks/http.js';
 import { links } from './attacks/links.js';
@@ -24,6 +25,7 @@ const all: Array<[name: string, run: () => Promise<Row[]>]> = [
   ['frames', badFrames],
   ['links', links],
   ['http', http],
+  ['crash', crash],
 ];
 
 const wanted = process.argv.slice(2);
