@@ -10,11 +10,12 @@ import { crash } from './attacks/crash.js';
 import { redisDown, slowAcquirer } from './attacks/faults.js';
 import { http } from './attacks/http.js';
 import { links } from './attacks/links.js';
-import { bruteForceBotFramework, bruteForceHttp, burst } from './attacks/lookups.js';
+import { bruteForceBotFramework, bruteForceHttp, bruteForceWindow, burst } from './attacks/lookups.js';
 import { planted, propertyTest } from './attacks/planted.js';
 
 const all: Array<[name: string, run: () => Promise<Row[]>]> = [
   ['brute', bruteForceHttp],
+  ['brute-window', bruteForceWindow],
   ['botframework', bruteForceBotFramework],
   ['burst', burst],
   ['planted-property', propertyTest],

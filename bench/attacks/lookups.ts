@@ -231,3 +231,40 @@ export async function burst(): Promise<Row[]> {
   }
   return rows;
 }
+
+/** 1, measured over time: LOOKUP_LOCK_MINUTES=1, a guess every 2 s for 130 s — how many are checked. */
+export async function bruteForceWindow(): Promise<Row[]> {
+  const t = await target('window', {
+    TRUST_PROXY: 'true',
+    LOOKUP_CACHE_SECONDS: '0',
+    LOOKUP_LOCK_MINUTES: '1',
+  });
+  try {
+    const p = cardPayment(t.sandbox);
+    const started = performance.now();
+    const checkedAt: number[] = [];
+    const sent = await bounded(70, 130_000, async (i) => {
+      const before = t.hop.calls;
+      await chat(
+        t.server.url,
+        { text: `查一下参考号 ${p.reference}，卡号尾号${guess(i, p.cardLast4 as string)}` },
+        { 'x-forwarded-for': randomIp() },
+      );
+      if (t.hop.calls > before) checkedAt.push(Math.round((performance.now() - started) / 1000));
+      await new Promise((r) => setTimeout(r, 2000));
+      return undefined;
+    });
+    const minutes = (performance.now() - started) / 60_000;
+    const perWindow = t.hop.calls / Math.ceil(minutes);
+    return [
+      {
+        attack: '1 … measured over 130 s',
+        tried: `LOOKUP_LOCK_MINUTES=1: ${sent} wrong guesses, one every 2 s, fresh conversation + address each`,
+        result: `${t.hop.calls} checked in ${minutes.toFixed(1)} min, at ${checkedAt.join(', ')} s → ${perWindow.toFixed(1)} per lock window (so with the default 15 min: ${((perWindow * 60) / LOCK_MIN).toFixed(0)}/h per card)`,
+        verdict: perWindow <= MAX ? 'PASS' : 'FAIL',
+      },
+    ];
+  } finally {
+    await t.stop();
+  }
+}
