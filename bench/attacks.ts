@@ -1,8 +1,14 @@
 // Issue 15: every attack the issue found, re-run against real server processes, with its result.
 // Run by hand (not a test, asserts nothing, exits 0):
 //   npx tsx bench/attacks.ts              every attack, in order
-//   npx tsx bench/attacks.ts brute burst  only those (names below)
-// Every server it starts listens on 127.0.0.1; every request loop is bounded in count and time.
+//   npx tsx bench/attacks.ts brute burst  only those (names below), each a file under bench/attacks/:
+//   1 brute, brute-window · 2 botframework · 3 burst (lookups.ts) · 4 planted-property, planted
+//   (planted.ts) · 5 slow-acquirer, redis-down (faults.ts) · 6 uploads · 7 frames (abuse.ts) ·
+//   8 links (links.ts) · 9 http (http.ts) · 10 crash (crash.ts)
+// A verdict says whether the issue's target is met now: PASS, FAIL (a finding), INFO (a figure
+// with no target), NOT RUN (the attack itself failed: why). Redis must answer at 127.0.0.1:6379
+// (TEST_REDIS_URL) for burst and redis-down. Every server it starts listens on 127.0.0.1; every
+// request loop is bounded in count and time; the servers run from source (app/main.ts via tsx).
 
 import { badFrames, uploads } from './attacks/abuse.js';
 import type { Row } from './attacks/common.js';
