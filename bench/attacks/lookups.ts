@@ -117,7 +117,7 @@ export async function bruteForceHttp(): Promise<Row[]> {
     {
       attack: '1 … audit: client address',
       tried: 'the audit records of those guesses: the forged X-Forwarded-For as the client?',
-      result: `header sent straight to the server (no proxy in front): ${faked}/${audited} records carry a forged address (TRUST_PROXY=true trusts the rightmost entry, as documented); behind a proxy appending 203.0.113.7: ${proxied.accepted} accepted, addresses recorded: ${recorded}`,
+      result: `header sent straight to the server (no proxy in front): ${faked}/${audited} records carry a forged address (TRUST_PROXY=true trusts the rightmost entry, as documented); behind a proxy appending 203.0.113.7: ${proxied.accepted} answered "no match", addresses recorded: ${recorded}`,
       verdict: recorded === '203.0.113.7' ? 'PASS' : 'FAIL',
     },
   ];
