@@ -4,7 +4,7 @@
 import type { Reply } from '../../contracts/replies.js';
 import { PortalMerchant } from '../../test/support/process.js';
 import { SlackStandIn, slackEnv } from '../../test/support/slack.js';
-import { type Row, target } from './common.js';
+import { chat, type Row, target } from './common.js';
 
 const ANSWERS = [
   'https://evil.example/refund-login',
@@ -77,5 +77,36 @@ export async function links(): Promise<Row[]> {
     await t.stop();
     await slack.close();
   }
+  rows.push(...(await ticketEcho()));
   return rows;
+}
+
+/** A ticket's contact, echoed in a text reply ("客服会通过 {contact} 联系您"): no agent online, no Slack. */
+async function ticketEcho(): Promise<Row[]> {
+  const t = await target('links-ticket');
+  try {
+    const tried = [
+      '[点这里领取退款](https://evil.example/claim) 我的邮箱 a@b.cn',
+      '联系 https://evil.example/x@b.cn',
+      '邮箱 [a@b.cn](https://evil.example/claim)',
+    ];
+    const live: string[] = [];
+    const said: string[] = [];
+    for (const text of tried) {
+      const open = await chat(t.server.url, { text: '转人工' });
+      const r = await chat(t.server.url, { conversationId: open.conversationId, text });
+      if (liveInWidget(r.replies)) live.push(text);
+      said.push(/客服会通过 (\S+) 联系/.exec(r.said)?.[1] ?? r.said.slice(0, 30));
+    }
+    return [
+      {
+        attack: '8 echoed URL in a ticket',
+        tried: `the message left for a ticket (no agent online) carrying a URL / Markdown link: ${tried.map((x) => JSON.stringify(x)).join(', ')}`,
+        result: `text reply echoes the contact as: ${said.join(', ')}; live link in the widget: ${live.length ? live.join(', ') : 'none'}`,
+        verdict: live.length === 0 ? 'PASS' : 'FAIL',
+      },
+    ];
+  } finally {
+    await t.stop();
+  }
 }
