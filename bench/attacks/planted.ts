@@ -13,7 +13,10 @@ import { chat, type Row, target } from './common.js';
 const g = (d: string, sizes: number[], sep: string) => {
   const out: string[] = [];
   let at = 0;
-  for (const n of sizes) out.push(d.slice(at, (at += n)));
+  for (const n of sizes) {
+    out.push(d.slice(at, at + n));
+    at += n;
+  }
   if (at < d.length) out.push(d.slice(at));
   return out.filter(Boolean).join(sep);
 };

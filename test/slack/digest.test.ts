@@ -112,6 +112,14 @@ describe('the daily digest in Slack', () => {
     // a user's words cannot ping the channel or hide a link
     expect(shown).toContain('&lt;!channel&gt;');
     expect(shown).not.toContain('<!channel>');
+    // and no bare URL in a question becomes a link: Slack is told to link nothing by itself
+    const texts: Array<{ verbatim?: boolean }> = [];
+    JSON.stringify(posted.blocks, (_k, v) => {
+      if (v && typeof v === 'object' && (v as { type?: unknown }).type === 'mrkdwn') texts.push(v);
+      return v;
+    });
+    expect(texts.length).toBeGreaterThan(0);
+    expect(texts.every((t) => t.verbatim === true)).toBe(true);
     expect(shown).toContain('<https://assist.example.com/insights?lang=zh|打开洞察页面>');
   }, 60_000);
 

@@ -24,7 +24,9 @@ export const ACTIONS = {
   post: 'kb_post',
 } as const;
 
-export const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text: clip(text) });
+// verbatim: Slack links nothing by itself — a bare https://… a user typed (a contact, a question)
+// stays text in our cards; the links we mean are written <url|label> and stay links
+export const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text: clip(text), verbatim: true });
 export const plain = (text: string, max = 150) => ({
   type: 'plain_text' as const,
   text: clip(text, max),
