@@ -7,14 +7,12 @@ import type {
   ContainmentByDay,
   ConversationsByDay,
   LookupOutcomes,
-  QuestionLabel,
 } from '../../../../bot/insights/index.js';
 import type { UnansweredShown } from '../datasets.js';
-import type { STRINGS } from '../strings.js';
 import { draw, forget } from './charts.js';
-
-type Strings = (typeof STRINGS)['zh'];
-type Key = keyof Strings;
+import { type Queue, queue, unanswered } from './labels.js';
+import { $, api, channel, form, from, locale, query, t, to } from './page.js';
+import { table } from './tables.js';
 
 interface Ratings {
   articles: Array<{ article: string; title: string; up: number; down: number }>;
@@ -25,45 +23,6 @@ interface Funnel {
   title: string;
   steps: Array<{ node: string; title: string; conversations: number }>;
 }
-interface Choice {
-  id: string;
-  title: string;
-}
-interface Queue {
-  pending: Array<QuestionLabel & { title: string }>;
-  exported: Array<QuestionLabel & { title: string }>;
-  choices: Choice[];
-}
-
-const s = JSON.parse(document.getElementById('strings')?.textContent ?? '{}') as Strings;
-const lang = document.documentElement.lang.startsWith('zh') ? 'zh' : 'en';
-const locale = lang === 'zh' ? 'ZH' : 'EN';
-const t = (k: Key | string): string => (s as Record<string, string>)[k] ?? k;
-
-const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;
-const form = $<HTMLFormElement>('#filter');
-const from = $<HTMLInputElement>('#from');
-const to = $<HTMLInputElement>('#to');
-const channel = $<HTMLSelectElement>('#channel');
-
-function query(): string {
-  const q = new URLSearchParams({ lang });
-  if (from.value) q.set('from', from.value);
-  if (to.value) q.set('to', to.value);
-  if (channel.value) q.set('channel', channel.value);
-  return q.toString();
-}
-
-async function api<T>(name: string): Promise<T> {
-  const res = await fetch(`/insights/api/${name}?${query()}`, { credentials: 'same-origin' });
-  if (res.status === 401) {
-    location.href = `/insights/login?lang=${lang}`;
-    throw new Error('signed out');
-  }
-  if (!res.ok) throw new Error(`${name}: ${res.status}`);
-  return (await res.json()) as T;
-}
-
 const chartEl = (id: string) => $<HTMLElement>(`[data-chart="${id}"]`);
 const days = (rows: Array<{ day: string }>) => [...new Set(rows.map((r) => r.day))].sort();
 const duration = (ms: number | null) =>
@@ -304,165 +263,6 @@ function arrivals(a: ArrivalAccuracy): void {
   );
 }
 
-type Cell = string | number | HTMLElement;
-
-function table(
-  id: string,
-  head: string[],
-  rows: Cell[][],
-  box = $<HTMLElement>(`[data-table="${id}"]`),
-): void {
-  if (!rows.length) {
-    const p = document.createElement('p');
-    p.className = 'note';
-    p.textContent = t('no_data');
-    box.replaceChildren(p);
-    return;
-  }
-  const tbl = document.createElement('table');
-  const tr = document.createElement('tr');
-  for (const h of head) {
-    const th = document.createElement('th');
-    th.textContent = h;
-    tr.append(th);
-  }
-  tbl.append(tr);
-  for (const r of rows) {
-    const row = document.createElement('tr');
-    for (const v of r) {
-      const td = document.createElement('td');
-      if (v instanceof HTMLElement) {
-        td.className = 'label';
-        td.append(v);
-      } else td.textContent = String(v);
-      if (typeof v === 'number') td.className = 'n';
-      row.append(td);
-    }
-    tbl.append(row);
-  }
-  box.replaceChildren(tbl);
-}
-
-async function post(url: string, body: unknown): Promise<Response> {
-  const res = await fetch(url, {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (res.status === 401) location.href = `/insights/login?lang=${lang}`;
-  return res;
-}
-
-const el = (tag: string, text = '', className = ''): HTMLElement => {
-  const e = document.createElement(tag);
-  if (text) e.textContent = text;
-  if (className) e.className = className;
-  return e;
-};
-
-/** One click labels the group: the model's closest intent is chosen already. */
-function labelCell(g: UnansweredShown, choices: Choice[]): HTMLElement {
-  const box = el('span');
-  const state = el('span', '', 'saved');
-  state.setAttribute('role', 'status');
-  if (g.labelled?.status === 'exported') {
-    state.textContent = t('label_exported').replace('{label}', g.labelled.title);
-    box.append(state);
-    return box;
-  }
-  const select = document.createElement('select');
-  select.setAttribute('aria-label', `${t('col_label')}: ${g.example}`);
-  for (const c of choices) {
-    const o = document.createElement('option');
-    o.value = c.id;
-    o.textContent = c.title;
-    select.append(o);
-  }
-  const guess = g.labelled?.label ?? g.intent ?? '';
-  select.value = choices.some((c) => c.id === guess) ? guess : 'new_article';
-  const button = el('button', t('label_button')) as HTMLButtonElement;
-  button.type = 'button';
-  button.dataset.label = g.key;
-  if (g.labelled) state.textContent = t('label_saved').replace('{label}', g.labelled.title);
-  button.addEventListener('click', async () => {
-    button.disabled = true;
-    const body = {
-      lang: g.lang,
-      example: g.example,
-      wordings: g.wordings,
-      label: select.value,
-      count: g.count,
-    };
-    const res = await post('/insights/api/labels', body).catch(() => undefined);
-    button.disabled = false;
-    const title = choices.find((c) => c.id === select.value)?.title ?? select.value;
-    state.className = res?.ok ? 'saved' : 'failed';
-    state.textContent = res?.ok ? t('label_saved').replace('{label}', title) : t('label_failed');
-    if (res?.ok) void api<Queue>('queue').then(queue);
-  });
-  box.append(select, ' ', button, ' ', state);
-  return box;
-}
-
-function unanswered(groups: UnansweredShown[], choices: Choice[]): void {
-  table(
-    'unanswered',
-    [t('col_example'), t('col_count'), t('col_intent'), t('col_reasons'), t('col_last'), t('col_label')],
-    groups.map((g) => [
-      g.example,
-      g.count,
-      g.intentTitle ?? '–',
-      Object.entries(g.decisions)
-        .map(([d, n]) => `${t(`reason_${d}`)} ${n}`)
-        .join(' · '),
-      g.lastAt.slice(0, 16).replace('T', ' '),
-      labelCell(g, choices),
-    ]),
-  );
-}
-
-function queue(q: Queue): void {
-  const box = $<HTMLElement>('[data-table="queue"]');
-  const pending = el('div');
-  table(
-    'queue',
-    [t('col_example'), t('col_label'), t('col_wordings'), t('col_count'), t('col_labelled_at'), ''],
-    q.pending.map((l) => {
-      const remove = el('button', t('remove'), 'plain') as HTMLButtonElement;
-      remove.type = 'button';
-      remove.dataset.remove = l.key;
-      remove.addEventListener('click', async () => {
-        remove.disabled = true;
-        const res = await post('/insights/api/labels/remove', { key: l.key }).catch(() => undefined);
-        if (res?.ok) void load();
-        else remove.disabled = false;
-      });
-      return [
-        l.example,
-        l.title,
-        l.wordings.length,
-        l.count,
-        l.labelledAt.slice(0, 16).replace('T', ' '),
-        remove,
-      ];
-    }),
-    pending,
-  );
-  const parts: HTMLElement[] = [pending];
-  if (q.exported.length) {
-    const done = el('div');
-    table(
-      'queue-exported',
-      [t('col_example'), t('col_label'), t('col_wordings'), t('col_file')],
-      q.exported.map((l) => [l.example, l.title, l.wordings.length, l.exportedTo ?? '']),
-      done,
-    );
-    parts.push(el('h3', t('queue_exported')), done);
-  }
-  box.replaceChildren(...parts);
-}
-
 function exportLinks(): void {
   for (const a of document.querySelectorAll<HTMLAnchorElement>('a[data-export]'))
     a.href = `/insights/export/${a.dataset.export}.csv?${query()}`;
@@ -481,8 +281,8 @@ async function load(): Promise<void> {
     api<ApplicationOutcomes>('applications').then(applications),
     api<ArrivalAccuracy>('arrivals').then(arrivals),
     Promise.all([api<UnansweredShown[]>('unanswered'), api<Queue>('queue')]).then(([groups, q]) => {
-      unanswered(groups, q.choices);
-      queue(q);
+      unanswered(groups, q.choices, load);
+      queue(q, load);
     }),
   ];
   const results = await Promise.allSettled(jobs);
