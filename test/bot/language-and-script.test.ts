@@ -34,6 +34,16 @@ describe('the reply speaks the user’s language and script', () => {
     expect(turn.said).not.toMatch(/[\u4e00-\u9fff]/);
   });
 
+  it('a link or an e-mail address alone keeps the conversation’s language', async () => {
+    const user = new ChatUser(app().server, 'zh-CN');
+    await user.says('退款还没到账');
+    for (const written of ['https://pay.example.com/order/123', 'wang.li@example.com'])
+      expect((await user.says(written)).said).toMatch(/[\u4e00-\u9fff]/);
+    // words around it still say which language it is
+    const english = await new ChatUser(app().server, 'zh-CN').says('my email is wang.li@example.com');
+    expect(english.said).not.toMatch(/[\u4e00-\u9fff]/);
+  });
+
   it('switches back when asked to speak Chinese', async () => {
     const user = new ChatUser(app().server, 'en');
     await user.says('hello');
