@@ -111,6 +111,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   });
   const store = new ConversationStore({
     records: state.keyValue('conversation'),
+    transcripts: state.transcripts('conversation'),
     lock: state.lock,
     ttlMs: config.CONVERSATION_TTL_HOURS * 3_600_000,
     logger,

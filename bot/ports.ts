@@ -10,6 +10,26 @@ export interface KeyValue<T> {
   delete(key: string): Promise<void>;
 }
 
+/**
+ * Each conversation's messages, kept apart from the rest of its state so that a turn writes what it
+ * said instead of serialising everything said before. A transcript lives as long as the record of
+ * the same key in `keyValue` of the same namespace: `write` keeps it `ttlMs` more, and a store that
+ * sweeps drops a transcript whose record is gone.
+ */
+export interface Transcripts {
+  /**
+   * Makes `messages` the transcript (all of it, by id). `put` (new messages, or new versions of kept
+   * ones) and `drop` (ids no longer kept) say what changed since the last write: a store writes
+   * whichever costs it less.
+   */
+  write(
+    key: string,
+    change: { messages: readonly ChatMessage[]; put: ChatMessage[]; drop: number[]; ttlMs: number },
+  ): Promise<void>;
+  /** Every message kept under `key`, by id; none for a key never written. */
+  read(key: string): Promise<ChatMessage[]>;
+}
+
 /** Counters that count right under concurrency (brute-force limits must not be read-then-write). */
 export interface Counters {
   /** Adds one and returns the new count; the count starts a window of `windowMs` when it is 1. */
@@ -85,5 +105,6 @@ export interface AuditSink {
 export interface Stores {
   keyValue<T>(namespace: string): KeyValue<T>;
   counters(namespace: string): Counters;
+  transcripts(namespace: string): Transcripts;
   readonly lock: Lock;
 }

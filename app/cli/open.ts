@@ -205,6 +205,7 @@ export class Resources {
       ]);
       return new ConversationStore({
         records: state.keyValue('conversation'),
+        transcripts: state.transcripts('conversation'),
         lock: state.lock,
         ttlMs: config.CONVERSATION_TTL_HOURS * 3_600_000,
         logger,

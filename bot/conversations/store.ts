@@ -5,7 +5,8 @@ import { chatMessageSchema } from '../../contracts/messages.js';
 import { flowStateSchema } from '../../flows/engine/index.js';
 import { INTENT_IDS, LANGS, type Lang } from '../../knowledge/index.js';
 import { handoffSchema, ticketDraftSchema } from '../handoff/state.js';
-import type { Held, KeyValue, Lock } from '../ports.js';
+import type { Held, KeyValue, Lock, Transcripts } from '../ports.js';
+import { ConversationRecords } from './records.js';
 
 export const conversationSchema = z.object({
   id: z.string(),
@@ -37,7 +38,10 @@ export const conversationSchema = z.object({
   ticketDraft: ticketDraftSchema.optional(),
   /** The last message's number. */
   seq: z.number().int().nonnegative().default(0),
-  /** What was said, masked, the most recent last (bot/state/messages.ts). */
+  /**
+   * What was said, masked, the most recent last (contracts/messages.ts `append`). Kept apart from
+   * the rest (the store's Transcripts); a record written before that holds them here.
+   */
   messages: z.array(chatMessageSchema).default([]),
   /** "Did this solve it?" after a flow, and 👍/👎 on single answers (by message number). */
   feedback: z
@@ -58,14 +62,22 @@ const ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 export interface ConversationStoreOptions {
   records: KeyValue<unknown>;
+  /** The messages, under the same keys as the records. */
+  transcripts: Transcripts;
   /** One turn at a time per conversation (across instances when it is Redis's). */
   lock: Lock;
   ttlMs: number;
   logger: Logger;
+  /** How many messages, over all conversations, are remembered between turns (records.ts). */
+  rememberedMessages?: number;
 }
 
 export class ConversationStore {
-  constructor(private readonly options: ConversationStoreOptions) {}
+  private readonly records: ConversationRecords<Conversation>;
+
+  constructor(private readonly options: ConversationStoreOptions) {
+    this.records = new ConversationRecords({ ...options, schema: conversationSchema });
+  }
 
   fresh(lang: Lang, now: Date): Conversation {
     const at = now.toISOString();
@@ -97,15 +109,11 @@ export class ConversationStore {
   ): Promise<T> {
     const key = id && ID.test(id) ? id : undefined;
     const turn = async (held?: Held) => {
-      const existing = key ? await this.load(key) : undefined;
-      const { conversation, result } = await task(existing ?? this.fresh(lang, now));
+      const existing = key ? await this.records.read(key) : undefined;
+      const { conversation, result } = await task(existing?.conversation ?? this.fresh(lang, now));
       // the lock still ours: a turn that outlived its lease and lost it must not overwrite the next
       await held?.confirm();
-      await this.options.records.set(
-        conversation.id,
-        { ...conversation, updatedAt: now.toISOString() },
-        this.options.ttlMs,
-      );
+      await this.records.save({ ...conversation, updatedAt: now.toISOString() }, existing);
       return result;
     };
     // a conversation nobody has an id for yet cannot be contended: no lock needed
@@ -116,27 +124,16 @@ export class ConversationStore {
   async update(id: string, change: (c: Conversation) => Promise<Conversation | undefined>): Promise<void> {
     if (!ID.test(id)) return;
     await this.options.lock.run(id, async (held) => {
-      const c = await this.load(id);
-      if (!c) return;
-      const next = await change(c);
+      const loaded = await this.records.read(id);
+      if (!loaded) return;
+      const next = await change(loaded.conversation);
       if (!next) return;
       await held.confirm();
-      await this.options.records.set(id, next, this.options.ttlMs);
+      await this.records.save(next, loaded);
     });
   }
 
   async load(id: string): Promise<Conversation | undefined> {
-    const raw = await this.options.records.get(id);
-    if (raw === undefined) return undefined;
-    const parsed = conversationSchema.safeParse(raw);
-    if (!parsed.success) {
-      // A record from an older version or a damaged store: start over rather than fail the user.
-      this.options.logger.warn(
-        { conversationId: id, issues: parsed.error.issues.length },
-        'unreadable conversation state',
-      );
-      return undefined;
-    }
-    return parsed.data;
+    return (await this.records.read(id))?.conversation;
   }
 }

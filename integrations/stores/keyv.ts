@@ -14,7 +14,7 @@ import {
 import type BetterSqlite from 'better-sqlite3';
 import Keyv from 'keyv';
 import { KeyedMutex } from '../../bot/conversations/keyed-mutex.js';
-import type { Counters, Held, KeyValue, Lock, Stores } from '../../bot/ports.js';
+import type { Counters, Held, KeyValue, Lock, Stores, Transcripts } from '../../bot/ports.js';
 import { Unavailable } from '../../contracts/errors.js';
 import type { Logger } from '../../contracts/logger.js';
 import { KeyvCounters, RedisCounters } from './counters.js';
@@ -22,6 +22,7 @@ import { deserializeRecord, serializeRecord } from './json-records.js';
 import { createRedis, type Redis, redactUrl } from './redis.js';
 import { RedisLock } from './redis-lock.js';
 import { deleteExpired, openStateFile, SqliteKeyv } from './sqlite-keyv.js';
+import { deleteOrphanTranscripts, RedisTranscripts, SqliteTranscripts } from './transcripts.js';
 
 export interface StateStoreOptions {
   dataDir: string;
@@ -132,6 +133,17 @@ export class StateStore implements Stores {
     };
   }
 
+  transcripts(namespace: string): Transcripts {
+    const name = `${this.prefix}${namespace}`;
+    const transcripts = this.file
+      ? new SqliteTranscripts(this.file, name)
+      : new RedisTranscripts(this.redis as Redis, `${this.prefix}transcript:${namespace}:`);
+    return {
+      write: (key, change) => this.guarded(() => transcripts.write(key, change)),
+      read: (key) => this.guarded(() => transcripts.read(key)),
+    };
+  }
+
   /** For /readyz: the store answers (Redis PING, or a statement on the SQLite file). */
   async ping(): Promise<void> {
     const { redis, file } = this;
@@ -168,7 +180,7 @@ export class StateStore implements Stores {
   sweep(now = Date.now()): number {
     if (!this.file?.open) return 0;
     try {
-      return deleteExpired(this.file, now);
+      return deleteExpired(this.file, now) + deleteOrphanTranscripts(this.file);
     } catch (err) {
       this.options.logger.warn({ err }, 'could not sweep expired state');
       return 0;
@@ -215,8 +227,19 @@ function unreachable(err: unknown): boolean {
   // node-redis: the connection's trouble (offline, timed out, closed, a full command queue), not
   // the server's answer (an ErrorReply) nor anything of ours (a bad value, a bug)
   if (err instanceof Error && err.message === 'The queue is full') return true;
+  // a MULTI sent while the client is offline fails with the socket's own error, not ClientOfflineError
+  if (typeof code === 'string' && SOCKET_ERRORS.has(code)) return true;
   return REDIS_CONNECTION_ERRORS.some((kind) => err instanceof kind);
 }
+
+const SOCKET_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+]);
 
 const REDIS_CONNECTION_ERRORS = [
   ClientOfflineError,

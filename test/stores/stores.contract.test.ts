@@ -4,7 +4,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../app/logger.js';
-import type { ConversationEvent, EventBus } from '../../bot/ports.js';
+import type { ConversationEvent, EventBus, Transcripts } from '../../bot/ports.js';
+import type { ChatMessage } from '../../contracts/messages.js';
 import { InProcessBus, RedisBus } from '../../integrations/stores/bus.js';
 import { StateStore } from '../../integrations/stores/keyv.js';
 import { createRedis } from '../../integrations/stores/redis.js';
@@ -92,6 +93,57 @@ describe.each(kinds)('$name store', ({ open, skip }) => {
 
     it('is zero for a key never hit', async () => {
       expect(await store.counters('contract-counters').get('never-hit')).toBe(0);
+    });
+  });
+
+  describe.skipIf(skip)('transcripts', () => {
+    const at = '2026-12-04T10:00:00.000Z';
+    const said = (id: number, text = `message ${id}`): ChatMessage => ({ id, at, from: 'user', text });
+    /** What a store that keeps the messages of `write` in order gives back, written change by change. */
+    const write = (
+      t: Transcripts,
+      key: string,
+      messages: ChatMessage[],
+      put: ChatMessage[],
+      drop: number[] = [],
+    ) => t.write(key, { messages, put, drop, ttlMs: 60_000 });
+
+    it('gives back every message written, in order, after changes a turn at a time', async () => {
+      const t = store.transcripts('contract-transcript');
+      const all = Array.from({ length: 25 }, (_, i) => said(i + 1, `第${i + 1}句 "quoted" \n and a newline`));
+      for (let n = 1; n <= 25; n += 2) await write(t, 'k1', all.slice(0, n + 1), all.slice(n - 1, n + 1));
+      expect(await t.read('k1')).toEqual(all.slice(0, 26));
+    });
+
+    it('replaces a message written again under its id, and forgets the dropped ones', async () => {
+      const t = store.transcripts('contract-transcript');
+      const first = Array.from({ length: 14 }, (_, i) => said(i + 1));
+      await write(t, 'k2', first, first);
+      const marked: ChatMessage = { ...said(3), feedback: 'down' };
+      const kept = [marked, ...first.slice(3)];
+      await write(t, 'k2', kept, [marked], [1, 2]);
+      expect(await t.read('k2')).toEqual(kept);
+    });
+
+    it('has nothing for a key never written, and keeps keys and namespaces apart', async () => {
+      const t = store.transcripts('contract-transcript');
+      await write(t, 'k3', [said(1, 'mine')], [said(1, 'mine')]);
+      expect(await t.read('never-written')).toEqual([]);
+      expect(await store.transcripts('contract-other').read('k3')).toEqual([]);
+      expect(await t.read('k3')).toEqual([said(1, 'mine')]);
+    });
+
+    it('goes when its record goes: with the record’s time to live', async () => {
+      const kv = store.keyValue<string>('contract-transcript-ttl');
+      const t = store.transcripts('contract-transcript-ttl');
+      await kv.set('short', 'state', 50);
+      await t.write('short', { messages: [said(1)], put: [said(1)], drop: [], ttlMs: 50 });
+      await kv.set('long', 'state', 60_000);
+      await t.write('long', { messages: [said(1)], put: [said(1)], drop: [], ttlMs: 60_000 });
+      await sleep(120);
+      store.sweep(); // SQLite: expired records and their transcripts; Redis expires both itself
+      expect(await t.read('short')).toEqual([]);
+      expect(await t.read('long')).toEqual([said(1)]);
     });
   });
 

@@ -1,0 +1,128 @@
+import type BetterSqlite from 'better-sqlite3';
+import type { Transcripts } from '../../bot/ports.js';
+import type { ChatMessage } from '../../contracts/messages.js';
+import type { Redis } from './redis.js';
+
+// A conversation's messages beside its state record (bot/ports.ts Transcripts): a turn serialises
+// the two or three messages it added, not the up to a hundred before them (20–25 KB after 25 turns,
+// all serialised, written, read, parsed and validated again on every turn until issue 15).
+//
+// Messages are our own JSON (masked ChatMessage objects written by ConversationStore), written and
+// read with the engine's JSON: they never hold a Buffer, so Keyv's serialiser has no part here.
+
+/**
+ * SQLite keeps a transcript in rows of up to ten messages (JSON lines), and a turn rewrites only
+ * the rows its messages fall in: usually the last one (2–4 KB), and the first while old messages
+ * drop off. A row per message cost more (≈60–100 µs a turn here: the table grows and splits pages),
+ * and the whole transcript in one row as much (≈100 µs: 25–45 KB joined and converted to UTF-8).
+ * Each message is serialised once, its line remembered while the object lives (the conversation
+ * store hands back the very objects it was given: kept messages are not copied).
+ * `key` is the state record's key as Keyv stores it (`namespace:id`), so the sweep can tell a
+ * transcript whose record expired.
+ */
+const CREATE = `CREATE TABLE IF NOT EXISTS transcripts(
+  key TEXT NOT NULL, chunk INTEGER NOT NULL, lines TEXT NOT NULL, PRIMARY KEY (key, chunk)
+)`;
+
+/** Messages per row. */
+const CHUNK = 10;
+const chunkOf = (id: number) => Math.floor((id - 1) / CHUNK);
+
+export class SqliteTranscripts implements Transcripts {
+  private readonly sql;
+  private readonly rewrite;
+  private readonly lines = new WeakMap<ChatMessage, string>();
+
+  constructor(
+    db: BetterSqlite.Database,
+    private readonly namespace: string,
+  ) {
+    db.exec(CREATE);
+    this.sql = {
+      set: db.prepare<[string, number, string]>(
+        'INSERT INTO transcripts (key, chunk, lines) VALUES (?, ?, ?) ON CONFLICT(key, chunk) DO UPDATE SET lines = excluded.lines',
+      ),
+      delete: db.prepare<[string, number]>('DELETE FROM transcripts WHERE key = ? AND chunk = ?'),
+      get: db.prepare<[string], string>('SELECT lines FROM transcripts WHERE key = ? ORDER BY chunk').pluck(),
+    };
+    // one transaction: a turn's rows are all written or none
+    this.rewrite = db.transaction((key: string, rows: Map<number, ChatMessage[]>) => {
+      for (const [chunk, messages] of rows) {
+        if (messages.length) this.sql.set.run(key, chunk, messages.map((m) => this.line(m)).join('\n'));
+        else this.sql.delete.run(key, chunk);
+      }
+    });
+  }
+
+  // the TTL is the record's: the sweep (deleteOrphanTranscripts) follows it
+  async write(
+    key: string,
+    change: { messages: readonly ChatMessage[]; put: ChatMessage[]; drop: number[] },
+  ): Promise<void> {
+    const rows = new Map<number, ChatMessage[]>();
+    for (const m of change.put) rows.set(chunkOf(m.id), []);
+    for (const id of change.drop) rows.set(chunkOf(id), []);
+    if (!rows.size) return;
+    for (const m of change.messages) rows.get(chunkOf(m.id))?.push(m);
+    this.rewrite(this.key(key), rows);
+  }
+
+  async read(key: string): Promise<ChatMessage[]> {
+    return this.sql.get.all(this.key(key)).flatMap((text) =>
+      text.split('\n').map((line) => {
+        const m = JSON.parse(line) as ChatMessage;
+        this.lines.set(m, line);
+        return m;
+      }),
+    );
+  }
+
+  /** A message's JSON line (JSON.stringify escapes every newline inside a string). */
+  private line(m: ChatMessage): string {
+    let line = this.lines.get(m);
+    if (line === undefined) {
+      line = JSON.stringify(m);
+      this.lines.set(m, line);
+    }
+    return line;
+  }
+
+  private key(id: string): string {
+    return `${this.namespace}:${id}`;
+  }
+}
+
+/** After Keyv's expired rows are gone: deletes the transcripts whose record went with them. */
+export function deleteOrphanTranscripts(db: BetterSqlite.Database): number {
+  db.exec(CREATE);
+  return db
+    .prepare('DELETE FROM transcripts WHERE NOT EXISTS (SELECT 1 FROM keyv WHERE keyv.key = transcripts.key)')
+    .run().changes;
+}
+
+/** A hash per conversation (`<key prefix>transcript:<namespace>:<id>`), expiring with its record. */
+export class RedisTranscripts implements Transcripts {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  /** One hash field per message: a turn sets the fields it added, not the ones before. */
+  async write(key: string, change: { put: ChatMessage[]; drop: number[]; ttlMs: number }): Promise<void> {
+    const k = this.prefix + key;
+    const tx = this.redis.multi();
+    if (change.drop.length) tx.hDel(k, change.drop.map(String));
+    if (change.put.length)
+      tx.hSet(k, Object.fromEntries(change.put.map((m) => [String(m.id), JSON.stringify(m)])));
+    // every turn, even one that said nothing: the transcript must not expire before its record
+    tx.pExpire(k, change.ttlMs);
+    await tx.exec();
+  }
+
+  async read(key: string): Promise<ChatMessage[]> {
+    const fields = await this.redis.hGetAll(this.prefix + key);
+    return Object.entries(fields)
+      .sort(([a], [b]) => Number(a) - Number(b))
+      .map(([, m]) => JSON.parse(m) as ChatMessage);
+  }
+}
