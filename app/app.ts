@@ -107,6 +107,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     redisUrl: config.REDIS_URL,
     keyPrefix: config.REDIS_KEY_PREFIX,
     commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+    checkpointInThread: true,
     logger,
   });
   const store = new ConversationStore({
@@ -134,7 +135,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   const metrics = new PromMetrics();
   const unmetered = acquirer.gateway;
   acquirer.gateway = meteredGateway(unmetered, metrics);
-  const database = await openBusiness(config);
+  const database = await openBusiness(config, { checkpointInThread: { logger } });
   const uploads = new UploadStore({
     database,
     // an explicit UPLOAD_DIR wins; else the shared database holds the bytes, or DATA_DIR/uploads

@@ -1,3 +1,4 @@
+import type { Logger } from '../contracts/logger.js';
 import { Database } from '../integrations/stores/db/index.js';
 import type { Config } from './config.js';
 
@@ -7,6 +8,10 @@ import type { Config } from './config.js';
  * DATABASE_URL (migrated on open). What createApp opens, and all that an operator's command reading
  * those records opens (app/cli): nothing here loads the content, the model or the acquirer.
  */
-export function openBusiness(config: Pick<Config, 'dataDir' | 'DATABASE_URL'>): Promise<Database> {
-  return Database.open({ dataDir: config.dataDir, url: config.DATABASE_URL });
+export function openBusiness(
+  config: Pick<Config, 'dataDir' | 'DATABASE_URL'>,
+  /** The server's: its SQLite file checkpointed off the event loop (a command's is short-lived). */
+  options: { checkpointInThread?: { logger: Logger } } = {},
+): Promise<Database> {
+  return Database.open({ dataDir: config.dataDir, url: config.DATABASE_URL, ...options });
 }

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { type Child, startAssistant, startChild } from '../processes.js';
+import { type Child, rssMb, startAssistant, startChild } from '../processes.js';
 import { messages } from '../shared.js';
 
 async function load(
@@ -53,6 +53,13 @@ async function startConversations(base: string, count: number): Promise<string[]
   return ids;
 }
 
+/** CPU time a process has used so far, in ms (user + system, from /proc: Linux only). */
+function cpuMs(pid: number): number {
+  const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return ticks * 10; // USER_HZ is 100 on Linux
+}
+
 /** How many conversations continue at once in the continuing row (one autocannon connection each). */
 const CONVERSATIONS = 200;
 
@@ -90,10 +97,14 @@ export async function httpSection(): Promise<void> {
     return JSON.stringify({ conversationId: context.id, text: messages[nextText] });
   };
   const bareWide = await load(`${echo.url}/echo`, bodies, seconds, CONVERSATIONS);
+  const pid = assistant?.proc.pid;
+  const cpuBefore = pid ? cpuMs(pid) : 0;
   const going = await load(`${base}/api/chat`, bodies, seconds, CONVERSATIONS, continuing);
+  // the server's own CPU per turn: steadier than req/s on a machine where other work runs
+  const cpuPerTurn = pid ? ((cpuMs(pid) - cpuBefore) * 1000) / going.requests.total : undefined;
   const row = (name: string, r: autocannon.Result) =>
     console.log(
-      `  ${name.padEnd(46)} ${r.requests.average.toFixed(0).padStart(7)} req/s   latency p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms   errors ${r.errors + r.non2xx}`,
+      `  ${name.padEnd(46)} ${r.requests.average.toFixed(0).padStart(7)} req/s   latency p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms   errors ${r.errors} (timeouts ${r.timeouts}), non-2xx ${r.non2xx}`,
     );
   const share = (a: autocannon.Result, b: autocannon.Result) =>
     `${((100 * a.requests.average) / b.requests.average).toFixed(0)}%`;
@@ -104,6 +115,10 @@ export async function httpSection(): Promise<void> {
   console.log(
     `  /api/chat as a share of the bare route: new ${share(ours, bare)}, continuing ${share(going, bareWide)}`,
   );
+  if (pid && cpuPerTurn !== undefined)
+    console.log(
+      `  the server's CPU per continuing turn ${cpuPerTurn.toFixed(0)} µs; resident memory after ${rssMb(pid).toFixed(0)} MB`,
+    );
   for (const c of [assistant, echo]) {
     if (!c) continue;
     c.proc.kill('SIGTERM');

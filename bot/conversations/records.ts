@@ -34,7 +34,9 @@ export interface ConversationRecordsOptions<C extends Conversationish> {
   schema: z.ZodType<C>;
   ttlMs: number;
   logger: Logger;
-  /** How many messages, over all conversations, are remembered between turns (default 20,000). */
+  /** How many conversations are remembered between turns (default 1,000)… */
+  rememberedConversations?: number;
+  /** …and how many messages of theirs, all told (default 20,000: about 26 MB). */
   rememberedMessages?: number;
 }
 
@@ -43,6 +45,7 @@ export class ConversationRecords<C extends Conversationish> {
 
   constructor(private readonly options: ConversationRecordsOptions<C>) {
     this.recent = new LRUCache({
+      max: options.rememberedConversations ?? 1000,
       maxSize: options.rememberedMessages ?? 20_000,
       sizeCalculation: (e) => Math.max(1, e.stored.size),
     });

@@ -68,7 +68,8 @@ export interface ConversationStoreOptions {
   lock: Lock;
   ttlMs: number;
   logger: Logger;
-  /** How many messages, over all conversations, are remembered between turns (records.ts). */
+  /** How many conversations, and messages of theirs, are remembered between turns (records.ts). */
+  rememberedConversations?: number;
   rememberedMessages?: number;
 }
 

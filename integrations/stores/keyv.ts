@@ -17,6 +17,7 @@ import { KeyedMutex } from '../../bot/conversations/keyed-mutex.js';
 import type { Counters, Held, KeyValue, Lock, Stores, Transcripts } from '../../bot/ports.js';
 import { Unavailable } from '../../contracts/errors.js';
 import type { Logger } from '../../contracts/logger.js';
+import { type Checkpoints, checkpointInThread } from './checkpoints.js';
 import { KeyvCounters, RedisCounters } from './counters.js';
 import { deserializeRecord, serializeRecord } from './json-records.js';
 import { createRedis, type Redis, redactUrl } from './redis.js';
@@ -37,6 +38,8 @@ export interface StateStoreOptions {
   sweepEveryMs?: number;
   /** Redis: how long a command may go unanswered before it fails (createRedis). */
   commandTimeoutMs?: number;
+  /** SQLite: checkpoint the file from a thread of its own, not in a turn's commit (checkpoints.ts). */
+  checkpointInThread?: boolean;
 }
 
 /**
@@ -51,6 +54,7 @@ export class StateStore implements Stores {
   private readonly sweeper: NodeJS.Timeout | undefined;
   /** The SQLite file without REDIS_URL: one connection, shared by every namespace. */
   private readonly file: BetterSqlite.Database | undefined;
+  private readonly checkpoints: Checkpoints | undefined;
   /** The one Redis connection: every namespace, the locks, the counters, publishing. */
   readonly redis: Redis | undefined;
   readonly lock: Lock;
@@ -90,6 +94,8 @@ export class StateStore implements Stores {
       } catch (err) {
         throw new Error(`Cannot open the state file ${file}: ${(err as Error).message}`);
       }
+      if (options.checkpointInThread)
+        this.checkpoints = checkpointInThread(this.file, { file, logger: options.logger });
       // Keyv drops an expired row only when it reads it again; sweep the others now and then.
       this.sweeper = setInterval(() => this.sweep(), options.sweepEveryMs ?? 10 * 60_000);
       this.sweeper.unref();
@@ -191,6 +197,7 @@ export class StateStore implements Stores {
     if (this.sweeper) clearInterval(this.sweeper);
     await Promise.all(this.opened.map((keyv) => keyv.disconnect().catch(() => undefined)));
     this.opened.length = 0;
+    await this.checkpoints?.stop();
     // after every Keyv on it: the last connection to close folds the WAL back into the file
     if (this.file?.open) this.file.close();
     await this.redisLock?.close();

@@ -3,6 +3,8 @@ import path from 'node:path';
 import BetterSqlite from 'better-sqlite3';
 import { Kysely, type Migration, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import type { Logger } from '../../../contracts/logger.js';
+import { type Checkpoints, checkpointInThread } from '../checkpoints.js';
 import { type Dialect, migrate, migrations } from './migrations.js';
 import type { Schema } from './schema.js';
 
@@ -13,6 +15,8 @@ export interface DatabaseOptions {
   url?: string | undefined;
   /** For tests: migrations other than ours (a broken one, to see the start refused). */
   migrations?: Record<string, Migration>;
+  /** SQLite: checkpoint the file from a thread of its own, not in a request's commit (checkpoints.ts). */
+  checkpointInThread?: { logger: Logger };
 }
 
 /** Business records' database: a SQLite file by default, PostgreSQL with DATABASE_URL. */
@@ -20,11 +24,13 @@ export class Database {
   private constructor(
     readonly db: Kysely<Schema>,
     readonly dialect: Dialect,
+    private readonly checkpoints?: Checkpoints,
   ) {}
 
   static async open(options: DatabaseOptions): Promise<Database> {
     const dialect: Dialect = options.url ? 'postgres' : 'sqlite';
     let db: Kysely<Schema>;
+    let checkpoints: Checkpoints | undefined;
     if (options.url) {
       const pool = new pg.Pool({
         connectionString: options.url,
@@ -46,16 +52,20 @@ export class Database {
       db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
     } else {
       mkdirSync(options.dataDir, { recursive: true });
-      const file = new BetterSqlite(path.join(options.dataDir, 'refund-assistant.sqlite'));
+      const name = path.join(options.dataDir, 'refund-assistant.sqlite');
+      const file = new BetterSqlite(name);
       file.pragma('journal_mode = WAL');
       // a second process on the file (a restart overlapping the old one) waits instead of failing
       file.pragma('busy_timeout = 5000');
       db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: file }) });
+      if (options.checkpointInThread)
+        checkpoints = checkpointInThread(file, { file: name, logger: options.checkpointInThread.logger });
     }
-    const database = new Database(db, dialect);
+    const database = new Database(db, dialect, checkpoints);
     try {
       await migrate(db as Kysely<unknown>, options.migrations ?? migrations(dialect));
     } catch (err) {
+      await checkpoints?.stop();
       await db.destroy();
       throw err;
     }
@@ -67,7 +77,8 @@ export class Database {
     await sql`select 1`.execute(this.db);
   }
 
-  close(): Promise<void> {
-    return this.db.destroy();
+  async close(): Promise<void> {
+    await this.checkpoints?.stop();
+    await this.db.destroy();
   }
 }
