@@ -234,7 +234,7 @@ function unreachable(err: unknown): boolean {
   // node-redis: the connection's trouble (offline, timed out, closed, a full command queue), not
   // the server's answer (an ErrorReply) nor anything of ours (a bad value, a bug)
   if (err instanceof Error && err.message === 'The queue is full') return true;
-  // a MULTI sent while the client is offline fails with the socket's own error, not ClientOfflineError
+  // a command caught by a reconnection may fail with the socket's own error, not ClientOfflineError
   if (typeof code === 'string' && SOCKET_ERRORS.has(code)) return true;
   return REDIS_CONNECTION_ERRORS.some((kind) => err instanceof kind);
 }

@@ -86,6 +86,17 @@ export function deleteOrphanTranscripts(db: BetterSqlite.Database): number {
     .run().changes;
 }
 
+/**
+ * HDEL of the dropped ids, HSET of the new ones and PEXPIRE, as one script: atomic (a transcript
+ * never loses its expiry halfway), and refused at once while Redis is away — a MULTI waited for the
+ * client's next reconnection attempt (up to a second) before it failed.
+ */
+const WRITE = `local drops = tonumber(ARGV[2])
+for i = 3, 2 + drops do redis.call('HDEL', KEYS[1], ARGV[i]) end
+for i = 3 + drops, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return 1`;
+
 /** A hash per conversation (`<key prefix>transcript:<namespace>:<id>`), expiring with its record. */
 export class RedisTranscripts implements Transcripts {
   constructor(
@@ -95,14 +106,16 @@ export class RedisTranscripts implements Transcripts {
 
   /** One hash field per message: a turn sets the fields it added, not the ones before. */
   async write(key: string, change: { put: ChatMessage[]; drop: number[]; ttlMs: number }): Promise<void> {
-    const k = this.prefix + key;
-    const tx = this.redis.multi();
-    if (change.drop.length) tx.hDel(k, change.drop.map(String));
-    if (change.put.length)
-      tx.hSet(k, Object.fromEntries(change.put.map((m) => [String(m.id), JSON.stringify(m)])));
     // every turn, even one that said nothing: the transcript must not expire before its record
-    tx.pExpire(k, change.ttlMs);
-    await tx.exec();
+    await this.redis.eval(WRITE, {
+      keys: [this.prefix + key],
+      arguments: [
+        String(change.ttlMs),
+        String(change.drop.length),
+        ...change.drop.map(String),
+        ...change.put.flatMap((m) => [String(m.id), JSON.stringify(m)]),
+      ],
+    });
   }
 
   async read(key: string): Promise<ChatMessage[]> {
