@@ -6,7 +6,7 @@ import type { KeyValue, Transcripts } from '../ports.js';
 
 // How a conversation is kept: its state in one small record, its messages in a transcript beside
 // it (bot/ports.ts Transcripts). A turn writes the state and the two or three messages it added;
-// before, every turn rewrote all the messages (up to a hundred, 20–25 KB) and read them all back.
+// before, every turn rewrote all the messages (up to a hundred, 25–45 KB) and read them all back.
 //
 // The conversation this instance last wrote is remembered, labelled with the state's revision: the
 // next turn, if the revision it reads is still that one, takes it from memory instead of reading
@@ -36,7 +36,7 @@ export interface ConversationRecordsOptions<C extends Conversationish> {
   logger: Logger;
   /** How many conversations are remembered between turns (default 1,000)… */
   rememberedConversations?: number;
-  /** …and how many messages of theirs, all told (default 20,000: about 26 MB). */
+  /** …and how many messages of theirs, all told (default 20,000: 30–140 MB more resident in the bench). */
   rememberedMessages?: number;
 }
 
