@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { type Child, rssMb, startAssistant, startChild } from '../processes.js';
+import { type Child, cpuMs, rssMb, startAssistant, startChild } from '../processes.js';
 import { messages } from '../shared.js';
 
 async function load(
@@ -51,13 +51,6 @@ async function startConversations(base: string, count: number): Promise<string[]
     ids.push(...batch);
   }
   return ids;
-}
-
-/** CPU time a process has used so far, in ms (user + system, from /proc: Linux only). */
-function cpuMs(pid: number): number {
-  const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return ticks * 10; // USER_HZ is 100 on Linux
 }
 
 /** How many conversations continue at once in the continuing row (one autocannon connection each). */

@@ -34,19 +34,20 @@ export interface ConversationRecordsOptions<C extends Conversationish> {
   schema: z.ZodType<C>;
   ttlMs: number;
   logger: Logger;
-  /** How many conversations are remembered between turns (default 1,000)… */
-  rememberedConversations?: number;
-  /** …and how many messages of theirs, all told (default 20,000: 30–140 MB more resident in the bench). */
-  rememberedMessages?: number;
 }
+
+/** How many conversations are remembered between turns… */
+const REMEMBERED_CONVERSATIONS = 1000;
+/** …and how many messages of theirs, all told (30–140 MB more resident in the bench). */
+const REMEMBERED_MESSAGES = 20_000;
 
 export class ConversationRecords<C extends Conversationish> {
   private readonly recent: LRUCache<string, Loaded<C>>;
 
   constructor(private readonly options: ConversationRecordsOptions<C>) {
     this.recent = new LRUCache({
-      max: options.rememberedConversations ?? 1000,
-      maxSize: options.rememberedMessages ?? 20_000,
+      max: REMEMBERED_CONVERSATIONS,
+      maxSize: REMEMBERED_MESSAGES,
       sizeCalculation: (e) => Math.max(1, e.stored.size),
     });
   }

@@ -68,9 +68,6 @@ export interface ConversationStoreOptions {
   lock: Lock;
   ttlMs: number;
   logger: Logger;
-  /** How many conversations, and messages of theirs, are remembered between turns (records.ts). */
-  rememberedConversations?: number;
-  rememberedMessages?: number;
 }
 
 export class ConversationStore {

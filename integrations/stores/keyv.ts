@@ -23,7 +23,12 @@ import { deserializeRecord, serializeRecord } from './json-records.js';
 import { createRedis, type Redis, redactUrl } from './redis.js';
 import { RedisLock } from './redis-lock.js';
 import { deleteExpired, openStateFile, SqliteKeyv } from './sqlite-keyv.js';
-import { deleteOrphanTranscripts, RedisTranscripts, SqliteTranscripts } from './transcripts.js';
+import {
+  createTranscriptsTable,
+  deleteOrphanTranscripts,
+  RedisTranscripts,
+  SqliteTranscripts,
+} from './transcripts.js';
 
 export interface StateStoreOptions {
   dataDir: string;
@@ -94,6 +99,7 @@ export class StateStore implements Stores {
       } catch (err) {
         throw new Error(`Cannot open the state file ${file}: ${(err as Error).message}`);
       }
+      createTranscriptsTable(this.file);
       if (options.checkpointInThread)
         this.checkpoints = checkpointInThread(this.file, { file, logger: options.logger });
       // Keyv drops an expired row only when it reads it again; sweep the others now and then.
@@ -234,19 +240,8 @@ function unreachable(err: unknown): boolean {
   // node-redis: the connection's trouble (offline, timed out, closed, a full command queue), not
   // the server's answer (an ErrorReply) nor anything of ours (a bad value, a bug)
   if (err instanceof Error && err.message === 'The queue is full') return true;
-  // a command caught by a reconnection may fail with the socket's own error, not ClientOfflineError
-  if (typeof code === 'string' && SOCKET_ERRORS.has(code)) return true;
   return REDIS_CONNECTION_ERRORS.some((kind) => err instanceof kind);
 }
-
-const SOCKET_ERRORS = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENOTFOUND',
-]);
 
 const REDIS_CONNECTION_ERRORS = [
   ClientOfflineError,

@@ -4,7 +4,7 @@ import type { ChatMessage } from '../../contracts/messages.js';
 import type { Redis } from './redis.js';
 
 // A conversation's messages beside its state record (bot/ports.ts Transcripts): a turn serialises
-// the two or three messages it added, not the up to a hundred before them (20–25 KB after 25 turns,
+// the two or three messages it added, not the up to a hundred before them (25–45 KB in the bench,
 // all serialised, written, read, parsed and validated again on every turn until issue 15).
 //
 // Messages are our own JSON (masked ChatMessage objects written by ConversationStore), written and
@@ -20,9 +20,11 @@ import type { Redis } from './redis.js';
  * `key` is the state record's key as Keyv stores it (`namespace:id`), so the sweep can tell a
  * transcript whose record expired.
  */
-const CREATE = `CREATE TABLE IF NOT EXISTS transcripts(
-  key TEXT NOT NULL, chunk INTEGER NOT NULL, lines TEXT NOT NULL, PRIMARY KEY (key, chunk)
-)`;
+export function createTranscriptsTable(db: BetterSqlite.Database): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS transcripts(
+    key TEXT NOT NULL, chunk INTEGER NOT NULL, lines TEXT NOT NULL, PRIMARY KEY (key, chunk)
+  )`);
+}
 
 /** Messages per row. */
 const CHUNK = 10;
@@ -36,7 +38,7 @@ export class SqliteTranscripts implements Transcripts {
     db: BetterSqlite.Database,
     private readonly namespace: string,
   ) {
-    db.exec(CREATE);
+    // the table is the state file's: createTranscriptsTable, when it is opened
     this.sql = {
       set: db.prepare<[string, number, string]>(
         'INSERT INTO transcripts (key, chunk, lines) VALUES (?, ?, ?) ON CONFLICT(key, chunk) DO UPDATE SET lines = excluded.lines',
@@ -80,7 +82,6 @@ export class SqliteTranscripts implements Transcripts {
 
 /** After Keyv's expired rows are gone: deletes the transcripts whose record went with them. */
 export function deleteOrphanTranscripts(db: BetterSqlite.Database): number {
-  db.exec(CREATE);
   return db
     .prepare('DELETE FROM transcripts WHERE NOT EXISTS (SELECT 1 FROM keyv WHERE keyv.key = transcripts.key)')
     .run().changes;
